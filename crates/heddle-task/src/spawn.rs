@@ -1,0 +1,379 @@
+//! Creating tasks: [`Builder`], the [`Schedule`] hook an executor implements, and the
+//! [`Runnable`] it receives.
+
+use std::fmt;
+use std::future::Future;
+use std::panic::Location;
+use std::task::Waker;
+
+use crate::harness::Harness;
+use crate::meta::TaskMeta;
+use crate::{Id, JoinHandle};
+
+/// The hook through which a task asks its executor to run it.
+///
+/// When a task is woken, its [`Runnable`] is passed to `schedule`, which should push it onto a
+/// run queue (and wake the executor if it sleeps). `schedule` must not run the runnable
+/// inline. It may be called from any thread, including from inside another task's poll.
+/// Dropping the runnable instead of queueing it cancels the task (its future is dropped on the
+/// calling thread), which is what an executor that has shut down does.
+///
+/// Closures `Fn(Runnable) + Send + Sync + 'static` implement it.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::{Builder, Runnable, Schedule, ScheduleInfo};
+/// use std::sync::{Arc, Mutex};
+///
+/// struct Queue(Mutex<Vec<Runnable>>);
+///
+/// #[derive(Clone)]
+/// struct Scheduler(Arc<Queue>);
+///
+/// impl Schedule for Scheduler {
+///     fn schedule(&self, runnable: Runnable, info: ScheduleInfo) {
+///         // A task that woke itself while running (it yielded) goes to the back.
+///         let _ = info.woken_while_running;
+///         self.0 .0.lock().unwrap().push(runnable);
+///     }
+/// }
+///
+/// let queue = Arc::new(Queue(Mutex::new(Vec::new())));
+/// let (runnable, _handle) = Builder::new().spawn(async {}, Scheduler(queue.clone()));
+/// runnable.schedule();
+/// assert_eq!(queue.0.lock().unwrap().len(), 1);
+/// ```
+pub trait Schedule: Send + Sync + 'static {
+    /// Queues `runnable` to be run later.
+    fn schedule(&self, runnable: Runnable, info: ScheduleInfo);
+}
+
+impl<F> Schedule for F
+where
+    F: Fn(Runnable) + Send + Sync + 'static,
+{
+    fn schedule(&self, runnable: Runnable, _info: ScheduleInfo) {
+        self(runnable);
+    }
+}
+
+/// What the scheduler is told about a wake-up.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::{Builder, Runnable, Schedule, ScheduleInfo};
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::sync::Arc;
+///
+/// struct Recorder(Arc<AtomicBool>);
+/// impl Schedule for Recorder {
+///     fn schedule(&self, runnable: Runnable, info: ScheduleInfo) {
+///         self.0.store(info.woken_while_running, Ordering::SeqCst);
+///         drop(runnable);
+///     }
+/// }
+///
+/// let yielded = Arc::new(AtomicBool::new(false));
+/// let (runnable, _handle) = Builder::new().spawn(heddle_task::yield_now(), Recorder(yielded.clone()));
+/// runnable.run(); // yield_now wakes the task while it runs
+/// assert!(yielded.load(Ordering::SeqCst));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScheduleInfo {
+    /// The task woke itself (or was woken) while it was being polled, typically because it
+    /// yielded. Fair executors put such tasks at the back of their queue.
+    pub woken_while_running: bool,
+}
+
+/// A task that is ready to be polled, handed to [`Schedule::schedule`].
+///
+/// [`run`](Runnable::run) polls the task once. Dropping a `Runnable` without running it
+/// cancels the task: its future is dropped there and then, and its `JoinHandle` resolves to a
+/// cancelled [`JoinError`](crate::JoinError).
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::{Builder, Runnable};
+///
+/// let (runnable, handle) = Builder::new().name("worker").spawn(async { 1 }, |_: Runnable| {});
+/// assert_eq!(runnable.name(), Some("worker"));
+/// assert_eq!(runnable.id(), handle.id());
+/// runnable.run();
+/// assert!(handle.is_finished());
+/// ```
+pub struct Runnable(async_task::Runnable<TaskMeta>);
+
+impl Runnable {
+    /// Polls the task once. Returns `true` if the task woke itself while being polled (it
+    /// was rescheduled through [`Schedule`] already).
+    ///
+    /// A panic in the task's future is caught and delivered to its `JoinHandle`; `run`
+    /// itself does not unwind because of it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, handle) = Builder::new().spawn(async { panic!("caught") }, |_: Runnable| {});
+    /// runnable.run(); // does not unwind
+    /// assert!(handle.is_finished());
+    /// ```
+    pub fn run(self) -> bool {
+        self.0.run()
+    }
+
+    /// Schedules the task through its [`Schedule`] hook, as a wake-up would.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// # use std::sync::{Arc, Mutex};
+    /// let queue = Arc::new(Mutex::new(Vec::new()));
+    /// let q = queue.clone();
+    /// let (runnable, _handle) = Builder::new().spawn(async {}, move |r: Runnable| q.lock().unwrap().push(r));
+    /// runnable.schedule();
+    /// assert_eq!(queue.lock().unwrap().len(), 1);
+    /// ```
+    pub fn schedule(self) {
+        self.0.schedule();
+    }
+
+    /// A waker that schedules this task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, _handle) = Builder::new().spawn(async {}, |_: Runnable| {});
+    /// let waker = runnable.waker();
+    /// runnable.run();
+    /// waker.wake(); // the task is finished: nothing happens
+    /// ```
+    pub fn waker(&self) -> Waker {
+        self.0.waker()
+    }
+
+    /// The task's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, handle) = Builder::new().spawn(async {}, |_: Runnable| {});
+    /// assert_eq!(runnable.id(), handle.id());
+    /// ```
+    pub fn id(&self) -> Id {
+        self.0.metadata().id
+    }
+
+    /// The task's name, if it was given one with [`Builder::name`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, _) = Builder::new().spawn(async {}, |_: Runnable| {});
+    /// assert_eq!(runnable.name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.0.metadata().name.as_deref()
+    }
+
+    /// Where the task was spawned (captured with `#[track_caller]` through the spawn calls).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, _) = Builder::new().spawn(async {}, |_: Runnable| {});
+    /// assert_eq!(runnable.location().file(), file!());
+    /// ```
+    pub fn location(&self) -> &'static Location<'static> {
+        self.0.metadata().location
+    }
+
+    /// Whether the task's future is `!Send` (spawned with [`Builder::spawn_local`]): such a
+    /// runnable must be run and dropped on the thread that spawned it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, _) = Builder::new().spawn(async {}, |_: Runnable| {});
+    /// assert!(!runnable.is_local());
+    /// ```
+    pub fn is_local(&self) -> bool {
+        self.0.metadata().local
+    }
+}
+
+impl fmt::Debug for Runnable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runnable")
+            .field("id", &self.id())
+            .field("name", &self.name())
+            .field("location", &self.location())
+            .finish()
+    }
+}
+
+/// Configures and creates a task: its name, and (implicitly) its spawn location.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::{Builder, Runnable};
+///
+/// let (runnable, handle) = Builder::new()
+///     .name("resolver")
+///     .spawn(async { "done" }, |_: Runnable| {});
+/// assert_eq!(runnable.name(), Some("resolver"));
+/// runnable.run();
+/// # let mut handle = std::pin::pin!(handle);
+/// # let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// # let std::task::Poll::Ready(result) = std::future::Future::poll(handle.as_mut(), &mut cx) else { panic!() };
+/// assert_eq!(result.unwrap(), "done");
+/// ```
+#[derive(Debug, Default, Clone)]
+#[must_use = "a Builder does nothing until `spawn` is called"]
+pub struct Builder<'a> {
+    name: Option<&'a str>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder for an unnamed task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_task::Builder::new();
+    /// # drop(builder);
+    /// ```
+    pub fn new() -> Builder<'a> {
+        Builder { name: None }
+    }
+
+    /// Names the task; the name shows in `Debug` output, dumps and metrics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_task::Builder::new().name("accept-loop");
+    /// # drop(builder);
+    /// ```
+    pub fn name(self, name: &'a str) -> Builder<'a> {
+        Builder { name: Some(name) }
+    }
+
+    /// Creates a task from a `Send` future. Nothing runs until the returned [`Runnable`] is
+    /// run or scheduled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_task::{Builder, Runnable};
+    ///
+    /// let (runnable, handle) = Builder::new().spawn(async { 2 + 2 }, |_: Runnable| {});
+    /// runnable.run();
+    /// assert!(handle.is_finished());
+    /// ```
+    #[track_caller]
+    pub fn spawn<F, S>(self, future: F, schedule: S) -> (Runnable, JoinHandle<F::Output>)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+        S: Schedule,
+    {
+        let meta = self.meta(false);
+        // SAFETY: `F` and its output are `Send + 'static` and `S` is `Send + Sync + 'static`,
+        // so the runnable, its wakers and the task may be used and dropped on any thread at
+        // any time: the duties of `spawn_unchecked` hold trivially.
+        unsafe { spawn_unchecked(meta, future, schedule) }
+    }
+
+    /// Creates a task from a `!Send` future.
+    ///
+    /// # Safety
+    ///
+    /// The returned [`Runnable`] (and every `Runnable` later passed to `schedule` for this
+    /// task) must be run and dropped only on the thread that called `spawn_local`.
+    /// Executors check [`Runnable::is_local`] to know which runnables this applies to. Wakers
+    /// and the `JoinHandle` may go anywhere (`JoinHandle<T>` is `Send` only if `T` is).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_task::{Builder, Runnable};
+    /// use std::rc::Rc;
+    ///
+    /// let value = Rc::new(5);
+    /// // SAFETY: the runnable is run right here, on the spawning thread.
+    /// let (runnable, handle) = unsafe {
+    ///     Builder::new().spawn_local(async move { *value }, |_: Runnable| {})
+    /// };
+    /// assert!(runnable.is_local());
+    /// runnable.run();
+    /// assert!(handle.is_finished());
+    /// ```
+    #[track_caller]
+    pub unsafe fn spawn_local<F, S>(self, future: F, schedule: S) -> (Runnable, JoinHandle<F::Output>)
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+        S: Schedule,
+    {
+        let meta = self.meta(true);
+        // SAFETY: the future and output are `'static`; the caller promises that the runnable
+        // is only run and dropped on this thread, which covers a `!Send` future; `S` is
+        // `Send + Sync + 'static`, so wakers may go anywhere.
+        unsafe { spawn_unchecked(meta, future, schedule) }
+    }
+
+    #[track_caller]
+    fn meta(self, local: bool) -> TaskMeta {
+        TaskMeta::new(self.name.map(Box::from), Location::caller(), local)
+    }
+}
+
+/// Allocates the task: one allocation holding the header (with `meta`), the scheduler and
+/// the harness-wrapped future.
+///
+/// # Safety
+///
+/// If `F` is not `Send`, the runnable must be run and dropped on the calling thread (the
+/// `spawn_unchecked` contract of async-task, restricted to the `'static` case).
+unsafe fn spawn_unchecked<F, S>(
+    meta: TaskMeta,
+    future: F,
+    scheduler: S,
+) -> (Runnable, JoinHandle<F::Output>)
+where
+    F: Future + 'static,
+    F::Output: 'static,
+    S: Schedule,
+{
+    let schedule = async_task::WithInfo(move |runnable, info: async_task::ScheduleInfo| {
+        scheduler.schedule(
+            Runnable(runnable),
+            ScheduleInfo {
+                woken_while_running: info.woken_while_running,
+            },
+        );
+    });
+    // SAFETY: the future is `'static` and borrows nothing but its own metadata, which
+    // async-task keeps pinned in the header for as long as the future lives; the schedule
+    // closure is `Send + Sync + 'static`; a `!Send` future is confined to this thread by the
+    // caller's contract.
+    let (runnable, task) = unsafe {
+        async_task::Builder::new()
+            .metadata(meta)
+            .spawn_unchecked(move |meta: &TaskMeta| Harness::new(meta, future), schedule)
+    };
+    let waker = runnable.waker();
+    (Runnable(runnable), JoinHandle::new(task, waker))
+}
