@@ -103,7 +103,9 @@ mod tests {
     fn ids_are_unique_across_threads() {
         let per_thread = if cfg!(miri) { 300 } else { 50_000 };
         let threads: Vec<_> = (0..4)
-            .map(|_| std::thread::spawn(move || (0..per_thread).map(|_| Id::next()).collect::<Vec<_>>()))
+            .map(|_| {
+                std::thread::spawn(move || (0..per_thread).map(|_| Id::next()).collect::<Vec<_>>())
+            })
             .collect();
         let mut seen = HashSet::new();
         for t in threads {

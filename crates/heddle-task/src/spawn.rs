@@ -321,7 +321,11 @@ impl<'a> Builder<'a> {
     /// assert!(handle.is_finished());
     /// ```
     #[track_caller]
-    pub unsafe fn spawn_local<F, S>(self, future: F, schedule: S) -> (Runnable, JoinHandle<F::Output>)
+    pub unsafe fn spawn_local<F, S>(
+        self,
+        future: F,
+        schedule: S,
+    ) -> (Runnable, JoinHandle<F::Output>)
     where
         F: Future + 'static,
         F::Output: 'static,

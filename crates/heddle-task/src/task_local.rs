@@ -214,7 +214,9 @@ impl<T: 'static> LocalKey<T> {
         });
         match swapped {
             Ok(true) => ScopeGuard { local: self, slot },
-            Ok(false) => panic!("a task-local scope was entered from inside `with` on the same key"),
+            Ok(false) => {
+                panic!("a task-local scope was entered from inside `with` on the same key")
+            }
             Err(_) => panic!("a task-local scope was entered while its thread is being torn down"),
         }
     }

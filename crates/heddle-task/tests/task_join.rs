@@ -27,7 +27,13 @@ fn join_is_pending_until_the_task_completes_and_wakes_the_joiner() {
         waker: Arc::default(),
     };
     let waker_slot = gate.waker.clone();
-    let (r, mut h) = Builder::new().spawn(async move { gate.await; "v" }, q.schedule());
+    let (r, mut h) = Builder::new().spawn(
+        async move {
+            gate.await;
+            "v"
+        },
+        q.schedule(),
+    );
     r.run();
     assert!(poll_once(&mut h).is_pending());
     ready.store(true, Ordering::SeqCst);
@@ -104,7 +110,8 @@ fn abort_before_first_poll_never_polls() {
     let q = Queue::default();
     let polled = Arc::new(AtomicBool::new(false));
     let p = polled.clone();
-    let (r, mut h) = Builder::new().spawn(async move { p.store(true, Ordering::SeqCst) }, q.schedule());
+    let (r, mut h) =
+        Builder::new().spawn(async move { p.store(true, Ordering::SeqCst) }, q.schedule());
     h.abort();
     r.run();
     q.run_all();

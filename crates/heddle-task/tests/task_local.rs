@@ -24,7 +24,10 @@ fn scope_is_visible_inside_and_not_outside() {
         q.schedule(),
     );
     r.run();
-    assert!(NUMBER.try_with(|_| ()).is_err(), "not visible between polls");
+    assert!(
+        NUMBER.try_with(|_| ()).is_err(),
+        "not visible between polls"
+    );
     q.run_all();
     assert!(matches!(poll_once(&mut h), Poll::Ready(Ok((7, 7)))));
 }

@@ -1,0 +1,513 @@
+//! `LocalExecutor`: the run loop, its configuration, and shutdown.
+//!
+//! # One tick of the run loop
+//!
+//! 1. If the `run_until` future was woken, poll it; return if it is ready.
+//! 2. Run up to `global_queue_interval` tasks from the local queue (FIFO, or a seeded random
+//!    pick). The `run_until` future is polled once per tick, so a main future that keeps
+//!    yielding still lets a full batch of tasks run in between.
+//! 3. Move everything the injector holds (wake-ups and spawns from other threads) to the
+//!    local queue.
+//! 4. If nothing ran and nothing arrived, park on the driver. Otherwise, every
+//!    `event_interval` polls, give the driver a zero-timeout park so I/O and timers are
+//!    serviced even while tasks keep the executor busy.
+//!
+//! A task that always wakes itself goes to the back of the queue each time, so every other
+//! ready task runs before it runs again; remote work waits at most one tick.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::mem;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use heddle_driver::{Driver, Unparker};
+use heddle_task::{JoinHandle, Runnable};
+
+use crate::rng::Rng;
+use crate::shared::{self, thread_index, Shared};
+use crate::Spawner;
+
+/// Default number of task polls between two drains of the injector.
+///
+/// Small enough that work from other threads waits at most a few microseconds behind a busy
+/// local queue; large enough that the drain (one atomic check when empty) costs nothing per
+/// poll. The same order as tokio's current-thread default (31).
+pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 31;
+
+/// Default number of task polls between two non-blocking polls of the driver.
+///
+/// A zero-timeout park is a system call on the reactor; every 61 polls keeps it under a
+/// few percent of a loop of trivial tasks while bounding I/O latency under load. tokio uses 61.
+pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
+
+/// Configures a [`LocalExecutor`].
+///
+/// # Examples
+///
+/// ```
+/// use heddle_driver::ThreadParker;
+/// use heddle_executor_local::Builder;
+///
+/// let mut executor = Builder::new().seed(7).event_interval(31).build(ThreadParker::new());
+/// assert_eq!(executor.run_until(async { 1 }), 1);
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a Builder does nothing until `build` is called"]
+pub struct Builder {
+    seed: Option<u64>,
+    global_queue_interval: u32,
+    event_interval: u32,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// The default configuration: FIFO order, the default intervals.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_local::Builder::new();
+    /// # drop(builder);
+    /// ```
+    pub fn new() -> Builder {
+        Builder {
+            seed: None,
+            global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
+            event_interval: DEFAULT_EVENT_INTERVAL,
+        }
+    }
+
+    /// Shuffles the ready order with a generator seeded by `seed`: instead of FIFO, each poll
+    /// picks a ready task at random. The same seed and the same program give the same order,
+    /// so an interleaving that exposed a bug can be replayed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_executor_local::Builder;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// fn order(seed: u64) -> Vec<u32> {
+    ///     let mut executor = Builder::new().seed(seed).build(ThreadParker::new());
+    ///     let seen = Arc::new(Mutex::new(Vec::new()));
+    ///     for i in 0..8 {
+    ///         let seen = seen.clone();
+    ///         executor.spawn(async move { seen.lock().unwrap().push(i) });
+    ///     }
+    ///     executor.run_until(heddle_task::yield_now());
+    ///     let order = seen.lock().unwrap().clone();
+    ///     order
+    /// }
+    /// assert_eq!(order(1), order(1));
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Builder {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Task polls between two drains of the injector (remote spawns and wake-ups). Clamped
+    /// to at least 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_local::Builder::new().global_queue_interval(16);
+    /// # drop(builder);
+    /// ```
+    pub fn global_queue_interval(mut self, polls: u32) -> Builder {
+        self.global_queue_interval = polls.max(1);
+        self
+    }
+
+    /// Task polls between two non-blocking polls of the driver (I/O and timers). Clamped to
+    /// at least 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_local::Builder::new().event_interval(128);
+    /// # drop(builder);
+    /// ```
+    pub fn event_interval(mut self, polls: u32) -> Builder {
+        self.event_interval = polls.max(1);
+        self
+    }
+
+    /// Creates the executor over `driver`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_local::Builder::new().build(heddle_driver::ThreadParker::new());
+    /// # drop(executor);
+    /// ```
+    pub fn build<D: Driver>(self, driver: D) -> LocalExecutor<D> {
+        let shared = Arc::new(Shared::new(driver.unparker()));
+        LocalExecutor {
+            shared,
+            driver,
+            queue: VecDeque::new(),
+            rng: self.seed.map(Rng::new),
+            global_queue_interval: self.global_queue_interval,
+            event_interval: self.event_interval,
+        }
+    }
+}
+
+/// A single-threaded executor for `Send` and `!Send` tasks, over any [`Driver`].
+///
+/// Tasks run only inside [`run_until`](LocalExecutor::run_until) (or its alias
+/// [`block_on`](LocalExecutor::block_on)), on the calling thread. Other threads spawn and
+/// wake tasks through a [`Spawner`] or a task's waker; those go through a lock-free injector
+/// and unpark the driver.
+///
+/// The executor is `Send` when its driver is, so it can be built on one thread and run on
+/// another. `!Send` tasks are tied to their *home thread*, the thread that spawned them:
+/// running the executor elsewhere while they are alive panics, and dropping it elsewhere
+/// leaks them (their futures must not be dropped on another thread).
+///
+/// Dropping the executor drops every task's future, spawned, queued or idle, exactly once,
+/// before `drop` returns. No lock is held while those destructors run, so a destructor may
+/// wake tasks or spawn (a spawn after shutdown gives a cancelled `JoinHandle`).
+///
+/// # Examples
+///
+/// ```
+/// use heddle_driver::ThreadParker;
+/// use heddle_executor_local::LocalExecutor;
+/// use std::rc::Rc;
+///
+/// let mut executor = LocalExecutor::new(ThreadParker::new());
+/// let shared = Rc::new(40);
+/// let local = executor.spawn_local({
+///     let shared = shared.clone();
+///     async move { *shared + 1 }
+/// });
+/// let remote = executor.spawn(async { 1 });
+/// let sum = executor.run_until(async { local.await.unwrap() + remote.await.unwrap() });
+/// assert_eq!(sum, 42);
+/// ```
+pub struct LocalExecutor<D: Driver> {
+    shared: Arc<Shared<D::Unparker>>,
+    driver: D,
+    /// The run queue while the executor is not running (it lives in a thread-local while it
+    /// runs; see `Shared::enter`).
+    queue: VecDeque<Runnable>,
+    rng: Option<Rng>,
+    global_queue_interval: u32,
+    event_interval: u32,
+}
+
+impl<D: Driver> LocalExecutor<D> {
+    /// An executor with the default configuration (see [`Builder`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// assert_eq!(executor.run_until(async { "ok" }), "ok");
+    /// ```
+    pub fn new(driver: D) -> LocalExecutor<D> {
+        Builder::new().build(driver)
+    }
+
+    /// Spawns a `Send` task. It runs when the executor runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// let handle = executor.spawn(async { 2 });
+    /// assert_eq!(executor.run_until(handle).unwrap(), 2);
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.shared.spawn(heddle_task::Builder::new(), future)
+    }
+
+    /// Spawns a `!Send` task on this thread, which becomes its home thread.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `!Send` tasks spawned on another thread are still alive on this executor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// let counter = Rc::new(Cell::new(0));
+    /// let c = counter.clone();
+    /// let handle = executor.spawn_local(async move { c.set(c.get() + 1) });
+    /// executor.run_until(handle).unwrap();
+    /// assert_eq!(counter.get(), 1);
+    /// ```
+    #[track_caller]
+    pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.shared.spawn_local(heddle_task::Builder::new(), future)
+    }
+
+    /// A cloneable, `Send + Sync` handle that spawns onto this executor from anywhere.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// let spawner = executor.spawner();
+    /// let handle = std::thread::spawn(move || spawner.spawn(async { 7 })).join().unwrap();
+    /// assert_eq!(executor.run_until(handle).unwrap(), 7);
+    /// ```
+    pub fn spawner(&self) -> Spawner<D::Unparker> {
+        Spawner::new(self.shared.clone())
+    }
+
+    /// How many tasks are alive (spawned, with their future not yet dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// let handle = executor.spawn(async {});
+    /// assert_eq!(executor.alive_tasks(), 1);
+    /// executor.run_until(handle).unwrap();
+    /// assert_eq!(executor.alive_tasks(), 0);
+    /// ```
+    pub fn alive_tasks(&self) -> usize {
+        self.shared.alive()
+    }
+
+    /// The driver, e.g. to reach a reactor or timer handle it carries.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::Driver;
+    /// let executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// let _unparker = executor.driver().unparker();
+    /// ```
+    pub fn driver(&self) -> &D {
+        &self.driver
+    }
+
+    /// Same as [`run_until`](LocalExecutor::run_until).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// assert_eq!(executor.block_on(async { 3 }), 3);
+    /// ```
+    #[track_caller]
+    pub fn block_on<F: Future>(&mut self, future: F) -> F::Output {
+        self.run_until(future)
+    }
+
+    /// Runs the executor's tasks on this thread until `future` completes, and returns its
+    /// output. Tasks still pending when it returns stay on the executor for the next run.
+    ///
+    /// A panic in a task is caught and reported through its `JoinHandle`; it never stops the
+    /// executor. A panic in `future` itself propagates to the caller.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `!Send` tasks spawned on another thread are alive: they may only run on
+    /// their home thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut executor = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    /// let handles: Vec<_> = (0..10).map(|i| executor.spawn(async move { i * i })).collect();
+    /// let total = executor.run_until(async move {
+    ///     let mut total = 0;
+    ///     for handle in handles {
+    ///         total += handle.await.unwrap();
+    ///     }
+    ///     total
+    /// });
+    /// assert_eq!(total, 285);
+    /// ```
+    #[track_caller]
+    pub fn run_until<F: Future>(&mut self, future: F) -> F::Output {
+        let me = thread_index();
+        {
+            let mut registry = self.shared.registry();
+            if registry.local_tasks > 0 && registry.home != me {
+                drop(registry);
+                panic!(
+                    "this executor has `!Send` tasks that belong to another thread; run it on \
+                     the thread that spawned them"
+                );
+            }
+            registry.home = me;
+            registry.running = me;
+        }
+        let main = Arc::new(MainWaker {
+            woken: AtomicBool::new(true),
+            unparker: self.shared.unparker.clone(),
+        });
+        let waker = Waker::from(main.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
+
+        let previous = self.shared.enter(&mut self.queue);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            self.run_loop(&main, &mut cx, future.as_mut())
+        }));
+        self.shared.exit(&mut self.queue, previous);
+        self.shared.registry().running = 0;
+        match result {
+            Ok(output) => output,
+            Err(payload) => panic::resume_unwind(payload),
+        }
+    }
+
+    /// The run loop of `run_until`; see the module docs.
+    fn run_loop<F: Future>(
+        &mut self,
+        main: &MainWaker<D::Unparker>,
+        cx: &mut Context<'_>,
+        mut future: Pin<&mut F>,
+    ) -> F::Output {
+        let mut since_event = 0u32;
+        loop {
+            if main.woken.swap(false, Ordering::Acquire) {
+                if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                    return output;
+                }
+            }
+
+            let mut ran = 0u32;
+            while ran < self.global_queue_interval {
+                let Some(runnable) = shared::pop_local(self.rng.as_mut()) else {
+                    break;
+                };
+                runnable.run();
+                ran += 1;
+            }
+
+            let arrived = self.drain_injector();
+            since_event += ran;
+            if ran == 0 && arrived == 0 {
+                if !main.woken.load(Ordering::Acquire) {
+                    self.driver.park();
+                    since_event = 0;
+                }
+            } else if since_event >= self.event_interval {
+                self.driver.park_timeout(Duration::ZERO);
+                since_event = 0;
+            }
+        }
+    }
+
+    /// Moves what the injector holds to the local queue. Returns how many runnables moved.
+    fn drain_injector(&mut self) -> usize {
+        let mut moved = 0;
+        // Bounded by the length seen now, so a storm of remote wake-ups cannot keep the loop
+        // here forever.
+        for _ in 0..self.shared.injector.len() {
+            match self.shared.injector.pop() {
+                Ok(runnable) => {
+                    shared::push_local(runnable);
+                    moved += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        moved
+    }
+}
+
+/// The waker of the `run_until` future: a flag plus an unpark.
+struct MainWaker<U> {
+    woken: AtomicBool,
+    unparker: U,
+}
+
+impl<U: Unparker> Wake for MainWaker<U> {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        // Release pairs with the Acquire swap in the run loop.
+        self.woken.store(true, Ordering::Release);
+        self.unparker.unpark();
+    }
+}
+
+impl<D: Driver> Drop for LocalExecutor<D> {
+    fn drop(&mut self) {
+        let me = thread_index();
+        let may_drop_local = {
+            let mut registry = self.shared.registry();
+            registry.closed = true;
+            registry.local_tasks == 0 || registry.home == me
+        };
+        let dispose = |runnable: Runnable| {
+            if runnable.is_local() && !may_drop_local {
+                // Not the home thread: dropping a `!Send` future here would be unsound.
+                mem::forget(runnable);
+            } else {
+                drop(runnable);
+            }
+        };
+        // Wake every live task so its runnable comes to a queue, then drop the runnables
+        // (which drops the futures). A destructor may wake or spawn more; repeat until a
+        // round finds nothing. Each round drops at least one task and no task can be added
+        // (the registry is closed), so this ends.
+        loop {
+            for waker in self.shared.live_wakers() {
+                waker.wake();
+            }
+            let mut found = false;
+            for runnable in mem::take(&mut self.queue) {
+                found = true;
+                dispose(runnable);
+            }
+            while let Ok(runnable) = self.shared.injector.pop() {
+                found = true;
+                dispose(runnable);
+            }
+            if !found {
+                break;
+            }
+        }
+        self.shared.injector.close();
+        while let Ok(runnable) = self.shared.injector.pop() {
+            dispose(runnable);
+        }
+    }
+}
+
+impl<D: Driver> fmt::Debug for LocalExecutor<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalExecutor")
+            .field("alive_tasks", &self.alive_tasks())
+            .field("queued", &self.queue.len())
+            .field("seeded", &self.rng.is_some())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,322 @@
+//! The part of the executor that other threads reach: the injector, the unparker, and the
+//! registry of live tasks.
+//!
+//! # Registry
+//!
+//! Every task spawned on the executor is entered in `Registry::tasks` (a slab of its waker)
+//! until its future is dropped; the [`Tracked`] wrapper's `Entry` removes it. This is what lets
+//! `Drop for LocalExecutor` reach tasks that are idle, with their wakers held elsewhere, and
+//! drop their futures before it returns. All fields of the registry are guarded by one mutex,
+//! which is never held while user code runs (no future is polled, dropped or woken under it).
+//!
+//! # Home thread
+//!
+//! `!Send` tasks may only be polled and dropped on their *home* thread. The registry records
+//! the home thread, which is the thread that spawned the live `!Send` tasks (or, when there are
+//! none, the thread that last ran the executor), and the thread running it right now, if any.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::mem;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Waker;
+
+use concurrent_queue::{ConcurrentQueue, PushError};
+use heddle_driver::Unparker;
+use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo};
+use slab::Slab;
+
+thread_local! {
+    /// The `Shared` of the executor running on this thread (null when none).
+    static CURRENT: Cell<*const ()> = const { Cell::new(std::ptr::null()) };
+    /// The run queue of the executor running on this thread. The executor keeps its queue in
+    /// its own field while it is not running and swaps it in here for the duration of a run, so
+    /// that a same-thread wake is a plain `VecDeque` push.
+    static QUEUE: RefCell<VecDeque<Runnable>> = const { RefCell::new(VecDeque::new()) };
+    /// A small process-unique number for this thread (0 is never used).
+    static THREAD_INDEX: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Returns this thread's index, assigning one on first use.
+pub(crate) fn thread_index() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    THREAD_INDEX
+        .try_with(|index| {
+            if index.get() == 0 {
+                index.set(NEXT.fetch_add(1, Ordering::Relaxed));
+            }
+            index.get()
+        })
+        // Thread-locals are being torn down: an index no live thread has.
+        .unwrap_or(u64::MAX)
+}
+
+pub(crate) struct Shared<U> {
+    /// Runnables scheduled from threads other than the one running the executor.
+    pub(crate) injector: ConcurrentQueue<Runnable>,
+    /// Wakes the executor's driver when something is pushed to the injector.
+    pub(crate) unparker: U,
+    registry: Mutex<Registry>,
+}
+
+pub(crate) struct Registry {
+    /// A waker per live task (spawned, future not yet dropped).
+    tasks: Slab<Waker>,
+    /// Set by `Drop for LocalExecutor`; spawns after this are cancelled at once.
+    pub(crate) closed: bool,
+    /// The thread `!Send` tasks belong to (see module docs); 0 before the first run/spawn.
+    pub(crate) home: u64,
+    /// The thread inside `run_until`, or 0.
+    pub(crate) running: u64,
+    /// How many live tasks are `!Send`.
+    pub(crate) local_tasks: usize,
+}
+
+impl<U: Unparker> Shared<U> {
+    pub(crate) fn new(unparker: U) -> Shared<U> {
+        Shared {
+            injector: ConcurrentQueue::unbounded(),
+            unparker,
+            registry: Mutex::new(Registry {
+                tasks: Slab::new(),
+                closed: false,
+                home: 0,
+                running: 0,
+                local_tasks: 0,
+            }),
+        }
+    }
+
+    pub(crate) fn registry(&self) -> MutexGuard<'_, Registry> {
+        // A panic never happens while the lock is held (no user code runs under it), but be
+        // robust anyway: the data is plain bookkeeping and stays consistent.
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn as_key(self: &Arc<Self>) -> *const () {
+        Arc::as_ptr(self).cast()
+    }
+
+    /// Spawns a `Send` future from any thread.
+    #[track_caller]
+    pub(crate) fn spawn<F>(
+        self: &Arc<Self>,
+        builder: heddle_task::Builder<'_>,
+        future: F,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let mut registry = self.registry();
+        if registry.closed {
+            drop(registry);
+            return cancelled(builder.spawn(future, Scheduler(self.clone())));
+        }
+        let slot = registry.tasks.vacant_entry();
+        let tracked = Tracked::new(future, Entry::new(self.clone(), slot.key(), false));
+        let (runnable, handle) = builder.spawn(tracked, Scheduler(self.clone()));
+        slot.insert(runnable.waker());
+        drop(registry);
+        runnable.schedule();
+        handle
+    }
+
+    /// Spawns a `!Send` future; the calling thread becomes (or must be) its home thread.
+    ///
+    /// # Panics
+    ///
+    /// Panics if another thread is running the executor, or if `!Send` tasks spawned on
+    /// another thread are still alive.
+    #[track_caller]
+    pub(crate) fn spawn_local<F>(
+        self: &Arc<Self>,
+        builder: heddle_task::Builder<'_>,
+        future: F,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let me = thread_index();
+        let mut registry = self.registry();
+        if registry.running != 0 && registry.running != me {
+            drop(registry);
+            panic!(
+                "spawn_local called on a thread other than the one running this executor; \
+                 `!Send` tasks must be spawned from the executor's own thread (use `spawn` for \
+                 `Send` futures)"
+            );
+        }
+        if registry.local_tasks > 0 && registry.home != me {
+            drop(registry);
+            panic!(
+                "spawn_local called on a thread other than the one that owns this executor's \
+                 `!Send` tasks; spawn them from the thread that runs the executor"
+            );
+        }
+        registry.home = me;
+        if registry.closed {
+            drop(registry);
+            // SAFETY: the runnable is dropped right here, on the spawning thread.
+            let (runnable, handle) =
+                unsafe { builder.spawn_local(future, Scheduler(self.clone())) };
+            drop(runnable);
+            return handle;
+        }
+        registry.local_tasks += 1;
+        let slot = registry.tasks.vacant_entry();
+        let tracked = Tracked::new(future, Entry::new(self.clone(), slot.key(), true));
+        // SAFETY: `is_local()` is set on this runnable. The executor polls runnables only while
+        // `run_until` runs on the home thread (it refuses to run elsewhere while `!Send` tasks
+        // live), and its `Drop` leaks rather than drops local runnables off the home thread;
+        // the scheduler never drops a local runnable (see `Scheduler::schedule`). The home
+        // thread is this thread, recorded above under the registry lock.
+        let (runnable, handle) = unsafe { builder.spawn_local(tracked, Scheduler(self.clone())) };
+        slot.insert(runnable.waker());
+        drop(registry);
+        runnable.schedule();
+        handle
+    }
+
+    /// Clones the wakers of every live task (to wake them all at shutdown).
+    pub(crate) fn live_wakers(&self) -> Vec<Waker> {
+        self.registry()
+            .tasks
+            .iter()
+            .map(|(_, w)| w.clone())
+            .collect()
+    }
+
+    /// How many tasks are alive.
+    pub(crate) fn alive(&self) -> usize {
+        self.registry().tasks.len()
+    }
+
+    /// Marks this executor as running on this thread: run queue pushes from this thread go to
+    /// the thread-local queue. Returns the previous `CURRENT` for `exit`.
+    pub(crate) fn enter(self: &Arc<Self>, queue: &mut VecDeque<Runnable>) -> *const () {
+        QUEUE.with(|q| mem::swap(&mut *q.borrow_mut(), queue));
+        CURRENT.with(|c| c.replace(self.as_key()))
+    }
+
+    /// Undoes `enter`: moves the thread-local queue back into `queue`.
+    pub(crate) fn exit(&self, queue: &mut VecDeque<Runnable>, previous: *const ()) {
+        QUEUE.with(|q| mem::swap(&mut *q.borrow_mut(), queue));
+        CURRENT.with(|c| c.set(previous));
+    }
+}
+
+/// Pops the next runnable from the running executor's queue (FIFO, or a seeded random pick).
+pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Runnable> {
+    QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        match pick {
+            Some(rng) if q.len() > 1 => {
+                let index = rng.below(q.len());
+                q.swap_remove_back(index)
+            }
+            _ => q.pop_front(),
+        }
+    })
+}
+
+/// Pushes onto the running executor's queue.
+pub(crate) fn push_local(runnable: Runnable) {
+    QUEUE.with(|q| q.borrow_mut().push_back(runnable));
+}
+
+/// Marks a task spawned after shutdown as cancelled: drops its runnable at once.
+fn cancelled<T>((runnable, handle): (Runnable, JoinHandle<T>)) -> JoinHandle<T> {
+    drop(runnable);
+    handle
+}
+
+/// The executor's [`Schedule`] hook.
+pub(crate) struct Scheduler<U>(pub(crate) Arc<Shared<U>>);
+
+impl<U: Unparker> Schedule for Scheduler<U> {
+    fn schedule(&self, runnable: Runnable, _info: ScheduleInfo) {
+        let me = self.0.as_key();
+        // Same thread, executor running: a plain push, no atomics, no unpark.
+        let on_executor = CURRENT.try_with(|c| c.get() == me).unwrap_or(false);
+        if on_executor {
+            if let Ok(Ok(())) =
+                QUEUE.try_with(|q| q.try_borrow_mut().map(|mut q| q.push_back(runnable)))
+            {
+                return;
+            }
+            unreachable!("the run queue is never borrowed across a schedule call");
+        }
+        match self.0.injector.push(runnable) {
+            Ok(()) => self.0.unparker.unpark(),
+            // The executor is gone. A `Send` task is cancelled here; a `!Send` one may be on a
+            // foreign thread, so it is leaked rather than dropped (its future must not be
+            // dropped off its home thread).
+            Err(PushError::Closed(runnable)) | Err(PushError::Full(runnable)) => {
+                if runnable.is_local() {
+                    mem::forget(runnable);
+                } else {
+                    drop(runnable);
+                }
+            }
+        }
+    }
+}
+
+/// Removes a task from the registry when its future is dropped.
+struct Entry<U: Unparker> {
+    shared: Arc<Shared<U>>,
+    key: usize,
+    local: bool,
+}
+
+impl<U: Unparker> Entry<U> {
+    fn new(shared: Arc<Shared<U>>, key: usize, local: bool) -> Entry<U> {
+        Entry { shared, key, local }
+    }
+}
+
+impl<U: Unparker> Drop for Entry<U> {
+    fn drop(&mut self) {
+        let waker = {
+            let mut registry = self.shared.registry();
+            if self.local {
+                registry.local_tasks -= 1;
+            }
+            registry.tasks.try_remove(self.key)
+        };
+        // Dropped outside the lock: dropping a waker can free the task, which runs no user
+        // code, but keep the rule simple.
+        drop(waker);
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A task's future plus its registry entry. The future is declared first, so it is dropped
+    /// before the entry leaves the registry.
+    struct Tracked<F, U: Unparker> {
+        #[pin]
+        future: F,
+        entry: Entry<U>,
+    }
+}
+
+impl<F, U: Unparker> Tracked<F, U> {
+    fn new(future: F, entry: Entry<U>) -> Tracked<F, U> {
+        Tracked { future, entry }
+    }
+}
+
+impl<F: Future, U: Unparker> Future for Tracked<F, U> {
+    type Output = F::Output;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        self.project().future.poll(cx)
+    }
+}
