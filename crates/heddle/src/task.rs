@@ -1,0 +1,216 @@
+//! Tasks: spawning, joining, aborting, task-local storage, yielding.
+//!
+//! A task is a future the runtime drives on its own; [`spawn`] returns a [`JoinHandle`] to
+//! await its output as `Result<T, JoinError>`. Dropping the handle detaches the task; use
+//! [`JoinHandle::abort`] to stop it. A panic inside a task is caught and comes back as a
+//! [`JoinError`]; it never takes the runtime down.
+//!
+//! This module re-exports the task layer (`heddle-task`) and adds the spawn functions that
+//! use the current runtime.
+
+use std::future::Future;
+
+use crate::runtime::Handle;
+
+#[doc(inline)]
+pub use heddle_task::{
+    id, try_id, yield_now, AbortHandle, AccessError, Id, JoinError, JoinHandle, LocalKey,
+    TaskLocalFuture, YieldNow,
+};
+
+#[doc(inline)]
+pub use crate::task_local;
+
+/// Spawns a `Send` task onto the current runtime.
+///
+/// # Panics
+///
+/// Panics outside a runtime, with a message saying how to create one (see
+/// [`Handle::current`]).
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let sum = runtime.block_on(async {
+///     let tasks: Vec<_> = (1..=4).map(|i| heddle::spawn(async move { i * 10 })).collect();
+///     let mut sum = 0;
+///     for task in tasks {
+///         sum += task.await.unwrap();
+///     }
+///     sum
+/// });
+/// assert_eq!(sum, 100);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    Handle::current().spawn(future)
+}
+
+/// Spawns a `!Send` task onto the current runtime; it runs on this thread.
+///
+/// # Panics
+///
+/// Panics outside a runtime, and when the current runtime is being run by another thread
+/// (`!Send` tasks stay on the thread that spawned them).
+///
+/// # Examples
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let log = runtime.block_on(async {
+///     let log = Rc::new(RefCell::new(Vec::new()));
+///     let l = log.clone();
+///     heddle::spawn_local(async move { l.borrow_mut().push("local") }).await.unwrap();
+///     let log = log.borrow().clone();
+///     log
+/// });
+/// assert_eq!(log, ["local"]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[track_caller]
+pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    Handle::current().spawn_local(heddle_task::Builder::new(), future)
+}
+
+/// Configures a task before spawning it: its name, visible in `Debug` output, dumps and
+/// metrics.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let task = heddle::task::Builder::new().name("worker").spawn(async { 1 })?;
+///     assert_eq!(task.await.unwrap(), 1);
+///     Ok::<(), std::io::Error>(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Default)]
+#[must_use = "a Builder does nothing until `spawn` is called"]
+pub struct Builder<'a> {
+    name: Option<&'a str>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder for an unnamed task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle::task::Builder::new();
+    /// # drop(builder);
+    /// ```
+    pub fn new() -> Builder<'a> {
+        Builder { name: None }
+    }
+
+    /// Names the task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle::task::Builder::new().name("acceptor");
+    /// # drop(builder);
+    /// ```
+    pub fn name(self, name: &'a str) -> Builder<'a> {
+        Builder { name: Some(name) }
+    }
+
+    fn task_builder(&self) -> heddle_task::Builder<'a> {
+        match self.name {
+            Some(name) => heddle_task::Builder::new().name(name),
+            None => heddle_task::Builder::new(),
+        }
+    }
+
+    /// Spawns a `Send` task onto the current runtime.
+    ///
+    /// # Errors
+    ///
+    /// An [`std::io::Error`] when there is no current runtime (instead of the panic of
+    /// [`spawn`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = heddle::task::Builder::new().spawn(async {}).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::Other);
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(self, future: F) -> std::io::Result<JoinHandle<F::Output>>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let handle = Handle::try_current().map_err(std::io::Error::other)?;
+        Ok(handle.spawn_named(self.task_builder(), future))
+    }
+
+    /// Spawns a `Send` task onto the runtime of `handle`.
+    ///
+    /// # Errors
+    ///
+    /// This version does not fail; it returns `io::Result` to match the other spawns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let task = heddle::task::Builder::new().name("x").spawn_on(async { 2 }, runtime.handle())?;
+    /// assert_eq!(runtime.block_on(task).unwrap(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_on<F>(self, future: F, handle: &Handle) -> std::io::Result<JoinHandle<F::Output>>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Ok(handle.spawn_named(self.task_builder(), future))
+    }
+
+    /// Spawns a `!Send` task onto the current runtime, on this thread.
+    ///
+    /// # Errors
+    ///
+    /// An [`std::io::Error`] when there is no current runtime.
+    ///
+    /// # Panics
+    ///
+    /// As [`spawn_local`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let v = runtime.block_on(async {
+    ///     let rc = std::rc::Rc::new(4);
+    ///     heddle::task::Builder::new().name("ui").spawn_local(async move { *rc })?.await.map_err(std::io::Error::from)
+    /// })?;
+    /// assert_eq!(v, 4);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_local<F>(self, future: F) -> std::io::Result<JoinHandle<F::Output>>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let handle = Handle::try_current().map_err(std::io::Error::other)?;
+        Ok(handle.spawn_local(self.task_builder(), future))
+    }
+}
