@@ -1,19 +1,34 @@
-//! Project automation: `cargo xtask <command>`.
+//! Project automation, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 //!
-//! Commands: `ci` runs exactly what `.ci/run` runs.
-fn main() {
+//! Commands:
+//! - `ci`: runs `.ci/run`, exactly what CI runs.
+
+use std::process::{Command, ExitCode};
+
+mod ci;
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("ci") => {
-            let status = std::process::Command::new("bash")
-                .arg(".ci/run")
-                .status()
-                .expect("failed to start bash");
-            std::process::exit(status.code().unwrap_or(1));
-        }
+        Some("ci") => ci::run(),
         _ => {
             eprintln!("usage: cargo xtask ci");
-            std::process::exit(2);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a command from the workspace root, returning its exit status as ours.
+fn run_in_root(command: &mut Command) -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root");
+    match command.current_dir(root).status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1)),
+        Err(error) => {
+            eprintln!("failed to start {command:?}: {error}");
+            ExitCode::FAILURE
         }
     }
 }

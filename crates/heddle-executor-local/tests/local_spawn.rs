@@ -277,20 +277,44 @@ fn executor_moves_to_another_thread_between_runs() {
 #[test]
 fn running_with_local_tasks_of_another_thread_panics_with_a_clear_message() {
     let ex = executor();
-    let _local = ex.spawn_local(async { 1 });
-    let result = std::thread::spawn(move || {
+    let local = ex.spawn_local(async { 1 });
+    let (ex, result) = std::thread::spawn(move || {
         let mut ex = ex;
         let caught =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ex.run_until(async {})));
-        // Dropping here leaks the local task rather than dropping it on the wrong thread.
-        drop(ex);
-        caught
+        (ex, caught)
     })
     .join()
     .unwrap();
     let payload = result.unwrap_err();
     let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
     assert!(message.contains("belong to another thread"), "{message}");
+    // Back on the home thread the executor runs the local task normally.
+    let mut ex = ex;
+    assert_eq!(ex.run_until(local).unwrap(), 1);
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "leaks the !Send task by design, which miri's leak check reports"
+)]
+fn dropping_off_the_home_thread_leaks_local_tasks_instead_of_dropping_them() {
+    let drops = DropCounter::default();
+    let token = drops.token();
+    let ex = executor();
+    let rc = Rc::new(());
+    let _local = ex.spawn_local(async move {
+        let _rc = rc;
+        let _t = token;
+        std::future::pending::<()>().await;
+    });
+    std::thread::spawn(move || drop(ex)).join().unwrap();
+    assert_eq!(
+        drops.count(),
+        0,
+        "a !Send future is never dropped on a foreign thread"
+    );
 }
 
 #[test]
