@@ -227,9 +227,9 @@ impl<T> Async<T> {
     ) -> Poll<io::Result<()>> {
         let source = &*self.source;
         let poller = &self.handle.shared.poller;
-        source
-            .state
-            .poll_ready(dir, since, cx.waker(), |interest| source.arm(poller, interest))
+        source.state.poll_ready(dir, since, cx.waker(), |interest| {
+            source.arm(poller, interest)
+        })
     }
 
     /// Polls until the object is readable: `Ready` once the reactor has reported readability
@@ -440,7 +440,11 @@ impl<T> AsyncWrite for Async<T>
 where
     for<'a> &'a T: Write,
 {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.poll_io(Direction::Write, cx, |mut io| io.write(buf))
     }
 
@@ -465,7 +469,11 @@ impl<T> AsyncWrite for &Async<T>
 where
     for<'a> &'a T: Write,
 {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.poll_io(Direction::Write, cx, |mut io| io.write(buf))
     }
 

@@ -34,6 +34,6 @@ pub use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 
 #[doc(no_inline)]
 pub use futures_lite::io::{
-    copy, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader,
-    BufWriter, ReadHalf, WriteHalf,
+    copy, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader, BufWriter,
+    ReadHalf, WriteHalf,
 };

@@ -169,12 +169,13 @@ impl Reactor {
                 // A stale event for a source deregistered after the wait harvested it.
                 continue;
             };
-            let _ = source
-                .state
-                .dispatch(event.readable, event.writable, &mut self.wakers, |rest| {
-                    // A failed re-arm leaves the waiter to its next poll, which arms again.
-                    let _ = source.arm(&shared.poller, rest);
-                });
+            let _ =
+                source
+                    .state
+                    .dispatch(event.readable, event.writable, &mut self.wakers, |rest| {
+                        // A failed re-arm leaves the waiter to its next poll, which arms again.
+                        let _ = source.arm(&shared.poller, rest);
+                    });
         }
         let woken = self.wakers.len();
         // Every lock is released: waking may run arbitrary code, even drop an `Async`.
@@ -263,7 +264,9 @@ pub struct Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("shared", &self.shared).finish()
+        f.debug_struct("Handle")
+            .field("shared", &self.shared)
+            .finish()
     }
 }
 
@@ -434,4 +437,3 @@ impl Drop for EnterGuard<'_> {
         let _ = CURRENT.try_with(|current| *current.borrow_mut() = previous);
     }
 }
-

@@ -70,10 +70,7 @@ impl<T> Registry<T> {
     /// # Errors
     ///
     /// `OutOfMemory` if every index the key format allows is taken.
-    pub(crate) fn insert(
-        &self,
-        make: impl FnOnce(usize) -> Arc<T>,
-    ) -> io::Result<(usize, Arc<T>)> {
+    pub(crate) fn insert(&self, make: impl FnOnce(usize) -> Arc<T>) -> io::Result<(usize, Arc<T>)> {
         let mut table = self.lock();
         let index = table.slab.vacant_key();
         if index > INDEX_MASK {
@@ -142,10 +139,17 @@ mod tests {
         let old = registry.insert(|_| Arc::new(1)).unwrap().0;
         registry.remove(old).unwrap();
         let new = registry.insert(|_| Arc::new(2)).unwrap().0;
-        assert_eq!(old & INDEX_MASK, new & INDEX_MASK, "the slab reuses the slot");
+        assert_eq!(
+            old & INDEX_MASK,
+            new & INDEX_MASK,
+            "the slab reuses the slot"
+        );
         assert_ne!(old, new);
         assert!(registry.get(old).is_none(), "a stale key finds nothing");
-        assert!(registry.remove(old).is_none(), "a stale key removes nothing");
+        assert!(
+            registry.remove(old).is_none(),
+            "a stale key removes nothing"
+        );
         assert_eq!(registry.get(new).as_deref(), Some(&2));
     }
 
@@ -158,7 +162,8 @@ mod tests {
                 seen = k;
                 Arc::new(())
             })
-            .unwrap().0;
+            .unwrap()
+            .0;
         assert_eq!(seen, key);
         registry.lock().generation = GENERATION_MASK;
         let key = registry.insert(|_| Arc::new(())).unwrap().0;

@@ -281,9 +281,17 @@ mod tests {
             Ok(())
         });
         assert!(poll.is_pending());
-        assert_eq!(armed, Interest { read: true, write: false });
+        assert_eq!(
+            armed,
+            Interest {
+                read: true,
+                write: false
+            }
+        );
         let mut wakers = Vec::new();
-        let d = state.dispatch(true, false, &mut wakers, |_| panic!("nothing left to re-arm"));
+        let d = state.dispatch(true, false, &mut wakers, |_| {
+            panic!("nothing left to re-arm")
+        });
         assert_eq!(d, Dispatch::Delivered(1));
         wakers.drain(..).for_each(Waker::wake);
         assert_eq!(count.0.load(Ordering::SeqCst), 1);
@@ -310,8 +318,12 @@ mod tests {
     fn public_style_poll_waits_for_one_event() {
         let state = SourceState::new();
         let (_count, waker) = counting_waker();
-        assert!(state.poll_ready(Direction::Read, None, &waker, ok_arm).is_pending());
-        assert!(state.poll_ready(Direction::Read, None, &waker, ok_arm).is_pending());
+        assert!(state
+            .poll_ready(Direction::Read, None, &waker, ok_arm)
+            .is_pending());
+        assert!(state
+            .poll_ready(Direction::Read, None, &waker, ok_arm)
+            .is_pending());
         let mut wakers = Vec::new();
         let _ = state.dispatch(true, true, &mut wakers, |_| {});
         assert_eq!(wakers.len(), 1);
@@ -320,14 +332,18 @@ mod tests {
             Poll::Ready(Ok(()))
         ));
         // The slot is idle again: the next call waits for a fresh event.
-        assert!(state.poll_ready(Direction::Read, None, &waker, ok_arm).is_pending());
+        assert!(state
+            .poll_ready(Direction::Read, None, &waker, ok_arm)
+            .is_pending());
     }
 
     #[test]
     fn other_direction_is_rearmed_after_an_event() {
         let state = SourceState::new();
         let (_c, waker) = counting_waker();
-        assert!(state.poll_ready(Direction::Read, Some(0), &waker, ok_arm).is_pending());
+        assert!(state
+            .poll_ready(Direction::Read, Some(0), &waker, ok_arm)
+            .is_pending());
         let mut armed = Interest::default();
         assert!(state
             .poll_ready(Direction::Write, Some(0), &waker, |i| {
@@ -335,11 +351,23 @@ mod tests {
                 Ok(())
             })
             .is_pending());
-        assert_eq!(armed, Interest { read: true, write: true });
+        assert_eq!(
+            armed,
+            Interest {
+                read: true,
+                write: true
+            }
+        );
         let mut rearmed = None;
         let mut wakers = Vec::new();
         let _ = state.dispatch(true, false, &mut wakers, |i| rearmed = Some(i));
-        assert_eq!(rearmed, Some(Interest { read: false, write: true }));
+        assert_eq!(
+            rearmed,
+            Some(Interest {
+                read: false,
+                write: true
+            })
+        );
     }
 
     #[test]
@@ -357,14 +385,21 @@ mod tests {
     fn removed_source_ignores_events_and_registrations() {
         let state = SourceState::new();
         let (count, waker) = counting_waker();
-        assert!(state.poll_ready(Direction::Read, Some(0), &waker, ok_arm).is_pending());
+        assert!(state
+            .poll_ready(Direction::Read, Some(0), &waker, ok_arm)
+            .is_pending());
         let [read, write] = state.remove();
         assert!(read.is_some() && write.is_none());
         drop(read);
         let mut wakers = Vec::new();
-        assert_eq!(state.dispatch(true, true, &mut wakers, |_| {}), Dispatch::Removed);
+        assert_eq!(
+            state.dispatch(true, true, &mut wakers, |_| {}),
+            Dispatch::Removed
+        );
         assert!(wakers.is_empty());
-        assert!(state.poll_ready(Direction::Read, Some(0), &waker, ok_arm).is_ready());
+        assert!(state
+            .poll_ready(Direction::Read, Some(0), &waker, ok_arm)
+            .is_ready());
         assert!(state.is_removed());
         assert_eq!(count.0.load(Ordering::SeqCst), 0);
     }
