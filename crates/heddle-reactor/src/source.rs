@@ -234,13 +234,13 @@ impl SourceState {
     }
 
     /// True once [`remove`](Self::remove) has run.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn is_removed(&self) -> bool {
         self.lock().removed
     }
 
     /// True while a waker is stored for `dir`.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn has_waker(&self, dir: Direction) -> bool {
         self.lock().slots[dir as usize].waker.is_some()
     }
