@@ -86,7 +86,10 @@ fn child() {
         let err = listener.accept().await.unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::EMFILE));
         assert!(start.elapsed() < Duration::from_secs(1));
-        assert!(cpu_time() - cpu_before < Duration::from_millis(500), "accept spun");
+        assert!(
+            cpu_time() - cpu_before < Duration::from_millis(500),
+            "accept spun"
+        );
 
         // Free descriptors: the pending connection is accepted.
         hogs.clear();

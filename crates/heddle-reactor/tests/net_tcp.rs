@@ -122,7 +122,9 @@ fn half_close_gives_eof_while_the_other_direction_flows() {
     with_watchdog(Duration::from_secs(10), || {
         block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let mut client = TcpStream::connect(listener.local_addr().unwrap())
+                .await
+                .unwrap();
             let (mut server, _) = listener.accept().await.unwrap();
 
             client.write_all(b"request").await.unwrap();
@@ -154,7 +156,9 @@ fn borrowed_and_owned_split_work_concurrently() {
             let (mut read, mut write) = stream.into_split();
             let copier = std::thread::spawn(move || {
                 block_on(async {
-                    heddle_reactor::io::copy(&mut read, &mut write).await.unwrap();
+                    heddle_reactor::io::copy(&mut read, &mut write)
+                        .await
+                        .unwrap();
                     write.close().await.unwrap();
                 })
             });
@@ -187,7 +191,9 @@ fn borrowed_and_owned_split_work_concurrently() {
 fn peek_addresses_and_nodelay() {
     block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
         let (mut server, peer) = listener.accept().await.unwrap();
         assert_eq!(peer, client.local_addr().unwrap());
         assert_eq!(client.peer_addr().unwrap(), listener.local_addr().unwrap());
@@ -214,10 +220,14 @@ fn peek_addresses_and_nodelay() {
 fn vectored_write_sends_every_buffer() {
     block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
         let bufs = [std::io::IoSlice::new(b"ab"), std::io::IoSlice::new(b"cd")];
-        let n = futures::AsyncWriteExt::write_vectored(&mut client, &bufs).await.unwrap();
+        let n = futures::AsyncWriteExt::write_vectored(&mut client, &bufs)
+            .await
+            .unwrap();
         assert!(n > 0);
         let mut got = vec![0; n];
         server.read_exact(&mut got).await.unwrap();

@@ -69,7 +69,9 @@ fn writing_to_a_closed_peer_is_an_error_not_a_signal() {
     with_watchdog(Duration::from_secs(20), || {
         block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let mut client = TcpStream::connect(listener.local_addr().unwrap())
+                .await
+                .unwrap();
             let (mut server, _) = listener.accept().await.unwrap();
 
             // The peer reads 1 KiB, then closes.
@@ -86,7 +88,10 @@ fn writing_to_a_closed_peer_is_an_error_not_a_signal() {
             let ((), result) = futures::join!(reader, writer);
             let err = result.unwrap_err();
             assert!(
-                matches!(err.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset),
+                matches!(
+                    err.kind(),
+                    ErrorKind::BrokenPipe | ErrorKind::ConnectionReset
+                ),
                 "{err:?}"
             );
             // Vectored writes take the MSG_NOSIGNAL path too.
@@ -98,7 +103,10 @@ fn writing_to_a_closed_peer_is_an_error_not_a_signal() {
                 }
             };
             assert!(
-                matches!(err.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset),
+                matches!(
+                    err.kind(),
+                    ErrorKind::BrokenPipe | ErrorKind::ConnectionReset
+                ),
                 "{err:?}"
             );
         });

@@ -33,7 +33,10 @@ impl Drop for RemoveOnDrop {
 }
 
 /// Runs `f` on its own thread and fails the test if it takes longer than `limit`.
-pub fn with_watchdog<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub fn with_watchdog<T: Send + 'static>(
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::spawn(move || {
         let out = f();
