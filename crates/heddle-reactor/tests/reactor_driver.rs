@@ -178,7 +178,7 @@ fn park_wakes_the_waiting_task_and_reused_fd_gets_no_stale_events() {
         }
         assert_eq!(b_hits.load(Ordering::SeqCst), 1);
         assert!(b.poll_readable(&mut b_cx).is_ready());
-        assert_eq!((&*b.get_ref()).read(&mut buf).unwrap(), 1);
+        assert_eq!(b.get_ref().read(&mut buf).unwrap(), 1);
         let _ = peer.read(&mut buf);
     });
 }
