@@ -77,7 +77,7 @@ impl<T: AsFd> Async<T> {
     ///
     /// ```
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let listener = heddle_reactor::Async::new(listener)?;
+    /// let _listener = heddle_reactor::Async::new(listener)?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn new(io: T) -> io::Result<Async<T>> {
@@ -134,7 +134,7 @@ impl<T: AsFd> Async<T> {
     ///
     /// ```
     /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
-    /// let socket: std::net::UdpSocket = socket.into_inner();
+    /// let _socket: std::net::UdpSocket = socket.into_inner();
     /// # std::io::Result::Ok(())
     /// ```
     pub fn into_inner(mut self) -> T {
@@ -154,7 +154,7 @@ impl<T> Async<T> {
     ///
     /// ```
     /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
-    /// let addr = socket.get_ref().local_addr()?;
+    /// let _addr = socket.get_ref().local_addr()?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn get_ref(&self) -> &T {

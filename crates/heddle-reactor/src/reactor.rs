@@ -291,7 +291,8 @@ impl Handle {
     /// let reactor = Reactor::new()?;
     /// assert!(Handle::try_current().is_none());
     /// {
-    ///     let _guard = reactor.handle().enter();
+    ///     let handle = reactor.handle();
+    ///     let _guard = handle.enter();
     ///     assert!(Handle::try_current().is_some());
     /// }
     /// assert!(Handle::try_current().is_none());
@@ -413,7 +414,8 @@ fn start_global() -> io::Result<Handle> {
 ///
 /// ```
 /// let reactor = heddle_reactor::Reactor::new()?;
-/// let guard: heddle_reactor::EnterGuard<'_> = reactor.handle().enter();
+/// let handle = reactor.handle();
+/// let guard: heddle_reactor::EnterGuard<'_> = handle.enter();
 /// drop(guard);
 /// # std::io::Result::Ok(())
 /// ```

@@ -128,7 +128,7 @@ impl OwnedReadHalf {
     /// # let client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let (read, _write) = client.into_split();
     /// let mut buf = [0; 8];
-    /// let n = read.peek(&mut buf).await?;
+    /// let _n = read.peek(&mut buf).await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {

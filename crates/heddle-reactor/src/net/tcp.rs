@@ -69,7 +69,7 @@ impl TcpListener {
     ///
     /// ```
     /// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let listener = heddle_reactor::net::TcpListener::from_std(std_listener)?;
+    /// let _listener = heddle_reactor::net::TcpListener::from_std(std_listener)?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn from_std(listener: net::TcpListener) -> io::Result<TcpListener> {
@@ -94,7 +94,7 @@ impl TcpListener {
     /// ```no_run
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:8080").await?;
-    /// let (stream, peer) = listener.accept().await?;
+    /// let (_stream, _peer) = listener.accept().await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
@@ -138,7 +138,7 @@ impl TcpListener {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let _client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let mut incoming = listener.incoming();
-    /// let stream = incoming.next().await.unwrap()?;
+    /// let _stream = incoming.next().await.unwrap()?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub fn incoming(&self) -> Incoming<'_> {
@@ -189,7 +189,7 @@ impl AsRawFd for TcpListener {
 /// ```
 /// # futures::executor::block_on(async {
 /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
-/// let incoming: heddle_reactor::net::Incoming<'_> = listener.incoming();
+/// let _incoming: heddle_reactor::net::Incoming<'_> = listener.incoming();
 /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
 /// ```
 #[derive(Debug)]
@@ -294,7 +294,7 @@ impl TcpStream {
     /// ```
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     /// let std_stream = std::net::TcpStream::connect(listener.local_addr()?)?;
-    /// let stream = heddle_reactor::net::TcpStream::from_std(std_stream)?;
+    /// let _stream = heddle_reactor::net::TcpStream::from_std(std_stream)?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn from_std(stream: net::TcpStream) -> io::Result<TcpStream> {

@@ -44,7 +44,7 @@ impl UdpSocket {
     ///
     /// ```
     /// # futures::executor::block_on(async {
-    /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let _socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
@@ -61,7 +61,7 @@ impl UdpSocket {
     ///
     /// ```
     /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
-    /// let socket = heddle_reactor::net::UdpSocket::from_std(std_socket)?;
+    /// let _socket = heddle_reactor::net::UdpSocket::from_std(std_socket)?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn from_std(socket: net::UdpSocket) -> io::Result<UdpSocket> {

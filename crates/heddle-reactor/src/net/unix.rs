@@ -48,7 +48,7 @@ impl UnixListener {
     ///
     /// ```
     /// let path = std::env::temp_dir().join(format!("heddle-doc-b-{}.sock", std::process::id()));
-    /// let listener = heddle_reactor::net::UnixListener::bind(&path)?;
+    /// let _listener = heddle_reactor::net::UnixListener::bind(&path)?;
     /// assert!(heddle_reactor::net::UnixListener::bind(&path).is_err());
     /// std::fs::remove_file(&path)?;
     /// # std::io::Result::Ok(())
@@ -71,7 +71,7 @@ impl UnixListener {
     /// ```no_run
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::UnixListener::bind("/tmp/heddle-example.sock")?;
-    /// let (stream, addr) = listener.accept().await?;
+    /// let (_stream, _addr) = listener.accept().await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
@@ -159,7 +159,7 @@ impl UnixStream {
     /// # Examples
     ///
     /// ```
-    /// let (a, b) = heddle_reactor::net::UnixStream::pair()?;
+    /// let (_a, _b) = heddle_reactor::net::UnixStream::pair()?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
@@ -291,7 +291,7 @@ impl UnixDatagram {
     ///
     /// ```
     /// let path = std::env::temp_dir().join(format!("heddle-doc-d-{}.sock", std::process::id()));
-    /// let socket = heddle_reactor::net::UnixDatagram::bind(&path)?;
+    /// let _socket = heddle_reactor::net::UnixDatagram::bind(&path)?;
     /// std::fs::remove_file(&path)?;
     /// # std::io::Result::Ok(())
     /// ```
@@ -325,7 +325,7 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
-    /// let (a, b) = heddle_reactor::net::UnixDatagram::pair()?;
+    /// let (_a, _b) = heddle_reactor::net::UnixDatagram::pair()?;
     /// # std::io::Result::Ok(())
     /// ```
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
@@ -397,7 +397,7 @@ impl UnixDatagram {
     /// let (a, b) = heddle_reactor::net::UnixDatagram::pair()?;
     /// a.send(b"x").await?;
     /// let mut buf = [0; 1];
-    /// let (n, _from) = b.recv_from(&mut buf).await?;
+    /// let (_n, _from) = b.recv_from(&mut buf).await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
