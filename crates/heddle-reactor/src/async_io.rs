@@ -34,6 +34,8 @@ use crate::source::{Direction, SourceState};
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::Async;
 /// use std::net::UdpSocket;
 ///
@@ -48,6 +50,7 @@ use crate::source::{Direction, SourceState};
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct Async<T> {
     source: Arc<Source>,
@@ -76,9 +79,12 @@ impl<T: AsFd> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     /// let _listener = heddle_reactor::Async::new(listener)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn new(io: T) -> io::Result<Async<T>> {
         Async::with_handle(io, &Handle::current()?)
@@ -93,11 +99,14 @@ impl<T: AsFd> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let reactor = heddle_reactor::Reactor::new()?;
     /// let file = std::fs::File::open("Cargo.toml")?;
     /// // Regular files are always "ready" and cannot be registered.
     /// assert!(heddle_reactor::Async::with_handle(file, &reactor.handle()).is_err());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn with_handle(io: T, handle: &Handle) -> io::Result<Async<T>> {
         // `fcntl(F_SETFL, O_NONBLOCK)` works on any descriptor, not only sockets; it fails
@@ -133,9 +142,12 @@ impl<T: AsFd> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
     /// let _socket: std::net::UdpSocket = socket.into_inner();
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn into_inner(mut self) -> T {
         self.deregister();
@@ -153,9 +165,12 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
     /// let _addr = socket.get_ref().local_addr()?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn get_ref(&self) -> &T {
         match &self.io {
@@ -175,6 +190,8 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use std::io::Write;
     ///
     /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
@@ -182,6 +199,7 @@ impl<T> Async<T> {
     /// // SAFETY: writing does not close or replace the descriptor.
     /// unsafe { a.get_mut() }.write_all(b"x")?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub unsafe fn get_mut(&mut self) -> &mut T {
         match &mut self.io {
@@ -195,9 +213,12 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
     /// assert!(socket.handle().registered_count() >= 1);
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
@@ -241,6 +262,8 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use std::future::poll_fn;
     ///
     /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
@@ -248,6 +271,7 @@ impl<T> Async<T> {
     /// std::io::Write::write_all(&mut &b, b"x")?;
     /// futures::executor::block_on(poll_fn(|cx| a.poll_readable(cx)))?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_ready(Direction::Read, None, cx)
@@ -258,12 +282,15 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use std::future::poll_fn;
     ///
     /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
     /// let a = heddle_reactor::Async::new(a)?;
     /// futures::executor::block_on(poll_fn(|cx| a.poll_writable(cx)))?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_ready(Direction::Write, None, cx)
@@ -278,11 +305,14 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
     /// let a = heddle_reactor::Async::new(a)?;
     /// std::io::Write::write_all(&mut &b, b"x")?;
     /// futures::executor::block_on(a.readable())?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
         poll_fn(|cx| self.poll_readable(cx)).await
@@ -297,10 +327,13 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
     /// let a = heddle_reactor::Async::new(a)?;
     /// futures::executor::block_on(a.writable())?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
         poll_fn(|cx| self.poll_writable(cx)).await
@@ -316,6 +349,8 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use std::io::Read;
     ///
     /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
@@ -325,6 +360,7 @@ impl<T> Async<T> {
     /// let n = futures::executor::block_on(a.read_with(|s| (&*s).read(&mut buf)))?;
     /// assert_eq!(&buf[..n], b"hello");
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn read_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         self.io_with(Direction::Read, op).await
@@ -340,6 +376,8 @@ impl<T> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use std::io::Write;
     ///
     /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
@@ -347,6 +385,7 @@ impl<T> Async<T> {
     /// let n = futures::executor::block_on(a.write_with(|s| (&*s).write(b"hi")))?;
     /// assert_eq!(n, 2);
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn write_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         self.io_with(Direction::Write, op).await

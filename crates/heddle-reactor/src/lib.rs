@@ -27,6 +27,8 @@
 //! A TCP echo under a foreign executor, served by the global reactor:
 //!
 //! ```
+//! # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+//! # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 //! use heddle_reactor::io::{AsyncReadExt, AsyncWriteExt};
 //! use heddle_reactor::net::{TcpListener, TcpStream};
 //!
@@ -42,6 +44,7 @@
 //!     std::io::Result::Ok(())
 //! })?;
 //! # std::io::Result::Ok(())
+//! # }
 //! ```
 #![cfg(unix)]
 #![deny(unsafe_op_in_unsafe_fn)]

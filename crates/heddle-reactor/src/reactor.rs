@@ -75,6 +75,8 @@ impl fmt::Debug for Shared {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_driver::{Driver, Unparker};
 /// use heddle_reactor::Reactor;
 /// use std::time::Duration;
@@ -85,6 +87,7 @@ impl fmt::Debug for Shared {
 /// reactor.park_timeout(Duration::ZERO); // polls without blocking
 /// assert_eq!(reactor.registered_count(), 0);
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct Reactor {
     shared: Arc<Shared>,
@@ -110,9 +113,12 @@ impl Reactor {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let reactor = heddle_reactor::Reactor::new()?;
     /// let _handle = reactor.handle();
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn new() -> io::Result<Reactor> {
         Ok(Reactor {
@@ -130,10 +136,13 @@ impl Reactor {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let reactor = heddle_reactor::Reactor::new()?;
     /// let handle = reactor.handle();
     /// std::thread::spawn(move || drop(handle)).join().unwrap();
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn handle(&self) -> Handle {
         Handle {
@@ -146,9 +155,12 @@ impl Reactor {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let reactor = heddle_reactor::Reactor::new()?;
     /// assert_eq!(reactor.registered_count(), 0);
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn registered_count(&self) -> usize {
         self.shared.registry.len()
@@ -214,6 +226,8 @@ impl Driver for Reactor {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_driver::{Driver, Unparker};
 ///
 /// let mut reactor = heddle_reactor::Reactor::new()?;
@@ -221,6 +235,7 @@ impl Driver for Reactor {
 /// std::thread::spawn(move || unparker.unpark()).join().unwrap();
 /// reactor.park();
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct ReactorUnparker {
@@ -246,6 +261,8 @@ impl Unparker for ReactorUnparker {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::{Async, Reactor};
 /// use std::net::UdpSocket;
 ///
@@ -256,6 +273,7 @@ impl Unparker for ReactorUnparker {
 /// drop(socket);
 /// assert_eq!(handle.registered_count(), 0);
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Handle {
@@ -286,6 +304,8 @@ impl Handle {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use heddle_reactor::{Handle, Reactor};
     ///
     /// let reactor = Reactor::new()?;
@@ -297,6 +317,7 @@ impl Handle {
     /// }
     /// assert!(Handle::try_current().is_none());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         let previous = CURRENT.with(|current| current.replace(Some(self.clone())));
@@ -330,9 +351,12 @@ impl Handle {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let handle = heddle_reactor::Handle::current()?;
     /// let _ = handle.registered_count();
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn current() -> io::Result<Handle> {
         match Handle::try_current() {
@@ -350,10 +374,13 @@ impl Handle {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let a = heddle_reactor::Handle::global()?;
     /// let b = heddle_reactor::Handle::global()?;
     /// assert!(a.same_reactor(&b));
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn global() -> io::Result<Handle> {
         let result = GLOBAL.get_or_init(|| start_global().map_err(|e| (e.kind(), e.to_string())));
@@ -371,9 +398,12 @@ impl Handle {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let reactor = heddle_reactor::Reactor::new()?;
     /// assert!(reactor.handle().same_reactor(&reactor.handle()));
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn same_reactor(&self, other: &Handle) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)
@@ -384,9 +414,12 @@ impl Handle {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let reactor = heddle_reactor::Reactor::new()?;
     /// assert_eq!(reactor.handle().registered_count(), 0);
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn registered_count(&self) -> usize {
         self.shared.registry.len()
@@ -413,11 +446,14 @@ fn start_global() -> io::Result<Handle> {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// let reactor = heddle_reactor::Reactor::new()?;
 /// let handle = reactor.handle();
 /// let guard: heddle_reactor::EnterGuard<'_> = handle.enter();
 /// drop(guard);
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 #[must_use = "the handle is current only while the guard lives"]
 pub struct EnterGuard<'a> {

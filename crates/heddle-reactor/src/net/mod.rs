@@ -12,6 +12,8 @@
 //! # Examples
 //!
 //! ```
+//! # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+//! # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 //! use heddle_reactor::net::UdpSocket;
 //!
 //! futures::executor::block_on(async {
@@ -24,6 +26,7 @@
 //!     std::io::Result::Ok(())
 //! })?;
 //! # std::io::Result::Ok(())
+//! # }
 //! ```
 
 use std::io::{self, IoSlice, Read};

@@ -19,6 +19,8 @@ use super::TcpStream;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::io::{AsyncReadExt, AsyncWriteExt};
 /// # futures::executor::block_on(async {
 /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -30,6 +32,7 @@ use super::TcpStream;
 /// read.read_exact(&mut buf).await?;
 /// write.write_all(&buf).await?;
 /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct ReadHalf<'a> {
@@ -42,6 +45,8 @@ pub struct ReadHalf<'a> {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::io::AsyncWriteExt;
 /// # futures::executor::block_on(async {
 /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -50,6 +55,7 @@ pub struct ReadHalf<'a> {
 /// write.write_all(b"x").await?;
 /// write.close().await?;
 /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct WriteHalf<'a> {
@@ -61,12 +67,15 @@ pub struct WriteHalf<'a> {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// # futures::executor::block_on(async {
 /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
 /// let client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
 /// let (read, _write) = client.into_split();
 /// assert_eq!(read.peer_addr()?, listener.local_addr()?);
 /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct OwnedReadHalf {
@@ -79,6 +88,8 @@ pub struct OwnedReadHalf {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::io::AsyncWriteExt;
 /// # futures::executor::block_on(async {
 /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -87,6 +98,7 @@ pub struct OwnedReadHalf {
 /// write.write_all(b"x").await?;
 /// write.close().await?;
 /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct OwnedWriteHalf {
@@ -103,12 +115,15 @@ impl OwnedReadHalf {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let (read, _write) = client.into_split();
     /// let _ = read.peer_addr()?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.stream.peer_addr()
@@ -146,12 +161,15 @@ impl OwnedWriteHalf {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let (_read, write) = client.into_split();
     /// assert!(write.local_addr()?.ip().is_loopback());
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.stream.local_addr()

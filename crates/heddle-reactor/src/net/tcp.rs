@@ -21,6 +21,8 @@ use crate::Async;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::net::{TcpListener, TcpStream};
 ///
 /// futures::executor::block_on(async {
@@ -32,6 +34,7 @@ use crate::Async;
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct TcpListener {
     inner: Async<net::TcpListener>,
@@ -50,10 +53,13 @@ impl TcpListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// assert_ne!(listener.local_addr()?.port(), 0);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         TcpListener::from_std(net::TcpListener::bind(addr)?)
@@ -68,9 +74,12 @@ impl TcpListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     /// let _listener = heddle_reactor::net::TcpListener::from_std(std_listener)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn from_std(listener: net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
@@ -110,11 +119,14 @@ impl TcpListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let _client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let (_stream, _peer) = std::future::poll_fn(|cx| listener.poll_accept(cx)).await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         match self.inner.poll_io(Direction::Read, cx, |l| l.accept()) {
@@ -132,6 +144,8 @@ impl TcpListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use futures::StreamExt;
     ///
     /// # futures::executor::block_on(async {
@@ -140,6 +154,7 @@ impl TcpListener {
     /// let mut incoming = listener.incoming();
     /// let _stream = incoming.next().await.unwrap()?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn incoming(&self) -> Incoming<'_> {
         Incoming { listener: self }
@@ -154,10 +169,13 @@ impl TcpListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// assert!(listener.local_addr()?.ip().is_loopback());
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
@@ -187,10 +205,13 @@ impl AsRawFd for TcpListener {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// # futures::executor::block_on(async {
 /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
 /// let _incoming: heddle_reactor::net::Incoming<'_> = listener.incoming();
 /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
@@ -217,6 +238,8 @@ impl Stream for Incoming<'_> {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::io::{AsyncReadExt, AsyncWriteExt};
 /// use heddle_reactor::net::{TcpListener, TcpStream};
 ///
@@ -232,6 +255,7 @@ impl Stream for Incoming<'_> {
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct TcpStream {
     pub(super) inner: Async<net::TcpStream>,
@@ -251,11 +275,14 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// assert_eq!(stream.peer_addr()?, listener.local_addr()?);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
         let mut last = None;
@@ -292,10 +319,13 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     /// let std_stream = std::net::TcpStream::connect(listener.local_addr()?)?;
     /// let _stream = heddle_reactor::net::TcpStream::from_std(std_stream)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn from_std(stream: net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
@@ -312,11 +342,14 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// assert_eq!(stream.peer_addr()?, listener.local_addr()?);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()
@@ -331,11 +364,14 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// assert!(stream.local_addr()?.ip().is_loopback());
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
@@ -350,12 +386,15 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// stream.set_nodelay(true)?;
     /// assert!(stream.nodelay()?);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
         self.inner.get_ref().set_nodelay(nodelay)
@@ -370,11 +409,14 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let _ = stream.nodelay()?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn nodelay(&self) -> io::Result<bool> {
         self.inner.get_ref().nodelay()
@@ -390,11 +432,14 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// stream.shutdown(std::net::Shutdown::Write)?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         super::shutdown(&self.inner, how)
@@ -409,6 +454,8 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// use heddle_reactor::io::AsyncWriteExt;
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -419,6 +466,7 @@ impl TcpStream {
     /// let n = server.peek(&mut buf).await?;
     /// assert_eq!(&buf[..n], &b"abc"[..n]);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read_with(|s| s.peek(buf)).await
@@ -430,11 +478,14 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let mut stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
     /// let (_read, _write) = stream.split();
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         (ReadHalf { stream: self }, WriteHalf { stream: self })
@@ -446,6 +497,8 @@ impl TcpStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
@@ -453,6 +506,7 @@ impl TcpStream {
     /// std::thread::spawn(move || drop(write)).join().unwrap();
     /// drop(read);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         let stream = Arc::new(self);

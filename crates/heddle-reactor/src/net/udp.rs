@@ -15,6 +15,8 @@ use crate::Async;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::net::UdpSocket;
 ///
 /// futures::executor::block_on(async {
@@ -28,6 +30,7 @@ use crate::Async;
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct UdpSocket {
     inner: Async<net::UdpSocket>,
@@ -43,9 +46,12 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let _socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
         UdpSocket::from_std(net::UdpSocket::bind(addr)?)
@@ -60,9 +66,12 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
     /// let _socket = heddle_reactor::net::UdpSocket::from_std(std_socket)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn from_std(socket: net::UdpSocket) -> io::Result<UdpSocket> {
         Ok(UdpSocket {
@@ -80,11 +89,14 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// socket.connect("127.0.0.1:9").await?;
     /// assert_eq!(socket.peer_addr()?.port(), 9);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
         self.inner.get_ref().connect(addr)
@@ -100,11 +112,14 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// socket.connect(socket.local_addr()?).await?;
     /// assert_eq!(socket.send(b"self").await?, 4);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.inner.write_with(|s| s.send(buf)).await
@@ -119,6 +134,8 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// socket.connect(socket.local_addr()?).await?;
@@ -126,6 +143,7 @@ impl UdpSocket {
     /// let mut buf = [0; 8];
     /// assert_eq!(socket.recv(&mut buf).await?, 4);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read_with(|s| s.recv(buf)).await
@@ -140,10 +158,13 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// socket.send_to(b"x", socket.local_addr()?).await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
         let Some(target) = target.to_socket_addrs()?.next() else {
@@ -164,6 +185,8 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// socket.send_to(b"x", socket.local_addr()?).await?;
@@ -171,6 +194,7 @@ impl UdpSocket {
     /// let (n, from) = socket.recv_from(&mut buf).await?;
     /// assert_eq!((n, from), (1, socket.local_addr()?));
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.inner.read_with(|s| s.recv_from(buf)).await
@@ -185,6 +209,8 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// socket.send_to(b"x", socket.local_addr()?).await?;
@@ -193,6 +219,7 @@ impl UdpSocket {
     /// let (n, _) = socket.recv_from(&mut buf).await?; // still there
     /// assert_eq!(n, 1);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.inner.read_with(|s| s.peek_from(buf)).await
@@ -207,10 +234,13 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// assert!(socket.local_addr()?.ip().is_loopback());
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
@@ -225,10 +255,13 @@ impl UdpSocket {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let socket = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
     /// assert!(socket.peer_addr().is_err());
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()

@@ -21,6 +21,8 @@ use crate::Async;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::net::{UnixListener, UnixStream};
 ///
 /// let path = std::env::temp_dir().join(format!("heddle-doc-l-{}.sock", std::process::id()));
@@ -32,6 +34,7 @@ use crate::Async;
 /// })?;
 /// std::fs::remove_file(&path)?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct UnixListener {
     inner: Async<net::UnixListener>,
@@ -47,11 +50,14 @@ impl UnixListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let path = std::env::temp_dir().join(format!("heddle-doc-b-{}.sock", std::process::id()));
     /// let _listener = heddle_reactor::net::UnixListener::bind(&path)?;
     /// assert!(heddle_reactor::net::UnixListener::bind(&path).is_err());
     /// std::fs::remove_file(&path)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
         Ok(UnixListener {
@@ -89,11 +95,14 @@ impl UnixListener {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let path = std::env::temp_dir().join(format!("heddle-doc-a-{}.sock", std::process::id()));
     /// let listener = heddle_reactor::net::UnixListener::bind(&path)?;
     /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
     /// std::fs::remove_file(&path)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
@@ -105,6 +114,8 @@ impl UnixListener {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// use heddle_reactor::io::{AsyncReadExt, AsyncWriteExt};
 ///
 /// futures::executor::block_on(async {
@@ -116,6 +127,7 @@ impl UnixListener {
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct UnixStream {
     inner: Async<net::UnixStream>,
@@ -132,10 +144,13 @@ impl UnixStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let missing = std::env::temp_dir().join("heddle-doc-no-such.sock");
     /// assert!(heddle_reactor::net::UnixStream::connect(&missing).await.is_err());
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
@@ -159,8 +174,11 @@ impl UnixStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (_a, _b) = heddle_reactor::net::UnixStream::pair()?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = net::UnixStream::pair()?;
@@ -183,9 +201,12 @@ impl UnixStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (a, _b) = heddle_reactor::net::UnixStream::pair()?;
     /// assert!(a.local_addr()?.is_unnamed());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
@@ -200,9 +221,12 @@ impl UnixStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (a, _b) = heddle_reactor::net::UnixStream::pair()?;
     /// assert!(a.peer_addr()?.is_unnamed());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()
@@ -217,9 +241,12 @@ impl UnixStream {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (a, _b) = heddle_reactor::net::UnixStream::pair()?;
     /// a.shutdown(std::net::Shutdown::Write)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         super::shutdown(&self.inner, how)
@@ -267,6 +294,8 @@ impl AsyncWrite for UnixStream {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
 /// futures::executor::block_on(async {
 ///     let (a, b) = heddle_reactor::net::UnixDatagram::pair()?;
 ///     a.send(b"one").await?;
@@ -275,6 +304,7 @@ impl AsyncWrite for UnixStream {
 ///     std::io::Result::Ok(())
 /// })?;
 /// # std::io::Result::Ok(())
+/// # }
 /// ```
 pub struct UnixDatagram {
     inner: Async<net::UnixDatagram>,
@@ -290,10 +320,13 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let path = std::env::temp_dir().join(format!("heddle-doc-d-{}.sock", std::process::id()));
     /// let _socket = heddle_reactor::net::UnixDatagram::bind(&path)?;
     /// std::fs::remove_file(&path)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
         UnixDatagram::register(net::UnixDatagram::bind(path)?)
@@ -308,9 +341,12 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::net::UnixDatagram::unbound()?;
     /// assert!(socket.local_addr()?.is_unnamed());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn unbound() -> io::Result<UnixDatagram> {
         UnixDatagram::register(net::UnixDatagram::unbound()?)
@@ -325,8 +361,11 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let (_a, _b) = heddle_reactor::net::UnixDatagram::pair()?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = net::UnixDatagram::pair()?;
@@ -349,9 +388,12 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::net::UnixDatagram::unbound()?;
     /// assert!(socket.connect("/nonexistent/heddle.sock").is_err());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
         self.inner.get_ref().connect(path)
@@ -366,6 +408,8 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let path = std::env::temp_dir().join(format!("heddle-doc-s-{}.sock", std::process::id()));
     /// futures::executor::block_on(async {
     ///     let receiver = heddle_reactor::net::UnixDatagram::bind(&path)?;
@@ -378,6 +422,7 @@ impl UnixDatagram {
     /// })?;
     /// std::fs::remove_file(&path)?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
         let path = path.as_ref();
@@ -393,12 +438,15 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let (a, b) = heddle_reactor::net::UnixDatagram::pair()?;
     /// a.send(b"x").await?;
     /// let mut buf = [0; 1];
     /// let (_n, _from) = b.recv_from(&mut buf).await?;
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.inner.read_with(|s| s.recv_from(buf)).await
@@ -413,10 +461,13 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let (a, _b) = heddle_reactor::net::UnixDatagram::pair()?;
     /// assert_eq!(a.send(b"x").await?, 1);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.inner.write_with(|s| s.send(buf)).await
@@ -431,12 +482,15 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// # futures::executor::block_on(async {
     /// let (a, b) = heddle_reactor::net::UnixDatagram::pair()?;
     /// a.send(b"x").await?;
     /// let mut buf = [0; 4];
     /// assert_eq!(b.recv(&mut buf).await?, 1);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
     /// ```
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read_with(|s| s.recv(buf)).await
@@ -451,9 +505,12 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::net::UnixDatagram::unbound()?;
     /// let _ = socket.local_addr()?;
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
@@ -468,9 +525,12 @@ impl UnixDatagram {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
     /// let socket = heddle_reactor::net::UnixDatagram::unbound()?;
     /// assert!(socket.peer_addr().is_err());
     /// # std::io::Result::Ok(())
+    /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()
