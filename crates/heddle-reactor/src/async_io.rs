@@ -1,0 +1,526 @@
+//! [`Async<T>`]: any descriptor-backed I/O object, made non-blocking and registered with a
+//! reactor, with futures that wait for readiness.
+//!
+//! The pattern is always the same: read the source's tick, try the non-blocking operation,
+//! and if it says `WouldBlock`, wait until the tick moves past the one read (see
+//! [`crate::source`] for why that loses no readiness).
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_io::{AsyncRead, AsyncWrite};
+use polling::Event;
+use socket2::SockRef;
+
+use crate::loom::Arc;
+use crate::reactor::{Handle, Source};
+use crate::source::{Direction, SourceState};
+
+/// A non-blocking I/O object registered with a reactor.
+///
+/// `Async::new` puts the descriptor in non-blocking mode and registers it with the current
+/// reactor ([`Handle::current`]); dropping the `Async` (or [`into_inner`](Async::into_inner))
+/// deregisters it before the descriptor can be closed.
+///
+/// Each direction (read, write) has one waiter slot: one task may wait for readability while
+/// another waits for writability. A second task waiting on the same direction of the same
+/// `Async` takes the slot over; the first is woken only by a later event for it, so share a
+/// direction between tasks only if the tasks take turns.
+///
+/// # Examples
+///
+/// ```
+/// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+/// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+/// use heddle_reactor::Async;
+/// use std::net::UdpSocket;
+///
+/// futures::executor::block_on(async {
+///     let a = Async::new(UdpSocket::bind("127.0.0.1:0")?)?;
+///     let b = Async::new(UdpSocket::bind("127.0.0.1:0")?)?;
+///     let to = b.get_ref().local_addr()?;
+///     a.write_with(|s| s.send_to(b"hi", to)).await?;
+///     let mut buf = [0; 8];
+///     let (n, _) = b.read_with(|s| s.recv_from(&mut buf)).await?;
+///     assert_eq!(&buf[..n], b"hi");
+///     std::io::Result::Ok(())
+/// })?;
+/// # std::io::Result::Ok(())
+/// # }
+/// ```
+pub struct Async<T> {
+    source: Arc<Source>,
+    handle: Handle,
+    /// # Invariant
+    ///
+    /// `Some` until `into_inner` takes it; the descriptor it owns is registered under
+    /// `source.key` until `deregister` runs.
+    io: Option<T>,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Async<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Async").field("io", &self.io).finish()
+    }
+}
+
+impl<T: AsFd> Async<T> {
+    /// Makes `io` non-blocking and registers it with the current reactor.
+    ///
+    /// # Errors
+    ///
+    /// If the descriptor is invalid (`EBADF`), cannot be polled (a regular file or a
+    /// directory: `EPERM`), or the global reactor cannot be started.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let _listener = heddle_reactor::Async::new(listener)?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn new(io: T) -> io::Result<Async<T>> {
+        Async::with_handle(io, &Handle::current()?)
+    }
+
+    /// Like [`Async::new`], but registers with the reactor of `handle`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Async::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let reactor = heddle_reactor::Reactor::new()?;
+    /// let file = std::fs::File::open("Cargo.toml")?;
+    /// // Regular files are always "ready" and cannot be registered.
+    /// assert!(heddle_reactor::Async::with_handle(file, &reactor.handle()).is_err());
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn with_handle(io: T, handle: &Handle) -> io::Result<Async<T>> {
+        // `fcntl(F_SETFL, O_NONBLOCK)` works on any descriptor, not only sockets; it fails
+        // with `EBADF` for a closed one.
+        SockRef::from(&io).set_nonblocking(true)?;
+        let fd = io.as_fd().as_raw_fd();
+        let shared = &handle.shared;
+        let (key, source) = shared.registry.insert(|key| {
+            Arc::new(Source {
+                key,
+                fd,
+                state: SourceState::new(),
+            })
+        })?;
+        // SAFETY: `polling` requires the descriptor to be deleted from the poller before it is
+        // closed. (1) The `Async` owns `io`, whose descriptor stays open while `io` lives
+        // (I/O safety of `T: AsFd`). (2) `deregister` deletes it, and runs in `Drop` and in
+        // `into_inner` before `io` is dropped or handed back. (3) On the error path below
+        // nothing was added.
+        if let Err(e) = unsafe { shared.poller.add(fd, Event::none(key)) } {
+            shared.registry.remove(key);
+            return Err(e);
+        }
+        Ok(Async {
+            source,
+            handle: handle.clone(),
+            io: Some(io),
+        })
+    }
+
+    /// Deregisters the object and returns it. It stays in non-blocking mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
+    /// let _socket: std::net::UdpSocket = socket.into_inner();
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn into_inner(mut self) -> T {
+        self.deregister();
+        match self.io.take() {
+            Some(io) => io,
+            // The invariant keeps `io` present until here; `into_inner` consumes `self`.
+            None => unreachable!("Async::io is present until into_inner"),
+        }
+    }
+}
+
+impl<T> Async<T> {
+    /// The inner I/O object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
+    /// let _addr = socket.get_ref().local_addr()?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn get_ref(&self) -> &T {
+        match &self.io {
+            Some(io) => io,
+            None => unreachable!("Async::io is present until into_inner"),
+        }
+    }
+
+    /// The inner I/O object, mutably.
+    ///
+    /// # Safety
+    ///
+    /// The caller must not close, replace or move out the descriptor (for example with
+    /// `std::mem::swap` or by assigning a new object): it is registered with the reactor, and
+    /// the reactor would keep reporting on a descriptor it no longer owns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::io::Write;
+    ///
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut a = heddle_reactor::Async::new(a)?;
+    /// // SAFETY: writing does not close or replace the descriptor.
+    /// unsafe { a.get_mut() }.write_all(b"x")?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub unsafe fn get_mut(&mut self) -> &mut T {
+        match &mut self.io {
+            Some(io) => io,
+            None => unreachable!("Async::io is present until into_inner"),
+        }
+    }
+
+    /// The handle of the reactor this object is registered with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::Async::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
+    /// assert!(socket.handle().registered_count() >= 1);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Removes the source from the reactor; afterwards no waker is woken for it. Runs while
+    /// `io` is still owned, in `Drop` and in `into_inner`.
+    fn deregister(&mut self) {
+        // Remove first: once removed, the reactor neither wakes nor re-arms this source, so
+        // nobody else touches the descriptor from here on.
+        let wakers = self.source.state.remove();
+        // SAFETY: `io` is still owned (it is dropped or handed back only after this returns),
+        // so by the `Source::fd` invariant the registered descriptor is open.
+        let fd = unsafe { BorrowedFd::borrow_raw(self.source.fd) };
+        // Fails only if the descriptor is already gone from the poller; nothing to do then.
+        let _ = self.handle.shared.poller.delete(fd);
+        self.handle.shared.registry.remove(self.source.key);
+        // Dropped after every lock is released.
+        drop(wakers);
+    }
+
+    fn poll_ready(
+        &self,
+        dir: Direction,
+        since: Option<u64>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let source = &*self.source;
+        let poller = &self.handle.shared.poller;
+        source.state.poll_ready(dir, since, cx.waker(), |interest| {
+            source.arm(poller, interest)
+        })
+    }
+
+    /// Polls until the object is readable: `Ready` once the reactor has reported readability
+    /// since the last call that returned `Pending`.
+    ///
+    /// The first call after a `Ready` returns `Pending` and waits for a fresh report (a ready
+    /// descriptor is reported again at once when interest is re-armed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::future::poll_fn;
+    ///
+    /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    /// let a = heddle_reactor::Async::new(a)?;
+    /// std::io::Write::write_all(&mut &b, b"x")?;
+    /// futures::executor::block_on(poll_fn(|cx| a.poll_readable(cx)))?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_ready(Direction::Read, None, cx)
+    }
+
+    /// Polls until the object is writable; see [`poll_readable`](Async::poll_readable).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::future::poll_fn;
+    ///
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let a = heddle_reactor::Async::new(a)?;
+    /// futures::executor::block_on(poll_fn(|cx| a.poll_writable(cx)))?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_ready(Direction::Write, None, cx)
+    }
+
+    /// Waits until the object is readable.
+    ///
+    /// # Errors
+    ///
+    /// If the poller cannot arm interest for the descriptor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    /// let a = heddle_reactor::Async::new(a)?;
+    /// std::io::Write::write_all(&mut &b, b"x")?;
+    /// futures::executor::block_on(a.readable())?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_readable(cx)).await
+    }
+
+    /// Waits until the object is writable.
+    ///
+    /// # Errors
+    ///
+    /// If the poller cannot arm interest for the descriptor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let a = heddle_reactor::Async::new(a)?;
+    /// futures::executor::block_on(a.writable())?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_writable(cx)).await
+    }
+
+    /// Runs the non-blocking `op` until it does not return `WouldBlock`, waiting for
+    /// readability in between.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `op` returns other than `WouldBlock`, or an error arming the poller.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::io::Read;
+    ///
+    /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    /// let a = heddle_reactor::Async::new(a)?;
+    /// std::io::Write::write_all(&mut &b, b"hello")?;
+    /// let mut buf = [0; 5];
+    /// let n = futures::executor::block_on(a.read_with(|s| (&*s).read(&mut buf)))?;
+    /// assert_eq!(&buf[..n], b"hello");
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn read_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        self.io_with(Direction::Read, op).await
+    }
+
+    /// Runs the non-blocking `op` until it does not return `WouldBlock`, waiting for
+    /// writability in between.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `op` returns other than `WouldBlock`, or an error arming the poller.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::io::Write;
+    ///
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let a = heddle_reactor::Async::new(a)?;
+    /// let n = futures::executor::block_on(a.write_with(|s| (&*s).write(b"hi")))?;
+    /// assert_eq!(n, 2);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn write_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        self.io_with(Direction::Write, op).await
+    }
+
+    async fn io_with<R>(
+        &self,
+        dir: Direction,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        poll_fn(|cx| self.poll_io(dir, cx, &mut op)).await
+    }
+
+    /// Tries `op`; on `WouldBlock`, waits for `dir` readiness that arrived after the attempt
+    /// began, and tries again. The engine behind every read and write in this crate.
+    pub(crate) fn poll_io<R>(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            // The snapshot comes before the attempt: readiness that arrives during or after
+            // the syscall moves the tick past it.
+            let tick = self.source.state.tick(dir);
+            match op(self.get_ref()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                result => return Poll::Ready(result),
+            }
+            match self.poll_ready(dir, Some(tick), cx) {
+                Poll::Ready(Ok(())) => continue,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<T> AsFd for Async<T>
+where
+    T: AsFd,
+{
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.get_ref().as_fd()
+    }
+}
+
+impl<T> Drop for Async<T> {
+    fn drop(&mut self) {
+        if self.io.is_some() {
+            self.deregister();
+        }
+    }
+}
+
+impl<T> AsyncRead for Async<T>
+where
+    for<'a> &'a T: Read,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Read, cx, |mut io| io.read(buf))
+    }
+
+    fn poll_read_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &mut [IoSliceMut<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Read, cx, |mut io| io.read_vectored(bufs))
+    }
+}
+
+impl<T> AsyncRead for &Async<T>
+where
+    for<'a> &'a T: Read,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Read, cx, |mut io| io.read(buf))
+    }
+}
+
+impl<T> AsyncWrite for Async<T>
+where
+    for<'a> &'a T: Write,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Write, cx, |mut io| io.write(buf))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Write, cx, |mut io| io.write_vectored(bufs))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_io(Direction::Write, cx, |mut io| io.flush())
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
+impl<T> AsyncWrite for &Async<T>
+where
+    for<'a> &'a T: Write,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Write, cx, |mut io| io.write(buf))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_io(Direction::Write, cx, |mut io| io.flush())
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}

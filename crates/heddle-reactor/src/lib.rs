@@ -1,0 +1,66 @@
+//! Readiness-based I/O for heddle: the [`Reactor`] driver, [`Async<T>`], and socket types.
+//!
+//! **What it is.** A reactor over the [`polling`] crate (epoll on Linux, kqueue on the BSDs
+//! and macOS). [`Reactor`] implements [`heddle_driver::Driver`]: an executor with no work
+//! parks in it, the OS wait returns when a registered descriptor becomes ready (or when the
+//! reactor is unparked), and the reactor wakes the tasks waiting on those descriptors.
+//! [`Async<T>`] wraps any descriptor-backed object and gives it futures that wait for
+//! readiness; the [`net`] types (TCP, UDP, Unix sockets) are built on it and implement the
+//! `futures-io` traits re-exported, with their extension traits, from [`io`].
+//!
+//! **What it is not.** Not an executor: it never polls a task, it only wakes wakers. Not a
+//! timer: time-outs come from `heddle-timer`, which wraps this driver. It is readiness based
+//! (non-blocking syscalls retried on readiness), not completion based (no io_uring).
+//!
+//! **Where it sits.** Layer 1. Below it is `heddle-driver` (the `Driver`/`Unparker`
+//! contract it implements). Above it, the `heddle` facade composes
+//! `TimerDriver<Reactor>` and hands it to an executor, and enters the reactor's [`Handle`] on
+//! each runtime thread ([`Handle::enter`]). Where no handle is entered (a foreign executor,
+//! `futures::executor::block_on`), a global reactor started lazily on its own thread serves
+//! the I/O, so nothing here panics for lack of a runtime.
+//!
+//! Design notes (interest re-arming, lost-readiness and stale-event guards) are in
+//! `docs/reactor.md` at the repository root.
+//!
+//! # Examples
+//!
+//! A TCP echo under a foreign executor, served by the global reactor:
+//!
+//! ```
+//! # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+//! # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+//! use heddle_reactor::io::{AsyncReadExt, AsyncWriteExt};
+//! use heddle_reactor::net::{TcpListener, TcpStream};
+//!
+//! futures::executor::block_on(async {
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     let mut client = TcpStream::connect(addr).await?;
+//!     let (mut server, _) = listener.accept().await?;
+//!     client.write_all(b"ping").await?;
+//!     let mut buf = [0; 4];
+//!     server.read_exact(&mut buf).await?;
+//!     assert_eq!(&buf, b"ping");
+//!     std::io::Result::Ok(())
+//! })?;
+//! # std::io::Result::Ok(())
+//! # }
+//! ```
+#![cfg(unix)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+#![doc(test(attr(deny(warnings))))]
+
+mod async_io;
+pub mod io;
+mod loom;
+pub mod net;
+mod reactor;
+mod registry;
+mod source;
+
+pub use async_io::Async;
+pub use reactor::{EnterGuard, Handle, Reactor, ReactorUnparker};
+
+#[cfg(all(test, loom))]
+mod tests;
