@@ -4,9 +4,9 @@
 //! driver contract (`heddle-driver`) and the executors. Depend on `heddle` to write async
 //! programs; depend on a single layer to build your own executor and swap the rest.
 //!
-//! This first cut offers the current-thread runtime; I/O (`heddle::net`, `heddle::io`),
-//! timers (`heddle::time`), channels (`heddle::sync`) and the multi-threaded scheduler are
-//! their own layers and come in as they land.
+//! This cut offers the current-thread runtime over the reactor, with networking
+//! ([`net`], [`io`], [`reactor`]); timers (`heddle::time`), channels (`heddle::sync`) and the
+//! multi-threaded scheduler are their own layers and come in as they land.
 //!
 //! # Examples
 //!
@@ -27,6 +27,97 @@
 
 pub mod runtime;
 pub mod task;
+
+/// Networking: TCP, UDP and Unix sockets, served by the runtime's reactor.
+///
+/// Sockets created inside a runtime register with its reactor; anywhere else (another
+/// executor, a plain thread) a global reactor thread serves them, so they work under any
+/// executor. Streams implement [`io::AsyncRead`] and [`io::AsyncWrite`].
+///
+/// # Examples
+///
+/// ```
+/// use heddle::io::{AsyncReadExt, AsyncWriteExt};
+/// use heddle::net::{TcpListener, TcpStream};
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+///     let addr = listener.local_addr()?;
+///     let server = heddle::spawn(async move {
+///         let (mut stream, _) = listener.accept().await?;
+///         let mut buf = [0; 5];
+///         stream.read_exact(&mut buf).await?;
+///         stream.write_all(&buf).await?;
+///         std::io::Result::Ok(())
+///     });
+///     let mut client = TcpStream::connect(addr).await?;
+///     client.write_all(b"hello").await?;
+///     let mut echo = [0; 5];
+///     client.read_exact(&mut echo).await?;
+///     assert_eq!(&echo, b"hello");
+///     server.await.map_err(std::io::Error::from)??;
+///     std::io::Result::Ok(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(unix)]
+pub mod net {
+    #[doc(inline)]
+    pub use heddle_reactor::net::*;
+}
+
+/// Asynchronous I/O traits and helpers: the `futures-io` traits with their extension
+/// traits, buffered readers and writers, `copy` and `split`.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::io::{AsyncReadExt, BufReader};
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let text = runtime.block_on(async {
+///     let mut reader = BufReader::new(&b"buffered"[..]);
+///     let mut text = String::new();
+///     reader.read_to_string(&mut text).await?;
+///     std::io::Result::Ok(text)
+/// })?;
+/// assert_eq!(text, "buffered");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(unix)]
+pub mod io {
+    #[doc(inline)]
+    pub use heddle_reactor::io::*;
+}
+
+/// The reactor layer: [`Async`](reactor::Async) wraps any non-blocking, descriptor-backed
+/// source so it can be awaited.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::reactor::Async;
+/// use std::net::UdpSocket;
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let a = Async::new(UdpSocket::bind("127.0.0.1:0")?)?;
+///     let b = Async::new(UdpSocket::bind("127.0.0.1:0")?)?;
+///     let addr = b.get_ref().local_addr()?;
+///     a.write_with(|s| s.send_to(b"hi", addr)).await?;
+///     let mut buf = [0; 2];
+///     let (n, _) = b.read_with(|s| s.recv_from(&mut buf)).await?;
+///     assert_eq!(&buf[..n], b"hi");
+///     std::io::Result::Ok(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(unix)]
+pub mod reactor {
+    #[doc(inline)]
+    pub use heddle_reactor::{Async, Handle, Reactor};
+}
 
 #[doc(inline)]
 pub use runtime::{Builder, Handle, Runtime};

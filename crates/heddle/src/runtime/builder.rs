@@ -140,7 +140,8 @@ impl Builder {
     /// # Errors
     ///
     /// [`io::ErrorKind::InvalidInput`] with a message naming the setting when a setting is
-    /// out of range (a zero interval).
+    /// out of range (a zero interval); the OS error when the I/O driver cannot be created
+    /// (for example, no file descriptors left).
     ///
     /// # Examples
     ///
@@ -164,7 +165,7 @@ impl Builder {
                 if let Some(seed) = self.seed {
                     executor = executor.seed(seed);
                 }
-                Ok(Runtime::current_thread(executor))
+                Runtime::current_thread(executor)
             }
         }
     }

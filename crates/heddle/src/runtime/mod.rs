@@ -2,7 +2,8 @@
 //! anywhere.
 //!
 //! This first cut has the current-thread flavor: every task runs on the thread inside
-//! [`Runtime::block_on`]. Tasks spawned while no thread is inside `block_on` wait for the next
+//! [`Runtime::block_on`], which parks on the runtime's reactor when no task is ready, so
+//! sockets created inside the runtime are served by it. Tasks spawned while no thread is inside `block_on` wait for the next
 //! one. The runtime is `Send + Sync`: it can be built on one thread and driven on another,
 //! shared in an `Arc`, and spawned onto from any thread through a [`Handle`]. `!Send` tasks
 //! ([`Runtime::spawn_local`]) stay on the thread that spawned them.
@@ -19,12 +20,13 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker};
 use heddle_executor_local::{LocalExecutor, Spawner};
+use heddle_reactor::{Reactor, ReactorUnparker};
 use heddle_task::JoinHandle;
 
 pub use builder::Builder;
 
-/// The driver the runtime's executor parks on.
-type RuntimeDriver = ThreadParker;
+/// The driver the runtime's executor parks on: the reactor (I/O readiness).
+type RuntimeDriver = Reactor;
 
 /// A heddle runtime: an executor plus the drivers it parks on.
 ///
@@ -64,7 +66,9 @@ pub struct Handle {
 }
 
 struct Inner {
-    spawner: Spawner<ThreadUnparker>,
+    spawner: Spawner<ReactorUnparker>,
+    /// Sockets created on a thread inside this runtime register here.
+    reactor: heddle_reactor::Handle,
     core: Mutex<Core>,
 }
 
@@ -118,8 +122,8 @@ const NO_RUNTIME: &str = "there is no heddle runtime on this thread: create one 
 /// ```
 #[must_use = "the runtime is current only while the guard lives"]
 pub struct EnterGuard<'a> {
+    _reactor: heddle_reactor::EnterGuard<'a>,
     _current: context::CurrentGuard,
-    _handle: std::marker::PhantomData<&'a Handle>,
 }
 
 impl fmt::Debug for EnterGuard<'_> {
@@ -129,13 +133,16 @@ impl fmt::Debug for EnterGuard<'_> {
 }
 
 impl Runtime {
-    fn current_thread(builder: heddle_executor_local::Builder) -> Runtime {
-        let executor = builder.build(ThreadParker::new());
+    fn current_thread(builder: heddle_executor_local::Builder) -> std::io::Result<Runtime> {
+        let reactor = Reactor::new()?;
+        let reactor_handle = reactor.handle();
+        let executor = builder.build(reactor);
         let spawner = executor.spawner();
-        Runtime {
+        Ok(Runtime {
             handle: Handle {
                 inner: Arc::new(Inner {
                     spawner,
+                    reactor: reactor_handle,
                     core: Mutex::new(Core {
                         executor: Some(executor),
                         waiters: Vec::new(),
@@ -143,7 +150,7 @@ impl Runtime {
                     }),
                 }),
             },
-        }
+        })
     }
 
     /// Runs `future` to completion on this thread, running the runtime's tasks meanwhile,
@@ -378,6 +385,7 @@ impl Handle {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _running = context::enter_running();
         let _current = context::set_current(self.clone());
+        let _reactor = self.inner.reactor.enter();
         let mut future = pin!(future);
         let mut parker = ThreadParker::new();
         let waker = Waker::from(Arc::new(Waiter(parker.unparker())));
@@ -437,8 +445,8 @@ impl Handle {
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         EnterGuard {
+            _reactor: self.inner.reactor.enter(),
             _current: context::set_current(self.clone()),
-            _handle: std::marker::PhantomData,
         }
     }
 }
