@@ -26,3 +26,5 @@ mod barrier;
 mod cancellation;
 mod notify;
 mod once_cell;
+pub mod mpsc;
+pub mod oneshot;
