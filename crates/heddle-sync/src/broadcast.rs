@@ -160,7 +160,10 @@ struct Shared<T> {
 /// ```
 #[track_caller]
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    assert!(capacity > 0, "broadcast channel capacity must be greater than 0");
+    assert!(
+        capacity > 0,
+        "broadcast channel capacity must be greater than 0"
+    );
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             buf: VecDeque::new(),
@@ -453,6 +456,8 @@ impl<T> fmt::Debug for Sender<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("broadcast::Receiver").field("next", &self.next).finish()
+        f.debug_struct("broadcast::Receiver")
+            .field("next", &self.next)
+            .finish()
     }
 }

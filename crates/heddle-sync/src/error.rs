@@ -75,7 +75,9 @@ impl fmt::Display for AcquireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             AcquireKind::Closed => f.write_str("semaphore closed"),
-            AcquireKind::TooLarge => f.write_str("requested more permits than Semaphore::MAX_PERMITS"),
+            AcquireKind::TooLarge => {
+                f.write_str("requested more permits than Semaphore::MAX_PERMITS")
+            }
         }
     }
 }
@@ -167,7 +169,9 @@ impl fmt::Display for TryAcquireError {
         match self.0 {
             TryAcquireKind::Closed => f.write_str("semaphore closed"),
             TryAcquireKind::NoPermits => f.write_str("no permits available"),
-            TryAcquireKind::TooLarge => f.write_str("requested more permits than Semaphore::MAX_PERMITS"),
+            TryAcquireKind::TooLarge => {
+                f.write_str("requested more permits than Semaphore::MAX_PERMITS")
+            }
         }
     }
 }

@@ -167,7 +167,9 @@ pub struct Receiver<T> {
 
 impl<T> Sender<T> {
     fn inner(&self) -> &Inner<T> {
-        self.inner.as_ref().expect("a Sender holds its channel until it sends")
+        self.inner
+            .as_ref()
+            .expect("a Sender holds its channel until it sends")
     }
 
     /// Sends `value`, consuming the sender.
@@ -184,7 +186,10 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(3), Err(3));
     /// ```
     pub fn send(mut self, value: T) -> Result<(), T> {
-        let inner = self.inner.take().expect("a Sender holds its channel until it sends");
+        let inner = self
+            .inner
+            .take()
+            .expect("a Sender holds its channel until it sends");
         let (result, waker) = {
             let mut state = inner.state.lock();
             // Sent or not, no value will come after this call.
@@ -264,7 +269,9 @@ impl<T> Sender<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
-        let Some(inner) = self.inner.take() else { return };
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
         let waker = {
             let mut state = inner.state.lock();
             state.tx_done = true;
@@ -329,7 +336,7 @@ impl<T> Receiver<T> {
     /// # Examples
     ///
     /// ```
-    /// let (tx, mut rx) = heddle_sync::oneshot::channel::<u8>();
+    /// let (tx, rx) = heddle_sync::oneshot::channel::<u8>();
     /// assert!(!rx.is_terminated());
     /// drop(tx);
     /// assert!(rx.is_terminated());

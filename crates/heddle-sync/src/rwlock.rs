@@ -369,6 +369,14 @@ pub struct OwnedRwLockWriteGuard<T> {
 }
 
 guard_impls!(RwLockReadGuard<'a>, permits = 1, mutable = false);
-guard_impls!(RwLockWriteGuard<'a>, permits = RwLock::<T>::MAX_READS, mutable = true);
+guard_impls!(
+    RwLockWriteGuard<'a>,
+    permits = RwLock::<T>::MAX_READS,
+    mutable = true
+);
 guard_impls!(OwnedRwLockReadGuard, permits = 1, mutable = false);
-guard_impls!(OwnedRwLockWriteGuard, permits = RwLock::<T>::MAX_READS, mutable = true);
+guard_impls!(
+    OwnedRwLockWriteGuard,
+    permits = RwLock::<T>::MAX_READS,
+    mutable = true
+);

@@ -459,6 +459,8 @@ impl<T> fmt::Debug for Sender<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("watch::Receiver").field("seen", &self.seen).finish()
+        f.debug_struct("watch::Receiver")
+            .field("seen", &self.seen)
+            .finish()
     }
 }

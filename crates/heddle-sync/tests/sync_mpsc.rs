@@ -36,7 +36,10 @@ fn every_ok_message_is_received_exactly_once_in_order_per_producer() {
     let mut received = 0;
     while let Some(msg) = block_on(rx.recv()) {
         let producer = msg.id / per_producer;
-        assert!(last[producer].is_none_or(|prev| prev < msg.id), "FIFO per producer");
+        assert!(
+            last[producer].is_none_or(|prev| prev < msg.id),
+            "FIFO per producer"
+        );
         last[producer] = Some(msg.id);
         received += 1;
     }
@@ -215,7 +218,11 @@ fn a_cancelled_sender_that_was_granted_a_slot_passes_it_on() {
     // Frees a slot; it is granted to `first`, which is then dropped unobserved.
     assert_eq!(rx.try_recv().unwrap().id, 0);
     drop(first);
-    assert_eq!(drops.load(Ordering::SeqCst), 2, "message 0 received, message 1 dropped");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        2,
+        "message 0 received, message 1 dropped"
+    );
     assert!(matches!(poll_once(second.as_mut()), Poll::Ready(Ok(()))));
     assert_eq!(rx.try_recv().unwrap().id, 2);
 }

@@ -363,7 +363,10 @@ impl<T> Sender<T> {
     }
 
     fn slots(&self) -> &crate::waiters::WaitQueue {
-        self.chan.slots.as_ref().expect("a bounded channel has slots")
+        self.chan
+            .slots
+            .as_ref()
+            .expect("a bounded channel has slots")
     }
 }
 
@@ -451,7 +454,10 @@ impl<T> OwnedPermit<T> {
     /// # drop(tx);
     /// ```
     pub fn send(mut self, value: T) -> Sender<T> {
-        let sender = self.sender.take().expect("an unused permit holds its sender");
+        let sender = self
+            .sender
+            .take()
+            .expect("an unused permit holds its sender");
         if sender.chan.push(value, true).is_err() {
             sender.chan.release_slot();
         }
@@ -468,7 +474,10 @@ impl<T> OwnedPermit<T> {
     /// assert_eq!(tx.capacity(), 1);
     /// ```
     pub fn release(mut self) -> Sender<T> {
-        let sender = self.sender.take().expect("an unused permit holds its sender");
+        let sender = self
+            .sender
+            .take()
+            .expect("an unused permit holds its sender");
         sender.chan.release_slot();
         sender
     }

@@ -29,7 +29,10 @@ use std::task::{Context, Poll};
 /// ```
 pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
     let chan = Arc::new(Chan::new(None));
-    (UnboundedSender { chan: chan.clone() }, UnboundedReceiver { chan })
+    (
+        UnboundedSender { chan: chan.clone() },
+        UnboundedReceiver { chan },
+    )
 }
 
 /// The sending half of an unbounded channel.

@@ -57,10 +57,7 @@ pub fn panic_waker() -> Waker {
 pub fn expect_waker_panic(f: impl FnOnce()) {
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .expect_err("the panicking waker should have been called");
-    let msg = err
-        .downcast_ref::<&str>()
-        .copied()
-        .unwrap_or_default();
+    let msg = err.downcast_ref::<&str>().copied().unwrap_or_default();
     assert_eq!(msg, "waker panicked on purpose");
 }
 
