@@ -138,8 +138,12 @@ struct State {
 }
 
 impl State {
-    /// Grants permits to queued waiters, strictly in FIFO order, while the head fits.
+    /// Grants permits to queued waiters, strictly in FIFO order, while the head fits. A closed
+    /// queue grants nothing more: its waiters were woken by `close` and fail on their next poll.
     fn grant_queued(&mut self, wakers: &mut WakeList) {
+        if self.closed {
+            return;
+        }
         while let Some(&key) = self.queue.front() {
             let slot = &mut self.slots[key];
             if slot.needed > self.permits {
