@@ -159,6 +159,14 @@ pub struct Receiver<T> {
 /// let value: heddle_sync::watch::Ref<'_, String> = rx.borrow();
 /// assert_eq!(value.len(), 1);
 /// ```
+///
+/// Like a std read guard, it is not `Send`:
+///
+/// ```compile_fail
+/// fn require_send<T: Send>(_: T) {}
+/// let (_tx, rx) = heddle_sync::watch::channel(0);
+/// require_send(rx.borrow());
+/// ```
 pub struct Ref<'a, T> {
     guard: RwLockReadGuard<'a, T>,
 }
