@@ -5,8 +5,8 @@
 //! programs; depend on a single layer to build your own executor and swap the rest.
 //!
 //! This cut offers the current-thread runtime over the reactor, with networking
-//! ([`net`], [`io`], [`reactor`]); timers (`heddle::time`), channels (`heddle::sync`) and the
-//! multi-threaded scheduler are their own layers and come in as they land.
+//! ([`net`], [`io`], [`reactor`]) and channels and locks ([`sync`]); timers (`heddle::time`)
+//! and the multi-threaded scheduler are their own layers and come in as they land.
 //!
 //! # Examples
 //!
@@ -27,6 +27,40 @@
 
 pub mod runtime;
 pub mod task;
+
+/// Channels and synchronisation primitives that work under any executor: `mpsc`, `oneshot`,
+/// `broadcast`, `watch`, `Mutex`, `RwLock`, `Semaphore`, `Notify`, `Barrier`, `OnceCell`
+/// and `CancellationToken`.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::sync::{mpsc, oneshot};
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let total = runtime.block_on(async {
+///     let (tx, mut rx) = mpsc::channel(16);
+///     let (done_tx, done_rx) = oneshot::channel();
+///     heddle::spawn(async move {
+///         let mut total = 0;
+///         while let Some(n) = rx.recv().await {
+///             total += n;
+///         }
+///         let _ = done_tx.send(total);
+///     });
+///     for n in 1..=10 {
+///         tx.send(n).await.unwrap();
+///     }
+///     drop(tx);
+///     done_rx.await.unwrap()
+/// });
+/// assert_eq!(total, 55);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub mod sync {
+    #[doc(inline)]
+    pub use heddle_sync::*;
+}
 
 /// Networking: TCP, UDP and Unix sockets, served by the runtime's reactor.
 ///

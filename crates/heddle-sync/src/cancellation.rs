@@ -1,0 +1,277 @@
+//! [`CancellationToken`]: a cloneable, tree-shaped "please stop" signal.
+//!
+//! # What to pick
+//!
+//! Use a token to ask a group of tasks to shut down: each task awaits
+//! [`cancelled`](CancellationToken::cancelled) (typically in a `select!`) and cleans up.
+//! [`child_token`](CancellationToken::child_token) builds a tree: cancelling a parent cancels all
+//! its descendants, cancelling a child leaves the parent alone. For a one-off value, use a
+//! [`oneshot`](crate::oneshot); to wake tasks repeatedly, a [`Notify`](crate::Notify).
+//!
+//! # Design
+//!
+//! Each node of the tree holds a closed-on-cancel [`WaitQueue`] with no permits: waiting for
+//! cancellation is acquiring a permit that never comes, and cancelling is closing the queue,
+//! which releases every waiter. A parent holds weak references to its children, a child a strong
+//! one to its parent, so there are no reference cycles; a child removes itself from its parent
+//! when it is dropped.
+
+use crate::loom::Mutex;
+use crate::waiters::WaitQueue;
+use slab::Slab;
+use std::fmt;
+// Handles are plain `Arc`s; the synchronisation they reach is modelled through `WaitQueue`.
+use std::sync::{Arc, Weak};
+
+struct Node {
+    parent: Option<(Arc<Node>, usize)>,
+    /// Closed when cancelled; never has permits.
+    event: WaitQueue,
+    /// Live children; drained when this node is cancelled.
+    children: Mutex<Slab<Weak<Node>>>,
+}
+
+impl Node {
+    fn new(parent: Option<(Arc<Node>, usize)>) -> Self {
+        Node {
+            parent,
+            event: WaitQueue::new(0, 0),
+            children: Mutex::new(Slab::new()),
+        }
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.event.is_closed()
+    }
+
+    /// Cancels this node and every descendant, iteratively (no recursion on deep trees).
+    fn cancel(self: &Arc<Self>) {
+        let mut pending = vec![self.clone()];
+        while let Some(node) = pending.pop() {
+            if !node.event.close() {
+                continue;
+            }
+            // `event` is closed before `children` is locked: `child_token` checks the flag under
+            // the `children` lock, so every child is either drained here or born cancelled.
+            let children: Vec<Weak<Node>> = node.children.lock().drain().collect();
+            pending.extend(children.iter().filter_map(Weak::upgrade));
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some((parent, key)) = &self.parent {
+            let mut children = parent.children.lock();
+            // The key may have been drained by a cancel and reused by a newer child.
+            if children
+                .get(*key)
+                .is_some_and(|w| std::ptr::eq(w.as_ptr(), self))
+            {
+                children.remove(*key);
+            }
+        }
+    }
+}
+
+/// A signal that tasks can await and any holder can trigger.
+///
+/// Clones share the same signal. Cancelling is idempotent and irreversible.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::CancellationToken;
+///
+/// # futures::executor::block_on(async {
+/// let token = CancellationToken::new();
+/// let child = token.child_token();
+/// std::thread::spawn(move || token.cancel()).join().unwrap();
+/// child.cancelled().await;
+/// assert!(child.is_cancelled());
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct CancellationToken {
+    node: Arc<Node>,
+}
+
+impl CancellationToken {
+    /// A new, uncancelled root token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// assert!(!token.is_cancelled());
+    /// ```
+    pub fn new() -> Self {
+        CancellationToken {
+            node: Arc::new(Node::new(None)),
+        }
+    }
+
+    /// A token cancelled when this one is (or at once, if it already is). Cancelling the child
+    /// does not cancel this token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let parent = heddle_sync::CancellationToken::new();
+    /// let child = parent.child_token();
+    /// child.cancel();
+    /// assert!(!parent.is_cancelled());
+    /// let child = parent.child_token();
+    /// parent.cancel();
+    /// assert!(child.is_cancelled());
+    /// ```
+    pub fn child_token(&self) -> CancellationToken {
+        let mut children = self.node.children.lock();
+        if self.node.is_cancelled() {
+            drop(children);
+            let child = CancellationToken::new();
+            child.cancel();
+            return child;
+        }
+        let entry = children.vacant_entry();
+        let node = Arc::new(Node::new(Some((self.node.clone(), entry.key()))));
+        entry.insert(Arc::downgrade(&node));
+        CancellationToken { node }
+    }
+
+    /// Cancels this token and all its descendants, waking every task awaiting
+    /// [`cancelled`](Self::cancelled).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// token.cancel();
+    /// token.cancel(); // idempotent
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn cancel(&self) {
+        self.node.cancel();
+    }
+
+    /// Whether this token was cancelled (directly or through an ancestor).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// assert!(!token.clone().is_cancelled());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        self.node.is_cancelled()
+    }
+
+    /// Completes when the token is cancelled.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future has no effect on the token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let token = heddle_sync::CancellationToken::new();
+    /// token.cancel();
+    /// token.cancelled().await;
+    /// # });
+    /// ```
+    pub async fn cancelled(&self) {
+        // The queue has no permits; the acquire only ends when it is closed by `cancel`.
+        let _ = self.node.event.acquire(1).await;
+    }
+
+    /// Like [`cancelled`](Self::cancelled), but the future owns a clone of the token, so it can
+    /// be stored or sent without borrowing.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as [`cancelled`](Self::cancelled).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// let wait = token.clone().cancelled_owned();
+    /// let handle = std::thread::spawn(move || futures::executor::block_on(wait));
+    /// token.cancel();
+    /// handle.join().unwrap();
+    /// ```
+    pub async fn cancelled_owned(self) {
+        self.cancelled().await;
+    }
+
+    /// A guard that cancels this token when dropped, unless [`disarm`](DropGuard::disarm)ed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// drop(token.clone().drop_guard());
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn drop_guard(self) -> DropGuard {
+        DropGuard { token: Some(self) }
+    }
+}
+
+impl Default for CancellationToken {
+    fn default() -> Self {
+        CancellationToken::new()
+    }
+}
+
+impl fmt::Debug for CancellationToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancellationToken")
+            .field("is_cancelled", &self.is_cancelled())
+            .finish()
+    }
+}
+
+/// Cancels its token when dropped; see [`CancellationToken::drop_guard`].
+///
+/// # Examples
+///
+/// ```
+/// let token = heddle_sync::CancellationToken::new();
+/// {
+///     let _guard = token.clone().drop_guard();
+/// }
+/// assert!(token.is_cancelled());
+/// ```
+#[must_use = "the token is cancelled when the guard is dropped"]
+#[derive(Debug)]
+pub struct DropGuard {
+    token: Option<CancellationToken>,
+}
+
+impl DropGuard {
+    /// Returns the token without cancelling it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let guard = heddle_sync::CancellationToken::new().drop_guard();
+    /// let token = guard.disarm();
+    /// assert!(!token.is_cancelled());
+    /// ```
+    pub fn disarm(mut self) -> CancellationToken {
+        self.token
+            .take()
+            .expect("a DropGuard holds its token until dropped or disarmed")
+    }
+}
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        if let Some(token) = &self.token {
+            token.cancel();
+        }
+    }
+}

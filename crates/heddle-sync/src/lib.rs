@@ -1,0 +1,93 @@
+//! Executor-agnostic async synchronisation for heddle: channels, locks, semaphores and signals.
+//!
+//! Every type here works under any executor (heddle's, another runtime's, or
+//! `futures::executor::block_on`): waiting is done with the [`Waker`](std::task::Waker) of the
+//! polling task, never with a thread-local runtime handle. The crate is layer 1 of heddle; it
+//! depends on no other heddle crate and the `heddle` facade re-exports it as `heddle::sync`. It
+//! is not an executor and does no I/O.
+//!
+//! # What to pick
+//!
+//! | need | use |
+//! |---|---|
+//! | a stream of values from many tasks to one | [`mpsc::channel`] (bounded, with back-pressure) or [`mpsc::unbounded_channel`] |
+//! | one reply | [`oneshot`] |
+//! | every listener sees every value | [`broadcast`] |
+//! | listeners need only the latest value | [`watch`] |
+//! | shared data, lock held across `.await` | [`Mutex`], [`RwLock`] |
+//! | shared data, lock never held across `.await` | `std::sync::Mutex` is fine and faster |
+//! | limit concurrency to N | [`Semaphore`] |
+//! | "something changed, go look" | [`Notify`] |
+//! | N tasks meet before continuing | [`Barrier`] |
+//! | lazy async initialisation | [`OnceCell`] |
+//! | ask a group of tasks to stop | [`CancellationToken`] |
+//!
+//! # Guarantees
+//!
+//! - **Fair:** every waiting primitive (the semaphore, the locks, bounded senders, `Notify`)
+//!   serves waiters from one FIFO queue; later small requests never overtake an earlier one.
+//! - **Cancel safe:** each future documents its behaviour under `# Cancel safety`. Dropping a
+//!   pending `recv` never consumes a message; a waiter dropped after it was granted a permit,
+//!   a lock or a notification, but before it observed it, passes the grant to the next waiter.
+//! - **Nothing lost:** see the [`mpsc`] module docs.
+//! - **Waker hygiene:** wakers are called after internal locks are released; a panicking waker
+//!   does not stop the others from being woken and leaves every primitive consistent and usable
+//!   (the panic is passed on to the caller that woke it).
+//!
+//! # Examples
+//!
+//! ```
+//! use heddle_sync::{mpsc, oneshot};
+//!
+//! # futures::executor::block_on(async {
+//! let (tx, mut rx) = mpsc::channel::<(u32, oneshot::Sender<u32>)>(16);
+//! let server = async move {
+//!     while let Some((n, reply)) = rx.recv().await {
+//!         let _ = reply.send(n * 2);
+//!     }
+//! };
+//! let client = async move {
+//!     let (reply_tx, reply_rx) = oneshot::channel();
+//!     tx.send((21, reply_tx)).await.unwrap();
+//!     assert_eq!(reply_rx.await, Ok(42));
+//! };
+//! futures::join!(server, client);
+//! # });
+//! ```
+//!
+//! # Features
+//!
+//! None. The internal cfg `loom` (`RUSTFLAGS="--cfg loom"`) swaps the internal locks for loom's
+//! to run the models in `src/tests/`.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+#![doc(test(attr(deny(warnings))))]
+
+mod barrier;
+pub mod broadcast;
+mod cancellation;
+mod error;
+mod loom;
+pub mod mpsc;
+mod mutex;
+mod notify;
+mod once_cell;
+pub mod oneshot;
+mod rwlock;
+mod semaphore;
+mod waiters;
+pub mod watch;
+
+#[cfg(all(test, loom))]
+mod tests;
+
+pub use barrier::{Barrier, BarrierWaitResult};
+pub use cancellation::{CancellationToken, DropGuard};
+pub use error::{AcquireError, TryAcquireError, TryLockError};
+pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard};
+pub use notify::{Notified, Notify};
+pub use once_cell::{OnceCell, SetError};
+pub use rwlock::{
+    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};

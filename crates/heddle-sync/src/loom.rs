@@ -1,0 +1,91 @@
+//! The synchronisation primitives this crate uses: loom's under `--cfg loom`, std's otherwise.
+//!
+//! Code imports `crate::loom::…` and never `std::sync` directly, so the loom models in
+//! `src/tests/` check the same code that ships. Two small adaptations keep call sites identical
+//! on both sides:
+//!
+//! - [`Mutex::lock`] and the [`RwLock`] methods ignore poisoning. No code in this crate runs user
+//!   code (wakers, `Drop` of messages, closures) while holding one of these locks, so a panic
+//!   elsewhere never leaves the protected state half-updated; recovering the guard is sound.
+//! - [`UnsafeCell`] on the std side offers loom's closure API (`with`, `with_mut`), so accesses
+//!   are written the same way and loom can check them.
+
+#[cfg(loom)]
+pub(crate) use loom::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
+#[cfg(not(loom))]
+#[allow(unused_imports)]
+pub(crate) use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
+
+#[cfg(loom)]
+use loom::sync as imp;
+#[cfg(not(loom))]
+use std::sync as imp;
+
+pub(crate) use imp::{MutexGuard, RwLockReadGuard, RwLockWriteGuard};
+
+/// A mutex whose `lock` never reports poisoning (see the module docs for why that is sound).
+#[derive(Debug)]
+pub(crate) struct Mutex<T>(imp::Mutex<T>);
+
+impl<T> Mutex<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Mutex(imp::Mutex::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A reader-writer lock whose methods never report poisoning.
+#[derive(Debug)]
+pub(crate) struct RwLock<T>(imp::RwLock<T>);
+
+impl<T> RwLock<T> {
+    pub(crate) fn new(value: T) -> Self {
+        RwLock(imp::RwLock::new(value))
+    }
+
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, T> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, T> {
+        self.0.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(loom)]
+pub(crate) use loom::cell::UnsafeCell;
+
+/// `std::cell::UnsafeCell` with loom's closure-based access API.
+#[cfg(not(loom))]
+#[derive(Debug)]
+pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    pub(crate) const fn new(data: T) -> Self {
+        UnsafeCell(std::cell::UnsafeCell::new(data))
+    }
+
+    /// Runs `f` with a shared pointer to the value.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    /// Runs `f` with a unique pointer to the value.
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    pub(crate) fn into_inner(self) -> T {
+        self.0.into_inner()
+    }
+}

@@ -1,0 +1,648 @@
+//! The bounded channel: [`Sender`], [`Receiver`], [`WeakSender`], [`Permit`], [`OwnedPermit`].
+//!
+//! A sender first reserves a slot (a permit of the slot queue), then pushes; the receiver gives
+//! the slot back when it pops. Back-pressure is therefore fair: senders waiting for room are
+//! served in FIFO order.
+
+use super::chan::Chan;
+use super::error::{SendError, TryRecvError, TrySendError};
+use crate::waiters::Refused;
+use std::fmt;
+use std::future::poll_fn;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+/// Creates a bounded channel holding at most `buffer` messages.
+///
+/// # Panics
+///
+/// If `buffer` is 0 (a rendezvous channel is not supported) or above
+/// [`Semaphore::MAX_PERMITS`](crate::Semaphore::MAX_PERMITS).
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::mpsc;
+///
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = mpsc::channel(8);
+/// tx.send(1).await?;
+/// drop(tx);
+/// assert_eq!(rx.recv().await, Some(1));
+/// assert_eq!(rx.recv().await, None);
+/// # Ok::<(), mpsc::error::SendError<i32>>(())
+/// # }).unwrap();
+/// ```
+#[track_caller]
+pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
+    assert!(buffer > 0, "mpsc bounded channel requires buffer > 0");
+    assert!(
+        buffer <= crate::Semaphore::MAX_PERMITS,
+        "mpsc bounded channel buffer must be at most Semaphore::MAX_PERMITS"
+    );
+    let chan = Arc::new(Chan::new(Some(buffer)));
+    (Sender { chan: chan.clone() }, Receiver { chan })
+}
+
+/// The sending half of a bounded channel; clone it for more producers.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = heddle_sync::mpsc::channel(2);
+/// let tx2 = tx.clone();
+/// tx.send("a").await.unwrap();
+/// tx2.send("b").await.unwrap();
+/// assert_eq!(rx.recv().await, Some("a"));
+/// # });
+/// ```
+pub struct Sender<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// A sender that does not keep the channel open; [`upgrade`](WeakSender::upgrade) it to send.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+/// let weak = tx.downgrade();
+/// assert!(weak.upgrade().is_some());
+/// drop(tx);
+/// assert!(weak.upgrade().is_none());
+/// ```
+pub struct WeakSender<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// The receiving half of a bounded channel.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+/// tx.send(1).await.unwrap();
+/// assert_eq!(rx.recv().await, Some(1));
+/// # });
+/// ```
+pub struct Receiver<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// A reserved slot, borrowed from a [`Sender`]; sending through it cannot fail for lack of room.
+/// Dropping it unused frees the slot.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+/// let permit = tx.reserve().await.unwrap();
+/// permit.send(3);
+/// assert_eq!(rx.recv().await, Some(3));
+/// # });
+/// ```
+#[must_use = "the slot is freed when the permit is dropped"]
+pub struct Permit<'a, T> {
+    chan: &'a Chan<T>,
+}
+
+/// A reserved slot that owns its [`Sender`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+/// let permit = tx.reserve_owned().await.unwrap();
+/// let tx = permit.send(4);
+/// assert_eq!(rx.recv().await, Some(4));
+/// # drop(tx);
+/// # });
+/// ```
+#[must_use = "the slot is freed when the permit is dropped"]
+pub struct OwnedPermit<T> {
+    /// `None` once the permit is used.
+    sender: Option<Sender<T>>,
+}
+
+impl<T> Sender<T> {
+    /// Waits for room, then sends `value`.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] with the value if the receiver is closed or dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// If the future is dropped before it completes, `value` is dropped and not sent; the
+    /// place in the queue of waiting senders is given up, and a slot granted but unused is
+    /// passed to the next sender.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = heddle_sync::mpsc::channel(1);
+    /// drop(rx);
+    /// assert_eq!(tx.send(1).await.unwrap_err().0, 1);
+    /// # });
+    /// ```
+    pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
+        match self.reserve().await {
+            Ok(permit) => permit.try_send(value).map_err(SendError),
+            Err(_) => Err(SendError(value)),
+        }
+    }
+
+    /// Sends `value` if there is room right now.
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Full`] or [`TrySendError::Closed`], both with the value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// tx.try_send(1).unwrap();
+    /// assert!(tx.try_send(2).is_err());
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        match self.try_reserve() {
+            Ok(permit) => permit.try_send(value).map_err(TrySendError::Closed),
+            Err(TrySendError::Full(())) => Err(TrySendError::Full(value)),
+            Err(TrySendError::Closed(())) => Err(TrySendError::Closed(value)),
+        }
+    }
+
+    /// Waits for a slot and reserves it.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] if the receiver is closed or dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe and fair: dropping the future leaves the queue, and a slot granted to it but
+    /// not yet observed passes to the next sender.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let permit = tx.reserve().await.unwrap();
+    /// assert_eq!(tx.capacity(), 0);
+    /// drop(permit);
+    /// assert_eq!(tx.capacity(), 1);
+    /// # });
+    /// ```
+    pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
+        match self.slots().acquire(1).await {
+            Ok(()) => Ok(Permit { chan: &self.chan }),
+            Err(_) => Err(SendError(())),
+        }
+    }
+
+    /// Reserves a slot if one is free right now.
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Full`] or [`TrySendError::Closed`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let _permit = tx.try_reserve().unwrap();
+    /// assert!(tx.try_reserve().is_err());
+    /// ```
+    pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
+        match self.slots().try_acquire(1) {
+            Ok(()) => Ok(Permit { chan: &self.chan }),
+            Err(Refused::NoPermits) => Err(TrySendError::Full(())),
+            Err(Refused::Closed) => Err(TrySendError::Closed(())),
+        }
+    }
+
+    /// Waits for a slot and reserves it, moving the sender into the permit.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] with the sender if the receiver is closed or dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// As for [`reserve`](Self::reserve).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// let permit = tx.reserve_owned().await.unwrap();
+    /// permit.send(1);
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// # });
+    /// ```
+    pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<Self>> {
+        match self.slots().acquire(1).await {
+            Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
+            Err(_) => Err(SendError(self)),
+        }
+    }
+
+    /// Reserves a slot now, moving the sender into the permit.
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Full`] or [`TrySendError::Closed`], with the sender.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let permit = tx.clone().try_reserve_owned().unwrap();
+    /// assert!(tx.try_reserve_owned().is_err());
+    /// # drop(permit);
+    /// ```
+    pub fn try_reserve_owned(self) -> Result<OwnedPermit<T>, TrySendError<Self>> {
+        match self.slots().try_acquire(1) {
+            Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
+            Err(Refused::NoPermits) => Err(TrySendError::Full(self)),
+            Err(Refused::Closed) => Err(TrySendError::Closed(self)),
+        }
+    }
+
+    /// Completes when the receiver is closed or dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// drop(rx);
+    /// tx.closed().await;
+    /// # });
+    /// ```
+    pub async fn closed(&self) {
+        self.chan.rx_closed().await
+    }
+
+    /// Whether the receiver is closed or dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// rx.close();
+    /// assert!(tx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.chan.is_rx_closed()
+    }
+
+    /// Free slots right now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel(3);
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(tx.capacity(), 2);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.slots().available_permits()
+    }
+
+    /// The bound given to [`channel`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(3);
+    /// assert_eq!(tx.max_capacity(), 3);
+    /// ```
+    pub fn max_capacity(&self) -> usize {
+        self.chan.capacity
+    }
+
+    /// A [`WeakSender`] for this channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert!(weak.upgrade().unwrap().same_channel(&tx));
+    /// ```
+    pub fn downgrade(&self) -> WeakSender<T> {
+        WeakSender {
+            chan: self.chan.clone(),
+        }
+    }
+
+    /// Whether both senders feed the same channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.chan, &other.chan)
+    }
+
+    fn slots(&self) -> &crate::waiters::WaitQueue {
+        self.chan
+            .slots
+            .as_ref()
+            .expect("a bounded channel has slots")
+    }
+}
+
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Self {
+        self.chan.add_sender();
+        Sender {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        self.chan.drop_sender();
+    }
+}
+
+impl<T> WeakSender<T> {
+    /// A [`Sender`], if any sender is still alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// drop(tx);
+    /// assert!(weak.upgrade().is_none());
+    /// ```
+    pub fn upgrade(&self) -> Option<Sender<T>> {
+        self.chan.try_add_sender().then(|| Sender {
+            chan: self.chan.clone(),
+        })
+    }
+}
+
+impl<T> Clone for WeakSender<T> {
+    fn clone(&self) -> Self {
+        WeakSender {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<'a, T> Permit<'a, T> {
+    /// Sends `value` into the reserved slot. If the receiver was dropped meanwhile, the value
+    /// is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// tx.try_reserve().unwrap().send(1);
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    pub fn send(self, value: T) {
+        drop(self.try_send(value));
+    }
+
+    /// Like `send`, but hands the value back if the receiver was dropped.
+    fn try_send(self, value: T) -> Result<(), T> {
+        let chan = self.chan;
+        // The slot now belongs to the message (or is released below); skip `Drop`.
+        std::mem::forget(self);
+        chan.push(value, true).inspect_err(|_| chan.release_slot())
+    }
+}
+
+impl<T> Drop for Permit<'_, T> {
+    fn drop(&mut self) {
+        self.chan.release_slot();
+    }
+}
+
+impl<T> OwnedPermit<T> {
+    /// Sends `value` into the reserved slot and returns the sender. If the receiver was
+    /// dropped meanwhile, the value is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// let tx = tx.try_reserve_owned().unwrap().send(1);
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// # drop(tx);
+    /// ```
+    pub fn send(mut self, value: T) -> Sender<T> {
+        let sender = self
+            .sender
+            .take()
+            .expect("an unused permit holds its sender");
+        if sender.chan.push(value, true).is_err() {
+            sender.chan.release_slot();
+        }
+        sender
+    }
+
+    /// Frees the slot without sending and returns the sender.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let tx = tx.try_reserve_owned().unwrap().release();
+    /// assert_eq!(tx.capacity(), 1);
+    /// ```
+    pub fn release(mut self) -> Sender<T> {
+        let sender = self
+            .sender
+            .take()
+            .expect("an unused permit holds its sender");
+        sender.chan.release_slot();
+        sender
+    }
+}
+
+impl<T> Drop for OwnedPermit<T> {
+    fn drop(&mut self) {
+        if let Some(sender) = &self.sender {
+            sender.chan.release_slot();
+        }
+    }
+}
+
+impl<T> Receiver<T> {
+    /// Receives the next message; `None` once the channel is finished (see the
+    /// [module docs](super)).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a pending `recv` never consumes a message; if it is dropped, the next call
+    /// gets the message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// tx.send(1).await.unwrap();
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// # });
+    /// ```
+    pub async fn recv(&mut self) -> Option<T> {
+        poll_fn(|cx| self.chan.poll_recv(cx)).await
+    }
+
+    /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
+    /// were added. `0` means the channel is finished (or `limit` is 0).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as [`recv`](Self::recv).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
+    /// for i in 0..3 { tx.send(i).await.unwrap(); }
+    /// let mut buf = Vec::new();
+    /// assert_eq!(rx.recv_many(&mut buf, 2).await, 2);
+    /// assert_eq!(buf, [0, 1]);
+    /// # });
+    /// ```
+    pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
+        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+    }
+
+    /// Polls for the next message (the poll form of [`recv`](Self::recv)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// tx.send(1).await.unwrap();
+    /// assert_eq!(std::future::poll_fn(|cx| rx.poll_recv(cx)).await, Some(1));
+    /// # });
+    /// ```
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        self.chan.poll_recv(cx)
+    }
+
+    /// Takes a buffered message without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`TryRecvError::Empty`] if nothing is buffered but more may come,
+    /// [`TryRecvError::Disconnected`] if the channel is finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
+        self.chan.try_recv()
+    }
+
+    /// Closes the channel: sends that have not reserved a slot fail and hand their value back,
+    /// pending senders are released with an error, and buffered messages (plus those from
+    /// permits granted before the close) can still be received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(2);
+    /// tx.send(1).await.unwrap();
+    /// rx.close();
+    /// assert!(tx.send(2).await.is_err());
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// assert_eq!(rx.recv().await, None);
+    /// # });
+    /// ```
+    pub fn close(&mut self) {
+        self.chan.close_rx();
+    }
+
+    /// Whether the channel is finished: nothing buffered and nothing more can come.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// assert!(!rx.is_closed());
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.chan.is_finished()
+    }
+
+    /// Whether nothing is buffered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.chan.len() == 0
+    }
+
+    /// How many messages are buffered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::channel(2);
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.chan.len()
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        self.chan.drop_rx();
+    }
+}
+
+macro_rules! opaque_debug {
+    ($($ty:ident $(<$lt:lifetime>)?),*) => {$(
+        impl<$($lt,)? T> fmt::Debug for $ty<$($lt,)? T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(concat!("mpsc::", stringify!($ty))).finish_non_exhaustive()
+            }
+        }
+    )*};
+}
+pub(super) use opaque_debug;
+
+opaque_debug!(Sender, WeakSender, Receiver, Permit<'a>, OwnedPermit);

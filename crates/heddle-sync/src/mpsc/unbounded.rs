@@ -1,0 +1,334 @@
+//! The unbounded channel: [`UnboundedSender`], [`UnboundedReceiver`], [`WeakUnboundedSender`].
+//!
+//! Sending never waits; memory is the only bound, so prefer a bounded channel unless the
+//! producer is naturally limited (for example, one message per incoming request that is
+//! itself bounded elsewhere).
+
+use super::bounded::opaque_debug;
+use super::chan::Chan;
+use super::error::{SendError, TryRecvError};
+use std::fmt;
+use std::future::poll_fn;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+/// Creates an unbounded channel.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::mpsc;
+///
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = mpsc::unbounded_channel();
+/// tx.send(1).unwrap();
+/// drop(tx);
+/// assert_eq!(rx.recv().await, Some(1));
+/// assert_eq!(rx.recv().await, None);
+/// # });
+/// ```
+pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
+    let chan = Arc::new(Chan::new(None));
+    (
+        UnboundedSender { chan: chan.clone() },
+        UnboundedReceiver { chan },
+    )
+}
+
+/// The sending half of an unbounded channel.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+/// tx.clone().send(1).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// ```
+pub struct UnboundedSender<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// An unbounded sender that does not keep the channel open.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+/// let weak = tx.downgrade();
+/// drop(tx);
+/// assert!(weak.upgrade().is_none());
+/// ```
+pub struct WeakUnboundedSender<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// The receiving half of an unbounded channel.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+/// tx.send("x").unwrap();
+/// assert_eq!(rx.recv().await, Some("x"));
+/// # });
+/// ```
+pub struct UnboundedReceiver<T> {
+    chan: Arc<Chan<T>>,
+}
+
+impl<T> UnboundedSender<T> {
+    /// Sends `value` without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] with the value if the receiver is closed or dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(1).unwrap();
+    /// rx.close();
+    /// assert_eq!(tx.send(2).unwrap_err().0, 2);
+    /// ```
+    pub fn send(&self, value: T) -> Result<(), SendError<T>> {
+        self.chan.push(value, false).map_err(SendError)
+    }
+
+    /// Completes when the receiver is closed or dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// drop(rx);
+    /// tx.closed().await;
+    /// # });
+    /// ```
+    pub async fn closed(&self) {
+        self.chan.rx_closed().await
+    }
+
+    /// Whether the receiver is closed or dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.chan.is_rx_closed()
+    }
+
+    /// A [`WeakUnboundedSender`] for this channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// assert!(tx.downgrade().upgrade().is_some());
+    /// ```
+    pub fn downgrade(&self) -> WeakUnboundedSender<T> {
+        WeakUnboundedSender {
+            chan: self.chan.clone(),
+        }
+    }
+
+    /// Whether both senders feed the same channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.chan, &other.chan)
+    }
+}
+
+impl<T> Clone for UnboundedSender<T> {
+    fn clone(&self) -> Self {
+        self.chan.add_sender();
+        UnboundedSender {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<T> Drop for UnboundedSender<T> {
+    fn drop(&mut self) {
+        self.chan.drop_sender();
+    }
+}
+
+impl<T> WeakUnboundedSender<T> {
+    /// An [`UnboundedSender`], if any sender is still alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// let weak = tx.downgrade();
+    /// assert!(weak.upgrade().is_some());
+    /// ```
+    pub fn upgrade(&self) -> Option<UnboundedSender<T>> {
+        self.chan.try_add_sender().then(|| UnboundedSender {
+            chan: self.chan.clone(),
+        })
+    }
+}
+
+impl<T> Clone for WeakUnboundedSender<T> {
+    fn clone(&self) -> Self {
+        WeakUnboundedSender {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<T> UnboundedReceiver<T> {
+    /// Receives the next message; `None` once every sender is gone (or the receiver closed)
+    /// and the buffer is drained.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a pending `recv` never consumes a message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// # });
+    /// ```
+    pub async fn recv(&mut self) -> Option<T> {
+        poll_fn(|cx| self.chan.poll_recv(cx)).await
+    }
+
+    /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
+    /// were added (`0`: finished, or `limit` is 0).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as [`recv`](Self::recv).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(1).unwrap();
+    /// tx.send(2).unwrap();
+    /// let mut buf = Vec::new();
+    /// assert_eq!(rx.recv_many(&mut buf, 10).await, 2);
+    /// # });
+    /// ```
+    pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
+        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+    }
+
+    /// Polls for the next message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(1).unwrap();
+    /// assert_eq!(std::future::poll_fn(|cx| rx.poll_recv(cx)).await, Some(1));
+    /// # });
+    /// ```
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        self.chan.poll_recv(cx)
+    }
+
+    /// Takes a buffered message without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`TryRecvError::Empty`] or [`TryRecvError::Disconnected`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// drop(tx);
+    /// assert!(rx.try_recv().is_err());
+    /// ```
+    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
+        self.chan.try_recv()
+    }
+
+    /// Closes the channel: later sends fail and hand their value back; buffered messages can
+    /// still be received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(1).unwrap();
+    /// rx.close();
+    /// assert!(tx.send(2).is_err());
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    pub fn close(&mut self) {
+        self.chan.close_rx();
+    }
+
+    /// Whether the channel is finished: nothing buffered and nothing more can come.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.chan.is_finished()
+    }
+
+    /// Whether nothing is buffered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.chan.len() == 0
+    }
+
+    /// How many messages are buffered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(()).unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.chan.len()
+    }
+}
+
+impl<T> Drop for UnboundedReceiver<T> {
+    fn drop(&mut self) {
+        self.chan.drop_rx();
+    }
+}
+
+opaque_debug!(UnboundedSender, WeakUnboundedSender, UnboundedReceiver);

@@ -1,0 +1,151 @@
+//! [`Notify`]: wake one task or all waiting tasks, without passing data.
+//!
+//! # What to pick
+//!
+//! `Notify` is the building block for "something changed, go look": a task waits on
+//! [`Notify::notified`] and re-checks shared state when woken. To pass a value, use a channel;
+//! to wait for a value to change, [`watch`](crate::watch); to wait once for a one-off event
+//! such as shutdown, a [`CancellationToken`](crate::CancellationToken).
+//!
+//! # Semantics
+//!
+//! - [`notify_one`](Notify::notify_one) wakes the oldest waiter, or, if nobody waits, stores
+//!   one permit (at most one) that the next `notified().await` consumes at once.
+//! - [`notify_waiters`](Notify::notify_waiters) wakes every [`Notified`] future that exists at
+//!   the time of the call (even one not yet polled) and stores nothing.
+//! - A `notify_one` granted to a future that is dropped before it observed it passes on to the
+//!   next waiter (or is stored again), so it is never lost.
+
+use crate::waiters::{Acquire, WaitQueue};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Notifies one task, or all waiting tasks.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::Notify;
+/// use std::sync::Arc;
+///
+/// # futures::executor::block_on(async {
+/// let notify = Arc::new(Notify::new());
+/// let notify2 = notify.clone();
+/// let handle = std::thread::spawn(move || notify2.notify_one());
+/// notify.notified().await;
+/// handle.join().unwrap();
+/// # });
+/// ```
+pub struct Notify {
+    /// Zero or one stored permit (`cap` 1); never closed.
+    queue: WaitQueue,
+}
+
+impl Notify {
+    /// Creates a `Notify` with no stored permit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let notify = heddle_sync::Notify::new();
+    /// notify.notify_one();
+    /// # futures::executor::block_on(notify.notified());
+    /// ```
+    pub fn new() -> Self {
+        Notify {
+            queue: WaitQueue::new(0, 1),
+        }
+    }
+
+    /// A future that completes when this `Notify` is notified.
+    ///
+    /// It is counted as a waiter for [`notify_waiters`](Self::notify_waiters) from the moment it
+    /// is created; it joins the queue for [`notify_one`](Self::notify_one) on its first poll.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let notify = heddle_sync::Notify::new();
+    /// let notified = notify.notified();
+    /// notify.notify_waiters();
+    /// futures::executor::block_on(notified);
+    /// ```
+    pub fn notified(&self) -> Notified<'_> {
+        Notified {
+            acquire: self.queue.acquire_or_broadcast(),
+        }
+    }
+
+    /// Wakes the oldest waiter, or stores one permit for the next one if nobody waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let notify = heddle_sync::Notify::new();
+    /// notify.notify_one();
+    /// notify.notify_one(); // at most one permit is stored
+    /// futures::executor::block_on(notify.notified());
+    /// ```
+    pub fn notify_one(&self) {
+        self.queue.release(1);
+    }
+
+    /// Wakes every [`Notified`] future created before this call; stores nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let notify = heddle_sync::Notify::new();
+    /// let a = notify.notified();
+    /// let b = notify.notified();
+    /// notify.notify_waiters();
+    /// futures::executor::block_on(async { a.await; b.await });
+    /// ```
+    pub fn notify_waiters(&self) {
+        self.queue.grant_all();
+    }
+}
+
+impl Default for Notify {
+    fn default() -> Self {
+        Notify::new()
+    }
+}
+
+impl fmt::Debug for Notify {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Notify").finish_non_exhaustive()
+    }
+}
+
+/// The future returned by [`Notify::notified`].
+///
+/// # Cancel safety
+///
+/// Cancel safe: dropping it leaves the queue, and a [`Notify::notify_one`] that had been granted
+/// to it but not observed passes to the next waiter (or is stored as the permit).
+///
+/// # Examples
+///
+/// ```
+/// let notify = heddle_sync::Notify::new();
+/// let notified: heddle_sync::Notified<'_> = notify.notified();
+/// notify.notify_one();
+/// futures::executor::block_on(notified);
+/// ```
+#[derive(Debug)]
+#[must_use = "futures do nothing unless polled"]
+pub struct Notified<'a> {
+    acquire: Acquire<'a>,
+}
+
+impl Future for Notified<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // The queue of a `Notify` is never closed, so the result is always `Ok`.
+        Pin::new(&mut self.acquire).poll(cx).map(|_| ())
+    }
+}

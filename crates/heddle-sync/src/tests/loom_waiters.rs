@@ -1,0 +1,50 @@
+//! L8 waiter queue: a grant (a semaphore permit, a `notify_one`) made to a waiter that is then
+//! dropped before observing it passes to the next waiter; no interleaving loses it. A lost
+//! grant leaves the last waiter blocked forever, which loom reports as a deadlock.
+
+use super::poll_once_then_drop;
+use crate::{Notify, Semaphore};
+use loom::future::block_on;
+use std::sync::Arc;
+
+#[test]
+fn loom_semaphore_grant_then_cancel_passes_the_permit_on() {
+    loom::model(|| {
+        // No free permit yet: the main thread grants the only one below, racing both waiters.
+        let semaphore = Arc::new(Semaphore::new(0));
+
+        let s1 = semaphore.clone();
+        let cancelled = loom::thread::spawn(move || {
+            // Queues (or takes the permit, and gives it back on drop), then is cancelled.
+            let _ = poll_once_then_drop(s1.acquire());
+        });
+        let s2 = semaphore.clone();
+        let waiter = loom::thread::spawn(move || {
+            let permit = block_on(s2.acquire()).unwrap();
+            drop(permit);
+        });
+        semaphore.add_permits(1);
+        cancelled.join().unwrap();
+        waiter.join().unwrap();
+        assert_eq!(semaphore.available_permits(), 1);
+    });
+}
+
+#[test]
+fn loom_notify_one_vs_a_cancelled_waiter() {
+    loom::model(|| {
+        let notify = Arc::new(Notify::new());
+        let n1 = notify.clone();
+        let cancelled = loom::thread::spawn(move || {
+            if poll_once_then_drop(n1.notified()).is_ready() {
+                // It observed the notification itself; hand a new one to the other waiter.
+                n1.notify_one();
+            }
+        });
+        let n2 = notify.clone();
+        let waiter = loom::thread::spawn(move || block_on(n2.notified()));
+        notify.notify_one();
+        cancelled.join().unwrap();
+        waiter.join().unwrap();
+    });
+}
