@@ -366,6 +366,7 @@ impl<D: Driver> LocalExecutor<D> {
         }
         let main = Arc::new(MainWaker {
             woken: AtomicBool::new(true),
+            executor: self.shared.as_key() as usize,
             unparker: self.shared.unparker.clone(),
         });
         let waker = Waker::from(main.clone());
@@ -443,6 +444,8 @@ impl<D: Driver> LocalExecutor<D> {
 /// The waker of the `run_until` future: a flag plus an unpark.
 struct MainWaker<U> {
     woken: AtomicBool,
+    /// The executor's key (`Shared::as_key`), to recognise a wake from its own thread.
+    executor: usize,
     unparker: U,
 }
 
@@ -454,7 +457,12 @@ impl<U: Unparker> Wake for MainWaker<U> {
     fn wake_by_ref(self: &Arc<Self>) {
         // Release pairs with the Acquire swap in the run loop.
         self.woken.store(true, Ordering::Release);
-        self.unparker.unpark();
+        // On the executor's own thread the run loop is awake and checks the flag before it
+        // parks; only another thread needs to unpark the driver (for the reactor, a
+        // system call).
+        if !shared::is_running_here(self.executor as *const ()) {
+            self.unparker.unpark();
+        }
     }
 }
 

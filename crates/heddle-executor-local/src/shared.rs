@@ -19,6 +19,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::mem;
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
@@ -95,7 +96,7 @@ impl<U: Unparker> Shared<U> {
         self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn as_key(self: &Arc<Self>) -> *const () {
+    pub(crate) fn as_key(self: &Arc<Self>) -> *const () {
         Arc::as_ptr(self).cast()
     }
 
@@ -116,7 +117,7 @@ impl<U: Unparker> Shared<U> {
             return cancelled(builder.spawn(future, Scheduler(self.clone())));
         }
         let slot = registry.tasks.vacant_entry();
-        let tracked = Tracked::new(future, Entry::new(self.clone(), slot.key(), false));
+        let tracked = Tracked::new(future, Entry::new(self, slot.key(), false));
         let (runnable, handle) = builder.spawn(tracked, Scheduler(self.clone()));
         slot.insert(runnable.waker());
         drop(registry);
@@ -168,7 +169,7 @@ impl<U: Unparker> Shared<U> {
         }
         registry.local_tasks += 1;
         let slot = registry.tasks.vacant_entry();
-        let tracked = Tracked::new(future, Entry::new(self.clone(), slot.key(), true));
+        let tracked = Tracked::new(future, Entry::new(self, slot.key(), true));
         // SAFETY: `is_local()` is set on this runnable. The executor polls runnables only while
         // `run_until` runs on the home thread (it refuses to run elsewhere while `!Send` tasks
         // live), and its `Drop` leaks rather than drops local runnables off the home thread;
@@ -266,23 +267,46 @@ impl<U: Unparker> Schedule for Scheduler<U> {
     }
 }
 
+/// Whether the executor whose `Shared` has this key is running on this thread.
+pub(crate) fn is_running_here(key: *const ()) -> bool {
+    CURRENT.try_with(|c| c.get() == key).unwrap_or(false)
+}
+
 /// Removes a task from the registry when its future is dropped.
 struct Entry<U: Unparker> {
-    shared: Arc<Shared<U>>,
+    /// The executor's shared state, borrowed without a reference count.
+    ///
+    /// # Invariant
+    /// Points to a live `Shared`: the `Entry` lives inside the task's future, and the same
+    /// task allocation holds the task's `Scheduler`, an `Arc<Shared>` that async-task drops
+    /// only after the future (in `destroy`, once the task is freed). So the `Arc` outlives
+    /// every use of this pointer.
+    shared: NonNull<Shared<U>>,
     key: usize,
     local: bool,
 }
 
+// SAFETY: `Entry` only reaches `Shared` through `&`, and `Shared<U>` is `Sync` (its fields
+// are a concurrent queue, a `Sync` unparker and a mutex), so sharing or sending the pointer
+// is as safe as sending the `Arc<Shared>` it borrows from.
+unsafe impl<U: Unparker> Send for Entry<U> {}
+
 impl<U: Unparker> Entry<U> {
-    fn new(shared: Arc<Shared<U>>, key: usize, local: bool) -> Entry<U> {
-        Entry { shared, key, local }
+    fn new(shared: &Arc<Shared<U>>, key: usize, local: bool) -> Entry<U> {
+        Entry {
+            shared: NonNull::from(&**shared),
+            key,
+            local,
+        }
     }
 }
 
 impl<U: Unparker> Drop for Entry<U> {
     fn drop(&mut self) {
+        // SAFETY: the field invariant: the task's scheduler keeps this `Shared` alive.
+        let shared = unsafe { self.shared.as_ref() };
         let waker = {
-            let mut registry = self.shared.registry();
+            let mut registry = shared.registry();
             if self.local {
                 registry.local_tasks -= 1;
             }

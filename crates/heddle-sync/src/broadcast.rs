@@ -4,7 +4,7 @@
 //!
 //! Use it to fan events out to many listeners (configuration reloads, chat messages). The
 //! channel keeps the last `capacity` values; a receiver that falls further behind is told how
-//! many it missed with [`RecvError::Lagged`](error::RecvError::Lagged), never silently. If
+//! many it missed with [`RecvError::Lagged`], never silently. If
 //! listeners only need the latest state, [`watch`](crate::watch) is simpler.
 //!
 //! # Semantics

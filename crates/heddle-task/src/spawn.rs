@@ -243,6 +243,7 @@ impl fmt::Debug for Runnable {
 #[must_use = "a Builder does nothing until `spawn` is called"]
 pub struct Builder<'a> {
     name: Option<&'a str>,
+    location: Option<&'static Location<'static>>,
 }
 
 impl<'a> Builder<'a> {
@@ -255,7 +256,10 @@ impl<'a> Builder<'a> {
     /// # drop(builder);
     /// ```
     pub fn new() -> Builder<'a> {
-        Builder { name: None }
+        Builder {
+            name: None,
+            location: None,
+        }
     }
 
     /// Names the task; the name shows in `Debug` output, dumps and metrics.
@@ -267,7 +271,37 @@ impl<'a> Builder<'a> {
     /// # drop(builder);
     /// ```
     pub fn name(self, name: &'a str) -> Builder<'a> {
-        Builder { name: Some(name) }
+        Builder {
+            name: Some(name),
+            ..self
+        }
+    }
+
+    /// Records `location` as the task's spawn location instead of the caller of `spawn`:
+    /// for wrappers that spawn on behalf of their own `#[track_caller]` caller.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_task::{Builder, Runnable};
+    /// use std::panic::Location;
+    ///
+    /// #[track_caller]
+    /// fn spawn_here() -> Runnable {
+    ///     let location = Location::caller();
+    ///     let (runnable, _handle) = Builder::new().location(location).spawn(async {}, |_: Runnable| {});
+    ///     runnable
+    /// }
+    ///
+    /// let line = line!() + 1;
+    /// let runnable = spawn_here();
+    /// assert_eq!(runnable.location().line(), line);
+    /// ```
+    pub fn location(self, location: &'static Location<'static>) -> Builder<'a> {
+        Builder {
+            location: Some(location),
+            ..self
+        }
     }
 
     /// Creates a task from a `Send` future. Nothing runs until the returned [`Runnable`] is
@@ -340,7 +374,11 @@ impl<'a> Builder<'a> {
 
     #[track_caller]
     fn meta(self, local: bool) -> TaskMeta {
-        TaskMeta::new(self.name.map(Box::from), Location::caller(), local)
+        let location = match self.location {
+            Some(location) => location,
+            None => Location::caller(),
+        };
+        TaskMeta::new(self.name.map(Box::from), location, local)
     }
 }
 

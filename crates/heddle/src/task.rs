@@ -9,8 +9,9 @@
 //! use the current runtime.
 
 use std::future::Future;
+use std::panic::Location;
 
-use crate::runtime::Handle;
+use crate::runtime::{with_current, Handle, NO_RUNTIME};
 
 #[doc(inline)]
 pub use heddle_task::{
@@ -49,7 +50,14 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    Handle::current().spawn(future)
+    // The handle is borrowed, not cloned, and the caller's location passed on explicitly
+    // (the closure would otherwise hide it from `#[track_caller]`).
+    let location = Location::caller();
+    let builder = heddle_task::Builder::new().location(location);
+    match with_current(|handle| handle.spawn_named(builder, future)) {
+        Some(join) => join,
+        None => panic!("{NO_RUNTIME}"),
+    }
 }
 
 /// Spawns a `!Send` task onto the current runtime; it runs on this thread.
@@ -82,7 +90,12 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    Handle::current().spawn_local(heddle_task::Builder::new(), future)
+    let location = Location::caller();
+    let builder = heddle_task::Builder::new().location(location);
+    match with_current(|handle| handle.spawn_local(builder, future)) {
+        Some(join) => join,
+        None => panic!("{NO_RUNTIME}"),
+    }
 }
 
 /// Configures a task before spawning it: its name, visible in `Debug` output, dumps and

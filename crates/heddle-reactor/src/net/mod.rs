@@ -1,6 +1,6 @@
 //! Sockets on the reactor: TCP and UDP over IP, and Unix-domain streams and datagrams.
 //!
-//! Every type wraps its `std` counterpart in an [`Async`](crate::Async): the descriptor is
+//! Every type wraps its `std` counterpart in an [`Async`]: the descriptor is
 //! non-blocking, and each operation retries on readiness. Streams implement
 //! [`AsyncRead`](crate::io::AsyncRead) and [`AsyncWrite`](crate::io::AsyncWrite);
 //! `poll_close` shuts the write half down, so the peer reads end-of-file.

@@ -17,6 +17,14 @@ pub(crate) fn current() -> Option<Handle> {
     CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
+/// Calls `f` with the current handle without cloning it; `None` outside a runtime.
+pub(crate) fn with_current<R>(f: impl FnOnce(&Handle) -> R) -> Option<R> {
+    CURRENT
+        .try_with(|c| c.borrow().as_ref().map(f))
+        .ok()
+        .flatten()
+}
+
 /// Makes `handle` current until the guard drops; restores the previous one.
 pub(crate) fn set_current(handle: Handle) -> CurrentGuard {
     let previous = CURRENT.try_with(|c| c.replace(Some(handle))).ok().flatten();

@@ -24,6 +24,7 @@ use heddle_reactor::{Reactor, ReactorUnparker};
 use heddle_task::JoinHandle;
 
 pub use builder::Builder;
+pub(crate) use context::with_current;
 
 /// The driver the runtime's executor parks on: the reactor (I/O readiness).
 type RuntimeDriver = Reactor;
@@ -104,7 +105,7 @@ impl fmt::Display for TryCurrentError {
 
 impl std::error::Error for TryCurrentError {}
 
-const NO_RUNTIME: &str = "there is no heddle runtime on this thread: create one with \
+pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: create one with \
      `heddle::Builder::new_current_thread().build()?` and spawn from inside `Runtime::block_on`, \
      or spawn through `Runtime::spawn` / `Handle::spawn`";
 
