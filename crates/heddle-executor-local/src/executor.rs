@@ -366,7 +366,7 @@ impl<D: Driver> LocalExecutor<D> {
         }
         let main = Arc::new(MainWaker {
             woken: AtomicBool::new(true),
-            executor: self.shared.as_key() as usize,
+            executor: self.shared.as_key().addr(),
             unparker: self.shared.unparker.clone(),
         });
         let waker = Waker::from(main.clone());
@@ -444,7 +444,8 @@ impl<D: Driver> LocalExecutor<D> {
 /// The waker of the `run_until` future: a flag plus an unpark.
 struct MainWaker<U> {
     woken: AtomicBool,
-    /// The executor's key (`Shared::as_key`), to recognise a wake from its own thread.
+    /// The address of the executor's `Shared` (`Shared::as_key`), to recognise a wake from
+    /// its own thread. An address, not a pointer: it is only compared.
     executor: usize,
     unparker: U,
 }
@@ -460,7 +461,7 @@ impl<U: Unparker> Wake for MainWaker<U> {
         // On the executor's own thread the run loop is awake and checks the flag before it
         // parks; only another thread needs to unpark the driver (for the reactor, a
         // system call).
-        if !shared::is_running_here(self.executor as *const ()) {
+        if !shared::is_running_here(self.executor) {
             self.unparker.unpark();
         }
     }

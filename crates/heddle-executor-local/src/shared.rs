@@ -267,9 +267,9 @@ impl<U: Unparker> Schedule for Scheduler<U> {
     }
 }
 
-/// Whether the executor whose `Shared` has this key is running on this thread.
-pub(crate) fn is_running_here(key: *const ()) -> bool {
-    CURRENT.try_with(|c| c.get() == key).unwrap_or(false)
+/// Whether the executor whose `Shared` is at address `key` is running on this thread.
+pub(crate) fn is_running_here(key: usize) -> bool {
+    CURRENT.try_with(|c| c.get().addr() == key).unwrap_or(false)
 }
 
 /// Removes a task from the registry when its future is dropped.

@@ -1,0 +1,707 @@
+//! `StealExecutor`: building it, spawning onto it, blocking on it, and shutting it down.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::pin;
+use std::sync::Arc as StdArc;
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker as _};
+use heddle_task::JoinHandle;
+
+use crate::loom::{Arc, Ordering};
+use crate::registry::{Entry, Tracked};
+use crate::worker::{self, Config, Context, Core, Scheduler, Shared};
+
+/// Default polls between two checks of the injector (remote spawns, overflow).
+///
+/// Checking it every poll costs a contended cache line per task; never checking it starves
+/// remote work behind a busy local queue. 61, as tokio uses: remote work waits at most 61
+/// task polls per worker.
+pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
+
+/// Default polls between two non-blocking polls of the driver by a busy worker.
+///
+/// A zero-timeout poll of the reactor is a system call; every 61 polls keeps it cheap while
+/// bounding how long ready I/O waits behind busy workers (tokio's default too).
+pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
+
+/// Runs each worker thread's loop; given the loop to run (see [`Builder::around_worker`]).
+pub type AroundWorker = StdArc<dyn Fn(&mut dyn FnMut()) + Send + Sync + 'static>;
+
+/// Configures a [`StealExecutor`].
+///
+/// # Examples
+///
+/// ```
+/// use heddle_driver::ThreadParker;
+/// use heddle_executor_steal::Builder;
+///
+/// let executor = Builder::new().worker_threads(2).thread_name("compute").build(ThreadParker::new())?;
+/// assert_eq!(executor.block_on(executor.spawn(async { 1 + 1 })).unwrap(), 2);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[must_use = "a Builder does nothing until `build` is called"]
+pub struct Builder {
+    workers: usize,
+    thread_name: String,
+    stack_size: Option<usize>,
+    around_worker: Option<AroundWorker>,
+    config: Config,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder::new()
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("workers", &self.workers)
+            .field("thread_name", &self.thread_name)
+            .field("stack_size", &self.stack_size)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// One worker per available core, default intervals.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new();
+    /// # drop(builder);
+    /// ```
+    pub fn new() -> Builder {
+        Builder {
+            workers: thread::available_parallelism().map_or(1, |n| n.get()),
+            thread_name: "heddle-worker".to_owned(),
+            stack_size: None,
+            around_worker: None,
+            config: Config {
+                global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
+                event_interval: DEFAULT_EVENT_INTERVAL,
+            },
+        }
+    }
+
+    /// The number of worker threads (at least 1; `build` rejects 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().worker_threads(4);
+    /// # drop(builder);
+    /// ```
+    pub fn worker_threads(mut self, workers: usize) -> Builder {
+        self.workers = workers;
+        self
+    }
+
+    /// The worker threads' name (each gets `-<index>` appended).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().thread_name("io");
+    /// # drop(builder);
+    /// ```
+    pub fn thread_name(mut self, name: impl Into<String>) -> Builder {
+        self.thread_name = name.into();
+        self
+    }
+
+    /// The worker threads' stack size in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().thread_stack_size(4 << 20);
+    /// # drop(builder);
+    /// ```
+    pub fn thread_stack_size(mut self, bytes: usize) -> Builder {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Task polls between two checks of the injector; at least 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().global_queue_interval(31);
+    /// # drop(builder);
+    /// ```
+    pub fn global_queue_interval(mut self, polls: u32) -> Builder {
+        self.config.global_queue_interval = polls;
+        self
+    }
+
+    /// Task polls between two non-blocking driver polls by a busy worker; at least 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().event_interval(31);
+    /// # drop(builder);
+    /// ```
+    pub fn event_interval(mut self, polls: u32) -> Builder {
+        self.config.event_interval = polls;
+        self
+    }
+
+    /// Wraps each worker thread's loop: `f` is called on the new thread with the loop and
+    /// must call it exactly once. Runtimes use it to enter their I/O and timer handles (and
+    /// run start/stop hooks) around the worker's life.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let started = Arc::new(AtomicUsize::new(0));
+    /// let s = started.clone();
+    /// let executor = heddle_executor_steal::Builder::new()
+    ///     .worker_threads(2)
+    ///     .around_worker(move |run| {
+    ///         s.fetch_add(1, Ordering::SeqCst);
+    ///         run();
+    ///     })
+    ///     .build(heddle_driver::ThreadParker::new())?;
+    /// drop(executor);
+    /// assert_eq!(started.load(Ordering::SeqCst), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn around_worker(
+        mut self,
+        f: impl Fn(&mut dyn FnMut()) + Send + Sync + 'static,
+    ) -> Builder {
+        self.around_worker = Some(StdArc::new(f));
+        self
+    }
+
+    /// Starts the workers over `driver`.
+    ///
+    /// # Errors
+    ///
+    /// [`io::ErrorKind::InvalidInput`] for zero workers or zero intervals (the message names
+    /// the setting); the OS error if a worker thread cannot be started (the threads already
+    /// started are stopped and joined first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = heddle_executor_steal::Builder::new()
+    ///     .worker_threads(0)
+    ///     .build(heddle_driver::ThreadParker::new())
+    ///     .unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn build<D>(self, driver: D) -> io::Result<StealExecutor<D>>
+    where
+        D: Driver + Send + 'static,
+    {
+        let invalid = |what: &str| io::Error::new(io::ErrorKind::InvalidInput, what.to_owned());
+        if self.workers == 0 {
+            return Err(invalid("worker_threads must be at least 1"));
+        }
+        if self.workers >= 1 << 15 {
+            return Err(invalid("worker_threads must be below 32768"));
+        }
+        if self.config.global_queue_interval == 0 {
+            return Err(invalid("global_queue_interval must be at least 1"));
+        }
+        if self.config.event_interval == 0 {
+            return Err(invalid("event_interval must be at least 1"));
+        }
+        let (shared, cores) = worker::create(driver, self.workers, self.config);
+        let mut executor = StealExecutor {
+            shared,
+            threads: Vec::with_capacity(self.workers),
+        };
+        for core in cores {
+            let index = core.index;
+            let mut builder = thread::Builder::new().name(format!("{}-{index}", self.thread_name));
+            if let Some(bytes) = self.stack_size {
+                builder = builder.stack_size(bytes);
+            }
+            let shared = executor.shared.clone();
+            let around = self.around_worker.clone();
+            match builder.spawn(move || run_worker_thread(shared, core, around)) {
+                Ok(handle) => executor.threads.push(handle),
+                // Dropping `executor` stops and joins the workers already running.
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(executor)
+    }
+}
+
+fn run_worker_thread<D: Driver + Send + 'static>(
+    shared: Arc<Shared<D>>,
+    core: Box<Core<D>>,
+    around: Option<AroundWorker>,
+) {
+    let mut core = Some(core);
+    let mut returned = None;
+    let mut run = || {
+        if let Some(core) = core.take() {
+            returned = Some(Context::run_worker(shared.clone(), core));
+        }
+    };
+    match &around {
+        Some(around) => around(&mut run),
+        None => run(),
+    }
+    // A worker that never ran (a wrapper that did not call `run`) still hands its core back.
+    let core = returned.or(core);
+    let mut cores = shared.cores.lock().unwrap_or_else(|e| e.into_inner());
+    cores.extend(core);
+    drop(cores);
+    let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
+    *exited += 1;
+    let last = *exited == shared.remotes.len();
+    shared.exited_cv.notify_all();
+    drop(exited);
+    if last && shared.drain_on_exit.load(Ordering::Acquire) {
+        // Shut down from inside a task: nobody waits for us, so the last worker out drops
+        // the tasks.
+        shared.drop_tasks();
+    }
+}
+
+/// A multi-threaded, work-stealing executor over any [`Driver`].
+///
+/// Dropping it shuts it down: the workers stop, every task's future is dropped exactly once
+/// (spawned, queued or idle) with no lock held while destructors run, and the worker threads
+/// are joined.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_driver::ThreadParker;
+/// use heddle_executor_steal::StealExecutor;
+///
+/// let executor = StealExecutor::new(ThreadParker::new())?;
+/// let tasks: Vec<_> = (0..100u64).map(|i| executor.spawn(async move { i * i })).collect();
+/// let total: u64 = executor.block_on(async {
+///     let mut total = 0;
+///     for task in tasks {
+///         total += task.await.unwrap();
+///     }
+///     total
+/// });
+/// assert_eq!(total, 328_350);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct StealExecutor<D: Driver + Send + 'static> {
+    shared: Arc<Shared<D>>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+/// Spawns onto a [`StealExecutor`] from anywhere; cloneable, `Send + Sync`.
+///
+/// # Examples
+///
+/// ```
+/// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+/// let spawner = executor.spawner();
+/// let task = std::thread::spawn(move || spawner.spawn(async { 3 })).join().unwrap();
+/// assert_eq!(executor.block_on(task).unwrap(), 3);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct Spawner<D: Driver + Send + 'static> {
+    shared: Arc<Shared<D>>,
+}
+
+impl<D: Driver + Send + 'static> Clone for Spawner<D> {
+    fn clone(&self) -> Spawner<D> {
+        Spawner {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<D: Driver + Send + 'static> fmt::Debug for Spawner<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spawner").finish_non_exhaustive()
+    }
+}
+
+impl<D: Driver + Send + 'static> StealExecutor<D> {
+    /// An executor with the default configuration (one worker per core).
+    ///
+    /// # Errors
+    ///
+    /// The OS error if a worker thread cannot be started.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// # drop(executor);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn new(driver: D) -> io::Result<StealExecutor<D>> {
+        Builder::new().build(driver)
+    }
+
+    /// Spawns a task onto the workers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let task = executor.spawn(async { "done" });
+    /// assert_eq!(executor.block_on(task).unwrap(), "done");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn(&self.shared, heddle_task::Builder::new(), future)
+    }
+
+    /// A handle that spawns onto this executor from anywhere.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let spawner = executor.spawner();
+    /// assert_eq!(executor.block_on(spawner.spawn(async { 1 })).unwrap(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn spawner(&self) -> Spawner<D> {
+        Spawner {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// How many tasks are alive (spawned, future not yet dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// executor.block_on(executor.spawn(async {})).unwrap();
+    /// assert_eq!(executor.alive_tasks(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn alive_tasks(&self) -> usize {
+        self.shared.registry.len()
+    }
+
+    /// Runs `future` on the calling thread until it completes, while the workers run the
+    /// tasks. The calling thread does not run tasks.
+    ///
+    /// # Panics
+    ///
+    /// Panics if called from one of this executor's worker threads: blocking a worker would
+    /// stall the tasks the future may be waiting for. Use `.await` instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// assert_eq!(executor.block_on(async { 5 }), 5);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.spawner().block_on(future)
+    }
+
+    /// Shuts down, waiting at most `timeout` for the workers to stop (a worker stuck inside
+    /// a task's poll cannot be interrupted; it is left behind and its tasks with it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// executor.spawn(std::future::pending::<()>());
+    /// executor.shutdown_timeout(Duration::from_secs(1));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(Some(timeout));
+    }
+
+    /// Shuts down without waiting for the workers to stop; they exit on their own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// executor.shutdown_background();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn shutdown_background(mut self) {
+        self.shutdown(Some(Duration::ZERO));
+    }
+
+    fn shutdown(&mut self, timeout: Option<Duration>) {
+        let shared = &*self.shared;
+        let inside = worker::is_worker_of(shared);
+        if inside {
+            // This thread is a worker: it cannot wait for itself. Stop the workers anyway;
+            // the last one to exit drops the tasks. Then report the mistake.
+            shared.drain_on_exit.store(true, Ordering::Release);
+        }
+        if shared.shutdown.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        shared.registry.close();
+        if inside {
+            for remote in shared.remotes.iter() {
+                remote.unparker.unpark();
+            }
+            self.threads.clear();
+            panic!(
+                "a heddle runtime was dropped or shut down from inside one of its own tasks; \
+                 its workers are stopping, but shut it down from outside (e.g. after \
+                 `block_on` returns) so that shutdown can wait for them"
+            );
+        }
+        for remote in shared.remotes.iter() {
+            remote.unparker.unpark();
+        }
+        // Wait for the workers to stop (they see the flag at their next loop turn).
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let workers = shared.remotes.len();
+        let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
+        while *exited < workers {
+            match deadline {
+                None => {
+                    exited = shared
+                        .exited_cv
+                        .wait(exited)
+                        .unwrap_or_else(|e| e.into_inner())
+                }
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        break;
+                    }
+                    exited = shared
+                        .exited_cv
+                        .wait_timeout(exited, deadline - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                }
+            }
+        }
+        let all_exited = *exited == workers;
+        drop(exited);
+        shared.drop_tasks();
+        if all_exited {
+            for thread in self.threads.drain(..) {
+                let _ = thread.join();
+            }
+        } else {
+            // Detach the stuck workers; they exit when their task returns.
+            self.threads.clear();
+        }
+        // Tasks the driver still references are released with it; poll it once so that
+        // deregistrations complete.
+        shared.driver.poll_now();
+    }
+}
+
+impl<D: Driver + Send + 'static> Drop for StealExecutor<D> {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl<D: Driver + Send + 'static> fmt::Debug for StealExecutor<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StealExecutor")
+            .field("workers", &self.shared.remotes.len())
+            .field("alive_tasks", &self.alive_tasks())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: Driver + Send + 'static> Spawner<D> {
+    /// Spawns a task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let task = executor.spawner().spawn(async { 2 });
+    /// assert_eq!(executor.block_on(task).unwrap(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn(&self.shared, heddle_task::Builder::new(), future)
+    }
+
+    /// Spawns a task configured by a task [`Builder`](heddle_task::Builder).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let task = executor.spawner().spawn_with(heddle_task::Builder::new().name("n"), async { 2 });
+    /// assert_eq!(executor.block_on(task).unwrap(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_with<F>(
+        &self,
+        builder: heddle_task::Builder<'_>,
+        future: F,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn(&self.shared, builder, future)
+    }
+
+    /// Whether the calling thread is one of this executor's workers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let spawner = executor.spawner();
+    /// assert!(!spawner.is_worker_thread());
+    /// let s = spawner.clone();
+    /// assert!(executor.block_on(spawner.spawn(async move { s.is_worker_thread() })).unwrap());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn is_worker_thread(&self) -> bool {
+        worker::is_worker_of(&self.shared)
+    }
+
+    /// Whether the executor has shut down (spawns are cancelled at once).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let spawner = executor.spawner();
+    /// drop(executor);
+    /// assert!(spawner.is_shut_down());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn is_shut_down(&self) -> bool {
+        self.shared.is_shutdown()
+    }
+
+    /// Runs `future` on the calling thread until it completes; see
+    /// [`StealExecutor::block_on`].
+    ///
+    /// # Panics
+    ///
+    /// Panics on one of this executor's worker threads.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// assert_eq!(executor.spawner().block_on(async { 4 }), 4);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        assert!(
+            !self.is_worker_thread(),
+            "Cannot block on a future from inside one of the runtime's worker threads: it \
+             would stall the tasks the future may wait for. Use `.await` instead."
+        );
+        block_on_parked(future)
+    }
+}
+
+/// Polls `future` on this thread, parking between polls.
+pub(crate) fn block_on_parked<F: Future>(future: F) -> F::Output {
+    struct Unpark(ThreadUnparker);
+    impl Wake for Unpark {
+        fn wake(self: StdArc<Self>) {
+            self.0.unpark();
+        }
+        fn wake_by_ref(self: &StdArc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let mut parker = ThreadParker::new();
+    let waker = Waker::from(StdArc::new(Unpark(parker.unparker())));
+    let mut cx = TaskContext::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        parker.park();
+    }
+}
+
+#[track_caller]
+fn spawn<D, F>(
+    shared: &Arc<Shared<D>>,
+    builder: heddle_task::Builder<'_>,
+    future: F,
+) -> JoinHandle<F::Output>
+where
+    D: Driver + Send + 'static,
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let index = shard_hint() & (shared.registry.shard_count() - 1);
+    let mut shard = shared.registry.shard(index);
+    if shard.closed {
+        drop(shard);
+        let (runnable, handle) = builder.spawn(future, Scheduler(shared.clone()));
+        // Shut down: the task is cancelled at once.
+        drop(runnable);
+        return handle;
+    }
+    let slot = shard.tasks.vacant_entry();
+    // SAFETY: the entry lives inside the task's future, and the task's scheduler holds an
+    // `Arc` to `shared`, which owns the registry, until after the future is dropped.
+    let entry = unsafe { Entry::new(&shared.registry, index, slot.key()) };
+    let (runnable, handle) = builder.spawn(Tracked::new(future, entry), Scheduler(shared.clone()));
+    slot.insert(runnable.waker());
+    drop(shard);
+    runnable.schedule();
+    handle
+}
+
+/// A per-thread number that spreads spawning threads over the registry's shards.
+fn shard_hint() -> usize {
+    use std::cell::Cell;
+    use std::sync::atomic::AtomicUsize;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static HINT: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    HINT.try_with(|hint| {
+        if hint.get() == usize::MAX {
+            hint.set(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        }
+        hint.get()
+    })
+    .unwrap_or(0)
+}

@@ -1,0 +1,118 @@
+//! Which workers are parked, and how many are searching for work.
+//!
+//! # State word
+//!
+//! `state = unparked << 16 | searching`: how many workers are not parked, and how many of
+//! those are searching (stealing) rather than running tasks. `sleepers` lists the parked
+//! workers, under a mutex.
+//!
+//! # Rules (the liveness argument, checked by the loom model L2)
+//!
+//! 1. New work (a spawn, a wake-up, a push to a worker's queue) calls `worker_to_notify`: a
+//!    parked worker is woken only if nobody is searching (a searcher will find the work)
+//!    and not every worker is already awake.
+//! 2. A woken worker starts as a searcher. At most half of the workers search at once
+//!    (`transition_worker_to_searching`), so stealing does not thrash.
+//! 3. The last searcher to stop searching, whether because it found work or because it is
+//!    parking, re-checks every queue and wakes a worker if any has work
+//!    (`Worker::notify_if_work_pending`). Without this, work pushed while it was searching
+//!    (and so not announced, by rule 1) could sit unseen while everyone sleeps.
+//!
+//! Rule 1 reads the state with a SeqCst read-modify-write after the work is pushed, and a
+//! parking worker decrements it with SeqCst before re-checking the queues: of the two, at
+//! least one sees the other (the store-buffer pattern), which is why SeqCst is needed here.
+
+use crate::loom::{AtomicUsize, Mutex, Ordering};
+
+const UNPARKED_SHIFT: usize = 16;
+const SEARCHING_MASK: usize = (1 << UNPARKED_SHIFT) - 1;
+
+pub(crate) struct Idle {
+    state: AtomicUsize,
+    workers: usize,
+    sleepers: Mutex<Vec<usize>>,
+}
+
+impl Idle {
+    pub(crate) fn new(workers: usize) -> Idle {
+        Idle {
+            // Every worker starts unparked, none searching.
+            state: AtomicUsize::new(workers << UNPARKED_SHIFT),
+            workers,
+            sleepers: Mutex::new(Vec::with_capacity(workers)),
+        }
+    }
+
+    fn sleepers(&self) -> crate::loom::MutexGuard<'_, Vec<usize>> {
+        self.sleepers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Rule 1: picks a parked worker to wake for new work, marking it unparked and
+    /// searching. `None` when a searcher exists or everyone is awake.
+    pub(crate) fn worker_to_notify(&self) -> Option<usize> {
+        if !self.notify_should_wake() {
+            return None;
+        }
+        let mut sleepers = self.sleepers();
+        if !self.notify_should_wake() {
+            return None;
+        }
+        let worker = sleepers.pop()?;
+        // One more unparked worker, and it is searching.
+        self.state
+            .fetch_add((1 << UNPARKED_SHIFT) | 1, Ordering::SeqCst);
+        Some(worker)
+    }
+
+    fn notify_should_wake(&self) -> bool {
+        // A read-modify-write, not a load: it is ordered after the caller's push of work in
+        // the single SeqCst order (see the module docs).
+        let state = self.state.fetch_add(0, Ordering::SeqCst);
+        state & SEARCHING_MASK == 0 && (state >> UNPARKED_SHIFT) < self.workers
+    }
+
+    /// Rule 2: becomes a searcher unless half the workers already are.
+    pub(crate) fn transition_worker_to_searching(&self) -> bool {
+        let state = self.state.load(Ordering::SeqCst);
+        if 2 * (state & SEARCHING_MASK) >= self.workers {
+            return false;
+        }
+        self.state.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    /// Stops searching. Returns whether this was the last searcher (rule 3 applies).
+    pub(crate) fn transition_worker_from_searching(&self) -> bool {
+        let previous = self.state.fetch_sub(1, Ordering::SeqCst);
+        debug_assert!(previous & SEARCHING_MASK > 0);
+        previous & SEARCHING_MASK == 1
+    }
+
+    /// Parks `worker`. Returns whether it was the last searcher (rule 3 applies).
+    pub(crate) fn transition_worker_to_parked(&self, worker: usize, searching: bool) -> bool {
+        let mut sleepers = self.sleepers();
+        let decrement = (1 << UNPARKED_SHIFT) | usize::from(searching);
+        let previous = self.state.fetch_sub(decrement, Ordering::SeqCst);
+        sleepers.push(worker);
+        searching && previous & SEARCHING_MASK == 1
+    }
+
+    /// Marks `worker` unparked (not searching) if it is in the sleepers list; for a worker
+    /// that returned from park on its own and found work.
+    pub(crate) fn unpark_worker_by_id(&self, worker: usize) -> bool {
+        let mut sleepers = self.sleepers();
+        match sleepers.iter().position(|&w| w == worker) {
+            Some(index) => {
+                sleepers.swap_remove(index);
+                self.state.fetch_add(1 << UNPARKED_SHIFT, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether `worker` is still listed as parked (its wake-up was spurious).
+    pub(crate) fn is_parked(&self, worker: usize) -> bool {
+        self.sleepers().contains(&worker)
+    }
+}

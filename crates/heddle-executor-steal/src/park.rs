@@ -1,0 +1,175 @@
+//! Per-worker parking: a worker with nothing to do parks on the driver if no other worker
+//! holds it, and on its own condition variable otherwise. One worker at a time owns the
+//! driver (I/O and timers); the others sleep cheaply and are woken one by one.
+//!
+//! # State word of a worker's parker
+//!
+//! * `EMPTY`: not parked, no token.
+//! * `PARKED_CONDVAR`: blocked on the condvar; `unpark` notifies it under the mutex.
+//! * `PARKED_DRIVER`: blocked in `Driver::park`; `unpark` calls the driver's unparker.
+//! * `NOTIFIED`: a token is stored; the next park returns at once.
+//!
+//! `unpark` swaps in `NOTIFIED` and acts on what it replaced, so a wake-up is never lost
+//! whichever way the worker parks (the same protocol as `heddle_driver::ThreadParker`).
+
+use std::time::Duration;
+
+use heddle_driver::{Driver, Unparker as _};
+
+use crate::loom::{Arc, AtomicUsize, Condvar, Mutex, Ordering};
+
+const EMPTY: usize = 0;
+const PARKED_CONDVAR: usize = 1;
+const PARKED_DRIVER: usize = 2;
+const NOTIFIED: usize = 3;
+
+/// The driver, shared by the workers; whoever holds the lock polls it.
+pub(crate) struct DriverSlot<D: Driver> {
+    driver: Mutex<D>,
+    unparker: D::Unparker,
+}
+
+impl<D: Driver> DriverSlot<D> {
+    pub(crate) fn new(driver: D) -> DriverSlot<D> {
+        let unparker = driver.unparker();
+        DriverSlot {
+            driver: Mutex::new(driver),
+            unparker,
+        }
+    }
+
+    /// Polls the driver without blocking, if no other worker holds it.
+    pub(crate) fn poll_now(&self) {
+        if let Ok(mut driver) = self.driver.try_lock() {
+            driver.park_timeout(Duration::ZERO);
+        }
+    }
+}
+
+/// A worker's parker.
+pub(crate) struct Parker<D: Driver> {
+    inner: Arc<Inner<D>>,
+}
+
+/// Wakes a worker's parker from any thread.
+pub(crate) struct Unparker<D: Driver> {
+    inner: Arc<Inner<D>>,
+}
+
+impl<D: Driver> Clone for Unparker<D> {
+    fn clone(&self) -> Unparker<D> {
+        Unparker {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+struct Inner<D: Driver> {
+    state: AtomicUsize,
+    lock: Mutex<()>,
+    condvar: Condvar,
+    driver: Arc<DriverSlot<D>>,
+}
+
+impl<D: Driver> Parker<D> {
+    pub(crate) fn new(driver: Arc<DriverSlot<D>>) -> Parker<D> {
+        Parker {
+            inner: Arc::new(Inner {
+                state: AtomicUsize::new(EMPTY),
+                lock: Mutex::new(()),
+                condvar: Condvar::new(),
+                driver,
+            }),
+        }
+    }
+
+    pub(crate) fn unparker(&self) -> Unparker<D> {
+        Unparker {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// Blocks until unparked (spurious returns allowed). Drives I/O and timers while
+    /// blocked if the driver is free.
+    pub(crate) fn park(&mut self) {
+        let inner = &*self.inner;
+        // Acquire pairs with the Release swap in `unpark`.
+        if inner
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+        match inner.driver.driver.try_lock() {
+            Ok(mut driver) => inner.park_driver(&mut driver),
+            Err(_) => inner.park_condvar(),
+        }
+    }
+}
+
+impl<D: Driver> Inner<D> {
+    fn park_driver(&self, driver: &mut D) {
+        match self.state.compare_exchange(
+            EMPTY,
+            PARKED_DRIVER,
+            Ordering::Acquire,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.swap(EMPTY, Ordering::Acquire);
+                return;
+            }
+            Err(actual) => unreachable!("worker parked twice (state {actual})"),
+        }
+        driver.park();
+        // Whether we were unparked or the driver returned for an event, leave the parked
+        // state; a token that arrived meanwhile is consumed by this return.
+        self.state.swap(EMPTY, Ordering::Acquire);
+    }
+
+    fn park_condvar(&self) {
+        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        match self.state.compare_exchange(
+            EMPTY,
+            PARKED_CONDVAR,
+            Ordering::Acquire,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.swap(EMPTY, Ordering::Acquire);
+                return;
+            }
+            Err(actual) => unreachable!("worker parked twice (state {actual})"),
+        }
+        loop {
+            guard = self.condvar.wait(guard).unwrap_or_else(|e| e.into_inner());
+            if self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                return;
+            }
+        }
+    }
+}
+
+impl<D: Driver> Unparker<D> {
+    pub(crate) fn unpark(&self) {
+        let inner = &*self.inner;
+        // Release pairs with the Acquire in `park`.
+        match inner.state.swap(NOTIFIED, Ordering::Release) {
+            EMPTY | NOTIFIED => {}
+            PARKED_CONDVAR => {
+                // Taking the lock orders this notification after the worker's wait began.
+                drop(inner.lock.lock().unwrap_or_else(|e| e.into_inner()));
+                inner.condvar.notify_one();
+            }
+            PARKED_DRIVER => inner.driver.unparker.unpark(),
+            actual => unreachable!("invalid parker state {actual}"),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Loom models of the executor's lock-free parts (run with `--cfg loom`).
+
+mod loom_queue;

@@ -1,0 +1,499 @@
+//! The workers: their state (`Core`), the loop they run, and how tasks are scheduled onto
+//! them.
+//!
+//! # One worker's loop
+//!
+//! 1. Every `event_interval` ticks, poll the driver without blocking (if it is free).
+//! 2. Next task: every `global_queue_interval` ticks the injector first (fairness for
+//!    remote work); otherwise the LIFO slot, then the local queue, then a batch from the
+//!    injector.
+//! 3. Nothing local: become a searcher (at most half the workers) and steal half of a
+//!    random victim's queue, or take from the injector.
+//! 4. Still nothing: park (on the driver if free, else on the worker's condvar). The last
+//!    searcher to park re-checks every queue first (see `idle`).
+//!
+//! Running a task: a task woken by the running task goes to the LIFO slot and runs next,
+//! without a trip through the queue (a message ping-pong stays on one warm core); at most
+//! `MAX_LIFO_POLLS` in a row, then the LIFO task goes to the back of the queue so a
+//! ping-pong pair cannot starve it. A task that woke itself (yielded) goes to the back.
+
+use std::cell::{Cell, RefCell};
+
+use concurrent_queue::ConcurrentQueue;
+use heddle_driver::Driver;
+use heddle_task::{Runnable, Schedule, ScheduleInfo};
+
+use crate::idle::Idle;
+use crate::loom::{Arc, AtomicBool, Condvar, Mutex, Ordering};
+use crate::park::{DriverSlot, Parker, Unparker};
+use crate::queue::{self, Local, Overflow, Steal};
+use crate::registry::Registry;
+
+/// How many LIFO-slot tasks run in a row before the slot's task is queued instead.
+pub(crate) const MAX_LIFO_POLLS: u32 = 3;
+
+/// Scheduler settings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Config {
+    pub(crate) global_queue_interval: u32,
+    pub(crate) event_interval: u32,
+}
+
+/// What every worker and every handle shares.
+pub(crate) struct Shared<D: Driver> {
+    pub(crate) remotes: Box<[Remote<D>]>,
+    pub(crate) injector: ConcurrentQueue<Runnable>,
+    pub(crate) idle: Idle,
+    pub(crate) driver: Arc<DriverSlot<D>>,
+    pub(crate) registry: Registry,
+    pub(crate) config: Config,
+    pub(crate) shutdown: AtomicBool,
+    /// Set when shutdown was requested from a worker thread: the last worker to exit drops
+    /// the tasks (nobody else waits for them).
+    pub(crate) drain_on_exit: AtomicBool,
+    /// Cores handed back by workers as they exit, for the shutdown drain. Boxed because a
+    /// core moves between the loop and its context on every task: a pointer move.
+    #[allow(clippy::vec_box)]
+    pub(crate) cores: Mutex<Vec<Box<Core<D>>>>,
+    /// How many workers have exited; `exited_cv` is notified as each does.
+    pub(crate) exited: Mutex<usize>,
+    pub(crate) exited_cv: Condvar,
+}
+
+/// The part of a worker other threads use: steal from it, wake it.
+pub(crate) struct Remote<D: Driver> {
+    pub(crate) steal: Steal<Runnable>,
+    pub(crate) unparker: Unparker<D>,
+}
+
+/// A worker's own state; only the worker thread touches it.
+pub(crate) struct Core<D: Driver> {
+    pub(crate) index: usize,
+    pub(crate) lifo: Option<Runnable>,
+    pub(crate) run_queue: Local<Runnable>,
+    is_searching: bool,
+    tick: u32,
+    rng: u64,
+    /// `None` while the worker is parked (the core then sits in its context).
+    park: Option<Parker<D>>,
+}
+
+impl<D: Driver> Core<D> {
+    pub(crate) fn new(index: usize, run_queue: Local<Runnable>, park: Parker<D>) -> Core<D> {
+        Core {
+            index,
+            lifo: None,
+            run_queue,
+            is_searching: false,
+            tick: 0,
+            rng: 0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1),
+            park: Some(park),
+        }
+    }
+
+    fn next_random(&mut self, below: usize) -> usize {
+        // xorshift64: cheap, good enough to pick a victim.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        (self.rng % below as u64) as usize
+    }
+
+    fn next_local_task(&mut self) -> Option<Runnable> {
+        self.lifo.take().or_else(|| self.run_queue.pop())
+    }
+
+    fn next_task(&mut self, shared: &Shared<D>) -> Option<Runnable> {
+        if self.tick % shared.config.global_queue_interval == 0 {
+            return shared
+                .injector
+                .pop()
+                .ok()
+                .or_else(|| self.next_local_task());
+        }
+        if let Some(task) = self.next_local_task() {
+            return Some(task);
+        }
+        // Refill from the injector: a fair share of it, within half our free room.
+        let available = shared.injector.len();
+        if available == 0 {
+            return None;
+        }
+        let share = available / shared.remotes.len() + 1;
+        let batch = share.min(self.run_queue.remaining_slots() / 2).max(1);
+        let first = shared.injector.pop().ok()?;
+        for _ in 1..batch {
+            match shared.injector.pop() {
+                Ok(task) => self.run_queue.push_back(task, shared),
+                Err(_) => break,
+            }
+        }
+        Some(first)
+    }
+
+    fn steal_work(&mut self, shared: &Shared<D>) -> Option<Runnable> {
+        if !self.is_searching {
+            self.is_searching = shared.idle.transition_worker_to_searching();
+        }
+        if !self.is_searching {
+            return None;
+        }
+        let workers = shared.remotes.len();
+        let start = self.next_random(workers);
+        for offset in 0..workers {
+            let victim = (start + offset) % workers;
+            if victim == self.index {
+                continue;
+            }
+            if let Some(task) = shared.remotes[victim].steal.steal_into(&mut self.run_queue) {
+                return Some(task);
+            }
+        }
+        shared.injector.pop().ok()
+    }
+
+    fn has_local_work(&self) -> bool {
+        self.lifo.is_some() || !self.run_queue.is_empty()
+    }
+
+    /// Returns `false` (and stays awake) if work arrived in the meantime.
+    fn transition_to_parked(&mut self, shared: &Shared<D>) -> bool {
+        if self.has_local_work() {
+            return false;
+        }
+        let last_searcher = shared
+            .idle
+            .transition_worker_to_parked(self.index, self.is_searching);
+        self.is_searching = false;
+        if last_searcher {
+            shared.notify_if_work_pending();
+        }
+        true
+    }
+
+    /// Returns `true` when the worker should run again, `false` to park again.
+    fn transition_from_parked(&mut self, shared: &Shared<D>) -> bool {
+        if self.has_local_work() {
+            // The driver woke tasks onto this core while it was parked.
+            shared.idle.unpark_worker_by_id(self.index);
+            return true;
+        }
+        if shared.idle.is_parked(self.index) {
+            return false;
+        }
+        // Woken by `notify_parked`, which counted us as a searcher.
+        self.is_searching = true;
+        true
+    }
+
+    fn transition_from_searching(&mut self, shared: &Shared<D>) {
+        if !self.is_searching {
+            return;
+        }
+        self.is_searching = false;
+        if shared.idle.transition_worker_from_searching() {
+            // The last searcher found work: someone else should look for more.
+            shared.notify_parked();
+        }
+    }
+
+    /// Drops (cancels) every task this core holds.
+    pub(crate) fn drain(&mut self) -> usize {
+        let mut dropped = 0;
+        while let Some(task) = self.next_local_task() {
+            drop(task);
+            dropped += 1;
+        }
+        dropped
+    }
+}
+
+impl<D: Driver> Overflow<Runnable> for Shared<D> {
+    fn push_overflow(&self, tasks: impl Iterator<Item = Runnable>) {
+        for task in tasks {
+            // A closed injector means shutdown: the task is cancelled here.
+            let _ = self.injector.push(task);
+        }
+        self.notify_parked();
+    }
+}
+
+impl<D: Driver> Shared<D> {
+    /// Drops every task the stopped workers and the injector hold, and every idle task
+    /// (woken through the registry so that its runnable reaches a queue). Repeats until a
+    /// round finds nothing: a destructor may wake or spawn (spawns are cancelled). Called
+    /// once the workers have stopped, with no lock held while tasks are dropped.
+    pub(crate) fn drop_tasks(&self) {
+        let mut cores: Vec<Box<Core<D>>> =
+            std::mem::take(&mut *self.cores.lock().unwrap_or_else(|e| e.into_inner()));
+        loop {
+            for waker in self.registry.live_wakers() {
+                waker.wake();
+            }
+            let mut found = 0;
+            for core in &mut cores {
+                found += core.drain();
+            }
+            while let Ok(task) = self.injector.pop() {
+                drop(task);
+                found += 1;
+            }
+            if found == 0 {
+                break;
+            }
+        }
+        self.injector.close();
+        while let Ok(task) = self.injector.pop() {
+            drop(task);
+        }
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        self.shutdown.load(Ordering::Acquire)
+    }
+
+    /// Wakes a parked worker if the idle rules call for it.
+    pub(crate) fn notify_parked(&self) {
+        if let Some(worker) = self.idle.worker_to_notify() {
+            self.remotes[worker].unparker.unpark();
+        }
+    }
+
+    /// The last searcher's re-check (idle rule 3).
+    fn notify_if_work_pending(&self) {
+        let pending = self.remotes.iter().any(|r| !r.steal.is_empty()) || !self.injector.is_empty();
+        if pending {
+            self.notify_parked();
+        }
+    }
+
+    /// Schedules from outside the executor's workers.
+    fn schedule_remote(&self, task: Runnable) {
+        match self.injector.push(task) {
+            Ok(()) => self.notify_parked(),
+            // Shut down: the task is cancelled (dropped) here.
+            Err(error) => drop(error.into_inner()),
+        }
+    }
+
+    /// Schedules onto the calling worker's core.
+    fn schedule_local(&self, core: &mut Core<D>, task: Runnable, is_yield: bool) {
+        let should_notify = if is_yield {
+            core.run_queue.push_back(task, self);
+            true
+        } else {
+            match core.lifo.replace(task) {
+                Some(previous) => {
+                    core.run_queue.push_back(previous, self);
+                    true
+                }
+                None => false,
+            }
+        };
+        // While the worker is parked on the driver (its parker taken), it notifies others
+        // itself when it wakes with work.
+        if should_notify && core.park.is_some() {
+            self.notify_parked();
+        }
+    }
+}
+
+thread_local! {
+    /// The worker running on this thread: the key of its executor's `Shared` and a pointer
+    /// to its `Context`.
+    static CONTEXT: Cell<(usize, *const ())> = const { Cell::new((0, std::ptr::null())) };
+}
+
+/// A worker thread's view of its executor.
+pub(crate) struct Context<D: Driver> {
+    pub(crate) shared: Arc<Shared<D>>,
+    /// The core, while a task runs or the worker parks; taken out while the loop uses it.
+    core: RefCell<Option<Box<Core<D>>>>,
+}
+
+fn key_of<D: Driver>(shared: &Shared<D>) -> usize {
+    std::ptr::from_ref(shared).addr()
+}
+
+/// Whether the calling thread is a worker of the executor behind `shared`.
+pub(crate) fn is_worker_of<D: Driver>(shared: &Shared<D>) -> bool {
+    CONTEXT
+        .try_with(|c| c.get().0 == key_of(shared))
+        .unwrap_or(false)
+}
+
+impl<D: Driver> Context<D> {
+    /// Runs a worker until shutdown and returns its core.
+    pub(crate) fn run_worker(shared: Arc<Shared<D>>, core: Box<Core<D>>) -> Box<Core<D>> {
+        let context = Context {
+            shared,
+            core: RefCell::new(None),
+        };
+        let key = key_of(&context.shared);
+        let previous = CONTEXT.with(|c| c.replace((key, std::ptr::from_ref(&context).cast())));
+        let core = context.run(core);
+        CONTEXT.with(|c| c.set(previous));
+        core
+    }
+
+    fn run(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
+        let shared = &*self.shared;
+        while !shared.is_shutdown() {
+            core.tick = core.tick.wrapping_add(1);
+            if core.tick % shared.config.event_interval == 0 {
+                core = self.maintenance(core);
+            }
+            if let Some(task) = core.next_task(shared) {
+                core = self.run_task(task, core);
+                continue;
+            }
+            if let Some(task) = core.steal_work(shared) {
+                core = self.run_task(task, core);
+                continue;
+            }
+            core = self.park(core);
+        }
+        core.transition_from_searching(shared);
+        core
+    }
+
+    fn run_task(&self, task: Runnable, mut core: Box<Core<D>>) -> Box<Core<D>> {
+        core.transition_from_searching(&self.shared);
+        let mut task = task;
+        let mut lifo_polls = 0;
+        loop {
+            *self.core.borrow_mut() = Some(core);
+            task.run();
+            core = self
+                .core
+                .borrow_mut()
+                .take()
+                .expect("the core is back in the context after a poll");
+            let Some(next) = core.lifo.take() else {
+                return core;
+            };
+            lifo_polls += 1;
+            if lifo_polls > MAX_LIFO_POLLS {
+                core.run_queue.push_back(next, &*self.shared);
+                self.shared.notify_parked();
+                return core;
+            }
+            task = next;
+        }
+    }
+
+    /// Polls the driver without blocking; tasks it wakes land on this core.
+    fn maintenance(&self, core: Box<Core<D>>) -> Box<Core<D>> {
+        *self.core.borrow_mut() = Some(core);
+        self.shared.driver.poll_now();
+        self.core
+            .borrow_mut()
+            .take()
+            .expect("the core is back in the context after polling the driver")
+    }
+
+    fn park(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
+        if core.transition_to_parked(&self.shared) {
+            while !self.shared.is_shutdown() {
+                core = self.park_once(core);
+                if core.transition_from_parked(&self.shared) {
+                    break;
+                }
+            }
+        }
+        core
+    }
+
+    fn park_once(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
+        let mut parker = core.park.take().expect("the parker is in the core");
+        // The core stays reachable while parked, so tasks the driver wakes on this thread
+        // are scheduled straight onto it.
+        *self.core.borrow_mut() = Some(core);
+        parker.park();
+        let mut core = self
+            .core
+            .borrow_mut()
+            .take()
+            .expect("the core is back in the context after parking");
+        core.park = Some(parker);
+        if !core.run_queue.is_empty() {
+            // The driver woke several tasks: share them.
+            self.shared.notify_parked();
+        }
+        core
+    }
+}
+
+/// The executor's [`Schedule`] hook.
+pub(crate) struct Scheduler<D: Driver>(pub(crate) Arc<Shared<D>>);
+
+impl<D: Driver + Send + 'static> Schedule for Scheduler<D>
+where
+    D::Unparker: Send + Sync,
+{
+    fn schedule(&self, task: Runnable, info: ScheduleInfo) {
+        let shared = &*self.0;
+        let key = key_of(shared);
+        let task = CONTEXT
+            .try_with(|c| {
+                let (current, context) = c.get();
+                if current != key {
+                    return Some(task);
+                }
+                // SAFETY: `current == key` means this thread is a worker of the executor
+                // whose `Shared<D>` is at `key`, so `context` points to that worker's live
+                // `Context<D>` (set by `run_worker` for exactly the duration of the loop)
+                // with the same `D`.
+                let context = unsafe { &*context.cast::<Context<D>>() };
+                let mut slot = context.core.borrow_mut();
+                match slot.as_mut() {
+                    Some(core) => {
+                        shared.schedule_local(core, task, info.woken_while_running);
+                        None
+                    }
+                    // The loop holds the core (e.g. a wake from the driver's maintenance
+                    // poll outside a task): go through the injector.
+                    None => Some(task),
+                }
+            })
+            .unwrap_or(None);
+        if let Some(task) = task {
+            shared.schedule_remote(task);
+        }
+    }
+}
+
+/// Creates the shared state and one core per worker.
+#[allow(clippy::vec_box)] // see `Shared::cores`
+pub(crate) fn create<D: Driver>(
+    driver: D,
+    workers: usize,
+    config: Config,
+) -> (Arc<Shared<D>>, Vec<Box<Core<D>>>) {
+    let driver = Arc::new(DriverSlot::new(driver));
+    let mut remotes = Vec::with_capacity(workers);
+    let mut cores = Vec::with_capacity(workers);
+    for index in 0..workers {
+        let (local, steal) = queue::new();
+        let parker = Parker::new(driver.clone());
+        remotes.push(Remote {
+            steal,
+            unparker: parker.unparker(),
+        });
+        cores.push(Box::new(Core::new(index, local, parker)));
+    }
+    let shared = Arc::new(Shared {
+        remotes: remotes.into_boxed_slice(),
+        injector: ConcurrentQueue::unbounded(),
+        idle: Idle::new(workers),
+        driver,
+        registry: Registry::new((workers * 4).next_power_of_two()),
+        config,
+        shutdown: AtomicBool::new(false),
+        drain_on_exit: AtomicBool::new(false),
+        cores: Mutex::new(Vec::new()),
+        exited: Mutex::new(0),
+        exited_cv: Condvar::new(),
+    });
+    (shared, cores)
+}
