@@ -635,6 +635,19 @@ impl<D: Driver + Send + 'static> Spawner<D> {
     }
 }
 
+/// Runs `future` to completion on the calling thread, parking it between polls. Runs no
+/// tasks: use it for futures that other threads complete (a `JoinHandle`, a channel).
+///
+/// # Examples
+///
+/// ```
+/// let value = heddle_executor_steal::block_on(async { 7 });
+/// assert_eq!(value, 7);
+/// ```
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    block_on_parked(future)
+}
+
 /// Polls `future` on this thread, parking between polls.
 pub(crate) fn block_on_parked<F: Future>(future: F) -> F::Output {
     struct Unpark(ThreadUnparker);

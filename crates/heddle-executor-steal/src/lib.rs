@@ -43,6 +43,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+mod blocking;
 mod executor;
 mod idle;
 mod loom;
@@ -51,8 +52,9 @@ mod queue;
 mod registry;
 mod worker;
 
+pub use blocking::{BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE};
 pub use executor::{
-    AroundWorker, Builder, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
+    block_on, AroundWorker, Builder, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
     DEFAULT_GLOBAL_QUEUE_INTERVAL,
 };
 

@@ -1,0 +1,341 @@
+//! The blocking pool: threads for closures that block (file I/O, CPU-heavy work, foreign
+//! blocking APIs), so that the workers keep running tasks.
+//!
+//! Threads start on demand, up to `max_threads`, and exit after `keep_alive` without work.
+//! A closure runs as a task whose future calls it on its first poll, so it has a
+//! `JoinHandle`, an id, and panic capture like any task.
+//!
+//! If no thread can be created (the OS refuses) and none is running to take the closure, the
+//! task fails: its `JoinHandle` resolves to a [`JoinError`](heddle_task::JoinError) that
+//! carries the `io::Error` (`JoinError::into_panic` holds it; `io::Error::from` returns it
+//! with its kind). If some thread is running, the closure waits in the queue.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo};
+
+use crate::loom::{Arc, Condvar, Mutex, MutexGuard};
+use crate::AroundWorker;
+
+/// Default cap on blocking threads (tokio's default too).
+pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
+/// Default idle time after which a blocking thread exits.
+pub const DEFAULT_THREAD_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// A pool of threads for blocking closures. Cloning gives another handle to the same pool.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_executor_steal::BlockingPool;
+/// use std::time::Duration;
+///
+/// let pool = BlockingPool::new(4, Duration::from_secs(1));
+/// let task = pool.spawn_blocking(|| std::fs::metadata(".").is_ok());
+/// let ok = heddle_executor_steal::block_on(task).unwrap();
+/// assert!(ok);
+/// pool.shutdown(Some(Duration::from_secs(1)));
+/// ```
+#[derive(Clone)]
+pub struct BlockingPool {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    condvar: Condvar,
+    max_threads: usize,
+    keep_alive: Duration,
+    thread_name: String,
+    stack_size: Option<usize>,
+    around: Option<AroundWorker>,
+}
+
+struct State {
+    queue: VecDeque<Runnable>,
+    threads: usize,
+    idle: usize,
+    /// Idle threads already told to wake (so one closure wakes one thread).
+    notified: usize,
+    shutdown: bool,
+    handles: Vec<thread::JoinHandle<()>>,
+    next_id: usize,
+}
+
+thread_local! {
+    /// Set while a task that could not get a thread is run to deliver its failure.
+    static START_FAILURE: RefCell<Option<io::Error>> = const { RefCell::new(None) };
+}
+
+impl fmt::Debug for BlockingPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.inner.state();
+        f.debug_struct("BlockingPool")
+            .field("threads", &state.threads)
+            .field("idle", &state.idle)
+            .field("queued", &state.queue.len())
+            .finish()
+    }
+}
+
+impl BlockingPool {
+    /// A pool of at most `max_threads` threads that exit after `keep_alive` without work.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_executor_steal::BlockingPool::new(8, std::time::Duration::from_secs(10));
+    /// # drop(pool);
+    /// ```
+    pub fn new(max_threads: usize, keep_alive: Duration) -> BlockingPool {
+        BlockingPool::with_threads(
+            max_threads,
+            keep_alive,
+            "heddle-blocking".to_owned(),
+            None,
+            None,
+        )
+    }
+
+    pub(crate) fn with_threads(
+        max_threads: usize,
+        keep_alive: Duration,
+        thread_name: String,
+        stack_size: Option<usize>,
+        around: Option<AroundWorker>,
+    ) -> BlockingPool {
+        BlockingPool {
+            inner: Arc::new(Inner {
+                state: Mutex::new(State {
+                    queue: VecDeque::new(),
+                    threads: 0,
+                    idle: 0,
+                    notified: 0,
+                    shutdown: false,
+                    handles: Vec::new(),
+                    next_id: 0,
+                }),
+                condvar: Condvar::new(),
+                max_threads: max_threads.max(1),
+                keep_alive,
+                thread_name,
+                stack_size,
+                around,
+            }),
+        }
+    }
+
+    /// Runs `f` on a pool thread; the `JoinHandle` resolves to its return value (or to a
+    /// `JoinError` if it panicked, if the pool shut down first, or if no thread could be
+    /// started).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let task = pool.spawn_blocking(|| 6 * 7);
+    /// assert_eq!(heddle_executor_steal::block_on(task).unwrap(), 42);
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (runnable, handle) = heddle_task::Builder::new().spawn(
+            BlockingTask { func: Some(f) },
+            PoolScheduler(self.inner.clone()),
+        );
+        if let Err((runnable, error)) = self.inner.submit(runnable) {
+            // No thread can take it: run it here only to deliver the failure (the closure
+            // is not called; see `BlockingTask::poll`).
+            START_FAILURE.with(|failure| *failure.borrow_mut() = Some(error));
+            runnable.run();
+            START_FAILURE.with(|failure| failure.borrow_mut().take());
+        }
+        handle
+    }
+
+    /// Stops the pool: queued closures are cancelled; running ones finish on their threads.
+    /// Waits up to `timeout` for the threads to exit (forever with `None`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// pool.shutdown(Some(std::time::Duration::from_millis(100)));
+    /// ```
+    pub fn shutdown(&self, timeout: Option<Duration>) {
+        let (queued, handles) = {
+            let mut state = self.inner.state();
+            state.shutdown = true;
+            (
+                std::mem::take(&mut state.queue),
+                std::mem::take(&mut state.handles),
+            )
+        };
+        self.inner.condvar.notify_all();
+        // Cancelled outside the lock.
+        drop(queued);
+        let deadline = timeout.map(|t| Instant::now() + t);
+        for handle in handles {
+            match deadline {
+                None => {
+                    let _ = handle.join();
+                }
+                Some(deadline) => {
+                    while !handle.is_finished() && Instant::now() < deadline {
+                        thread::sleep(Duration::from_millis(1));
+                    }
+                    if handle.is_finished() {
+                        let _ = handle.join();
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many pool threads exist (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// assert_eq!(pool.threads(), 0); // started on demand
+    /// ```
+    pub fn threads(&self) -> usize {
+        self.inner.state().threads
+    }
+}
+
+impl Inner {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `runnable` and makes sure a thread will take it. Gives it back with the error
+    /// when no thread exists and none can be started.
+    fn submit(self: &Arc<Self>, runnable: Runnable) -> Result<(), (Runnable, io::Error)> {
+        let mut state = self.state();
+        if state.shutdown {
+            drop(state);
+            // Cancelled: the pool is gone.
+            drop(runnable);
+            return Ok(());
+        }
+        state.queue.push_back(runnable);
+        if state.idle > state.notified {
+            state.notified += 1;
+            drop(state);
+            self.condvar.notify_one();
+            return Ok(());
+        }
+        if state.threads >= self.max_threads {
+            // Every thread is busy; the closure waits its turn.
+            return Ok(());
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        state.threads += 1;
+        let mut builder = thread::Builder::new().name(format!("{}-{id}", self.thread_name));
+        if let Some(bytes) = self.stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        let inner = self.clone();
+        match builder.spawn(move || inner.run_thread()) {
+            Ok(handle) => {
+                state.handles.retain(|h| !h.is_finished());
+                state.handles.push(handle);
+                Ok(())
+            }
+            Err(error) => {
+                state.threads -= 1;
+                if state.threads == 0 {
+                    let runnable = state.queue.pop_back().expect("just pushed");
+                    Err((runnable, error))
+                } else {
+                    // Another thread will get to it.
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    fn run_thread(self: Arc<Self>) {
+        let mut body = || self.thread_loop();
+        match &self.around {
+            Some(around) => around(&mut body),
+            None => body(),
+        }
+    }
+
+    fn thread_loop(&self) {
+        let mut state = self.state();
+        loop {
+            if let Some(runnable) = state.queue.pop_front() {
+                drop(state);
+                runnable.run();
+                state = self.state();
+                continue;
+            }
+            if state.shutdown {
+                break;
+            }
+            state.idle += 1;
+            let (guard, timeout) = self
+                .condvar
+                .wait_timeout(state, self.keep_alive)
+                .unwrap_or_else(|e| e.into_inner());
+            state = guard;
+            state.idle -= 1;
+            if state.notified > 0 {
+                state.notified -= 1;
+            } else if timeout.timed_out() && state.queue.is_empty() {
+                break;
+            }
+        }
+        state.threads -= 1;
+    }
+}
+
+/// Schedules a blocking task (only ever its first, and only, run).
+struct PoolScheduler(Arc<Inner>);
+
+impl Schedule for PoolScheduler {
+    fn schedule(&self, runnable: Runnable, _info: ScheduleInfo) {
+        // A blocking task is scheduled once, by `spawn_blocking`, and never woken: its
+        // future completes on its first poll. A late wake (an abort) lands here.
+        if let Err((runnable, _)) = self.0.submit(runnable) {
+            drop(runnable);
+        }
+    }
+}
+
+/// The future of a blocking task: calls the closure on its first poll.
+struct BlockingTask<F> {
+    func: Option<F>,
+}
+
+impl<F> Unpin for BlockingTask<F> {}
+
+impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
+    type Output = R;
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<R> {
+        if let Some(error) = START_FAILURE.with(|failure| failure.borrow_mut().take()) {
+            // Caught by the task harness and delivered as the JoinError's payload; no panic
+            // hook runs for `resume_unwind`.
+            std::panic::resume_unwind(Box::new(error));
+        }
+        let func = self.func.take().expect("a blocking task is polled once");
+        Poll::Ready(func())
+    }
+}
