@@ -1,0 +1,4 @@
+//! tmp
+#![forbid(unsafe_code)]
+#[allow(dead_code)]
+mod wheel;
