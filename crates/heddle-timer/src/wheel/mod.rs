@@ -147,7 +147,7 @@ impl<T> Wheel<T> {
     }
 
     /// The exact deadline of timer `key`.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn deadline(&self, key: usize) -> u64 {
         self.entries[key].deadline
     }
@@ -163,6 +163,7 @@ impl<T> Wheel<T> {
     }
 
     /// Entries that are linked into a slot or the overflow list.
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn linked(&self) -> usize {
         self.linked
     }

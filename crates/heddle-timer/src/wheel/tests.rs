@@ -90,7 +90,10 @@ fn level_boundaries_fire_exactly_when_jumping_to_next_deadline() {
             loop {
                 let next = wheel.next_deadline().expect("pending timer has a deadline");
                 assert!(next > now || steps == 0, "no progress at {now}");
-                assert!(next <= deadline, "reported {next} after deadline {deadline}");
+                assert!(
+                    next <= deadline,
+                    "reported {next} after deadline {deadline}"
+                );
                 now = next;
                 let fired = advance(&mut wheel, now);
                 steps += 1;
