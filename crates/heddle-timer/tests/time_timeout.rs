@@ -66,8 +66,9 @@ fn accessors_reach_the_inner_future() {
     let _guard = driver.handle().enter();
     let mut t = timeout(Duration::from_secs(1), std::future::ready(3u8));
     let _: &std::future::Ready<u8> = t.get_ref();
-    let _: &mut std::future::Ready<u8> = t.get_mut();
-    assert_eq!(futures::executor::block_on(t.into_inner()), 3);
+    let inner: &mut std::future::Ready<u8> = t.get_mut();
+    assert_eq!(futures::executor::block_on(inner), 3);
+    drop(t.into_inner());
     let err: std::io::Error = Elapsed::clone(
         &futures::executor::block_on(timeout(Duration::ZERO, std::future::pending::<()>()))
             .unwrap_err(),
