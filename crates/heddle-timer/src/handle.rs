@@ -21,6 +21,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
@@ -73,6 +74,23 @@ pub(crate) struct State {
     pub(crate) parked_until: Option<u64>,
     /// The driver was dropped: nothing fires any more, timers move to the fallback driver.
     pub(crate) shutdown: bool,
+    /// `Some` for a driver whose thread runs only while timers are registered (the global
+    /// fallback); `None` for a driver that a runtime parks.
+    pub(crate) on_demand: Option<OnDemand>,
+}
+
+/// The state of an on-demand driver thread.
+///
+/// # Invariant
+///
+/// `running` flips `false → true` once per `generation`, by the registration that needs the
+/// thread (which then starts it); a stop sets it back to `false` and bumps `generation`, which
+/// tells the thread of the old generation to exit. Both happen under the state lock, together
+/// with the emptiness check of the wheel, so no registration can slip past a stopping thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OnDemand {
+    pub(crate) running: bool,
+    pub(crate) generation: u64,
 }
 
 /// What polling a registered entry found.
@@ -101,6 +119,7 @@ impl Shared {
                 wheel: Wheel::new(),
                 parked_until: None,
                 shutdown: false,
+                on_demand: None,
             }),
             origin: clock.now().into_std(),
             clock,
@@ -141,8 +160,17 @@ impl Shared {
         }
         let key = state.wheel.insert(deadline, Some(waker));
         let unpark = Self::lower_parked_until(&mut state, deadline);
+        let start = match state.on_demand.as_mut() {
+            Some(on_demand) if !on_demand.running => {
+                on_demand.running = true;
+                true
+            }
+            _ => false,
+        };
         drop(state);
-        if unpark {
+        if start {
+            crate::fallback::start();
+        } else if unpark {
             self.unpark();
         }
         Some(key)
@@ -198,12 +226,32 @@ impl Shared {
     /// Removes entry `key`; its waker is dropped after unlocking. Returns whether the entry
     /// had fired before it was removed (a timer cancelled while pending never wakes anyone).
     pub(crate) fn cancel(&self, key: usize) -> bool {
-        let (fired, waker) = {
-            let mut state = self.lock();
+        let (fired, waker, stopped): (bool, Option<Waker>, Option<Option<u64>>) = {
+            let mut guard = self.lock();
+            let state = &mut *guard;
             let fired = state.wheel.is_fired(key);
-            (fired, state.wheel.remove(key))
+            let waker = state.wheel.remove(key);
+            // The last timer of an on-demand driver went: let its thread linger and exit (or,
+            // under miri, stop it now and join it below).
+            let mut emptied = None;
+            if let Some(on_demand) = state.on_demand.as_mut() {
+                if on_demand.running && state.wheel.len() == 0 {
+                    emptied = Some(if crate::fallback::STOP_WHEN_EMPTY {
+                        Some(Self::stop_on_demand(on_demand))
+                    } else {
+                        None
+                    });
+                }
+            }
+            (fired, waker, emptied)
         };
         drop(waker);
+        if let Some(stopped) = stopped {
+            self.unpark();
+            if let Some(generation) = stopped {
+                crate::fallback::join_stopped(generation);
+            }
+        }
         fired
     }
 
@@ -234,10 +282,51 @@ impl Shared {
             fired
         };
         // The lock is released: wakers may run arbitrary code.
-        for waker in buffer.wakers.drain(..) {
-            waker.wake();
-        }
+        wake_all(&mut buffer.wakers);
         fired
+    }
+
+    /// Marks the on-demand thread of the current generation as stopped and returns that
+    /// generation.
+    fn stop_on_demand(on_demand: &mut OnDemand) -> u64 {
+        let generation = on_demand.generation;
+        on_demand.running = false;
+        on_demand.generation = generation.wrapping_add(1);
+        generation
+    }
+
+    /// The current generation of an on-demand driver thread.
+    pub(crate) fn on_demand_generation(&self) -> u64 {
+        self.lock()
+            .on_demand
+            .map_or(0, |on_demand| on_demand.generation)
+    }
+
+    /// Whether the on-demand thread of `generation` was told to stop.
+    pub(crate) fn on_demand_stopped(&self, generation: u64) -> bool {
+        self.lock()
+            .on_demand
+            .is_some_and(|on_demand| on_demand.generation != generation)
+    }
+
+    /// Whether no timer is registered at all.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.lock().wheel.len() == 0
+    }
+
+    /// Stops the on-demand thread of `generation` if no timer is registered; returns whether
+    /// it did (or the thread had already been stopped).
+    pub(crate) fn stop_on_demand_if_idle(&self, generation: u64) -> bool {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        match state.on_demand.as_mut() {
+            Some(on_demand) if on_demand.generation != generation => true,
+            Some(on_demand) if state.wheel.len() == 0 => {
+                Self::stop_on_demand(on_demand);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Fires everything due now without touching the driver's parked state (used by
@@ -255,9 +344,7 @@ impl Shared {
                 }
             }
         }
-        for waker in buffer.wakers.drain(..) {
-            waker.wake();
-        }
+        wake_all(&mut buffer.wakers);
         self.unpark();
     }
 
@@ -272,9 +359,7 @@ impl Shared {
                 .wheel
                 .for_each_mut(|_, waker| wakers.extend(waker.take()));
         }
-        for waker in wakers {
-            waker.wake();
-        }
+        wake_all(&mut wakers);
     }
 }
 
@@ -448,7 +533,12 @@ impl Handle {
                     if let Some(key) = entry.take() {
                         let _ = self.shared.cancel(key);
                     }
-                    *self = crate::fallback::handle();
+                    let fallback = crate::fallback::handle();
+                    assert!(
+                        !Arc::ptr_eq(&fallback.shared, &self.shared),
+                        "the heddle-timer fallback driver is gone"
+                    );
+                    *self = fallback;
                 }
             }
         }
@@ -460,6 +550,20 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("clock", &self.shared.clock)
             .finish_non_exhaustive()
+    }
+}
+
+/// Wakes every waker, even if some of them panic; the first panic is resumed afterwards, so a
+/// panicking waker cannot make the driver lose the other wake-ups.
+fn wake_all(wakers: &mut Vec<Waker>) {
+    let mut first_panic = None;
+    for waker in wakers.drain(..) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| waker.wake())) {
+            first_panic.get_or_insert(payload);
+        }
+    }
+    if let Some(payload) = first_panic {
+        resume_unwind(payload);
     }
 }
 

@@ -68,9 +68,15 @@ mod wheel;
 mod fallback {
     //! Under loom there is no fallback thread: models always enter a handle.
 
+    pub(crate) const STOP_WHEN_EMPTY: bool = false;
+
     pub(crate) fn handle() -> crate::Handle {
         panic!("no timer handle entered in a loom model")
     }
+
+    pub(crate) fn start() {}
+
+    pub(crate) fn join_stopped(_generation: u64) {}
 }
 
 pub use clock::Clock;

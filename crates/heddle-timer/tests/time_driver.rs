@@ -58,10 +58,12 @@ fn park_timeout_is_bounded_by_the_next_deadline() {
     let _guard = driver.handle().enter();
     let mut delay = Box::pin(sleep(Duration::from_millis(3)));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    assert!(std::future::Future::poll(delay.as_mut(), &mut cx).is_pending());
-    let start = Instant::now();
-    driver.park_timeout(Duration::from_secs(30));
-    assert!(start.elapsed() < Duration::from_secs(5) || cfg!(miri));
+    // (Under miri the 3 ms may already be over by the first poll.)
+    if std::future::Future::poll(delay.as_mut(), &mut cx).is_pending() {
+        let start = Instant::now();
+        driver.park_timeout(Duration::from_secs(30));
+        assert!(start.elapsed() < Duration::from_secs(5) || cfg!(miri));
+    }
     // Spurious returns are allowed, so loop until it fires.
     while std::future::Future::poll(delay.as_mut(), &mut cx).is_pending() {
         driver.park_timeout(Duration::from_secs(30));

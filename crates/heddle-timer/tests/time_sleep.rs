@@ -196,7 +196,7 @@ fn works_under_a_foreign_executor_without_a_handle() {
 fn sleep_outliving_its_driver_moves_to_the_fallback() {
     let driver = TimerDriver::new(ThreadParker::new());
     let guard = driver.handle().enter();
-    let mut delay = Box::pin(sleep(Duration::from_millis(2)));
+    let mut delay = Box::pin(sleep(Duration::from_millis(100)));
     drop(guard);
     assert!(Pin::new(&mut delay)
         .poll(&mut Context::from_waker(Waker::noop()))
