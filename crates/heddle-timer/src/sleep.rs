@@ -145,7 +145,7 @@ impl Sleep {
     /// futures::executor::block_on(async {
     ///     let mut delay = pin!(sleep(Duration::from_millis(1)));
     ///     delay.as_mut().await;
-    ///     delay.as_mut().reset(Instant::now() + Duration::from_millis(1));
+    ///     delay.as_mut().reset(Instant::now() + Duration::from_millis(100));
     ///     assert!(!delay.is_elapsed());
     ///     delay.await;
     /// });

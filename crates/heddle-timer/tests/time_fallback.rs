@@ -36,9 +36,8 @@ impl Wake for PanickingWaker {
 fn a_panicking_waker_does_not_stop_other_timers() {
     let waker = Waker::from(Arc::new(PanickingWaker));
     let mut bad = Box::pin(sleep(Duration::from_millis(1)));
-    assert!(Pin::new(&mut bad)
-        .poll(&mut Context::from_waker(&waker))
-        .is_pending());
+    // (Under miri the millisecond may already be over: then nothing registers.)
+    let _ = Pin::new(&mut bad).poll(&mut Context::from_waker(&waker));
     // Fires after the panicking one, on the same fallback thread.
     futures::executor::block_on(sleep(Duration::from_millis(20)));
     futures::executor::block_on(sleep(Duration::from_millis(1)));
