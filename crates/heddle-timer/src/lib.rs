@@ -51,7 +51,6 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod clock;
-mod control;
 mod driver;
 pub mod error;
 #[cfg(not(loom))]
@@ -79,8 +78,7 @@ mod fallback {
     pub(crate) fn join_stopped(_generation: u64) {}
 }
 
-pub use clock::Clock;
-pub use control::{advance, pause, resume};
+pub use clock::{advance, pause, resume, Clock};
 pub use driver::TimerDriver;
 pub use error::Elapsed;
 pub use handle::{EnterGuard, Handle};
