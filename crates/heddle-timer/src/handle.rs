@@ -296,6 +296,7 @@ impl Shared {
     }
 
     /// The current generation of an on-demand driver thread.
+    #[cfg(not(loom))]
     pub(crate) fn on_demand_generation(&self) -> u64 {
         self.lock()
             .on_demand
@@ -303,6 +304,7 @@ impl Shared {
     }
 
     /// Whether the on-demand thread of `generation` was told to stop.
+    #[cfg(not(loom))]
     pub(crate) fn on_demand_stopped(&self, generation: u64) -> bool {
         self.lock()
             .on_demand
@@ -310,12 +312,14 @@ impl Shared {
     }
 
     /// Whether no timer is registered at all.
+    #[cfg(not(loom))]
     pub(crate) fn is_idle(&self) -> bool {
         self.lock().wheel.len() == 0
     }
 
     /// Stops the on-demand thread of `generation` if no timer is registered; returns whether
     /// it did (or the thread had already been stopped).
+    #[cfg(not(loom))]
     pub(crate) fn stop_on_demand_if_idle(&self, generation: u64) -> bool {
         let mut guard = self.lock();
         let state = &mut *guard;

@@ -192,3 +192,22 @@ fn loom_drop_sleep_vs_fire() {
         assert_eq!(std::sync::Arc::strong_count(&counter), 1, "waker leaked");
     });
 }
+
+/// Self-test of the model's power: claims that the fire always wins the race with a cancel.
+/// Loom must find the interleaving where the cancel comes first (run with
+/// `--cfg loom --cfg loom_selftest`).
+#[cfg(loom_selftest)]
+#[test]
+#[should_panic(expected = "cancel won the race")]
+fn loom_selftest_finds_cancel_before_fire() {
+    loom::model(|| {
+        let handle = paused_handle();
+        let (_counter, waker) = counting_waker();
+        let key = handle.shared.register(2 * MS, waker).unwrap();
+        let driver = handle.clone();
+        let t = loom::thread::spawn(move || fire(&driver, 5 * MS));
+        let had_fired = handle.shared.cancel(key);
+        t.join().unwrap();
+        assert!(had_fired, "cancel won the race");
+    });
+}
