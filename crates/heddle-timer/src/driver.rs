@@ -1,0 +1,300 @@
+//! `TimerDriver<D>`: wraps any [`Driver`] and bounds its park by the next timer deadline, then
+//! fires whatever became due.
+//!
+//! # One park
+//!
+//! ```text
+//!  1. now = clock; fire due timers ──(something fired)──▶ inner.park_timeout(0) ─▶ 4
+//!        │ nothing fired: next = wheel.next_deadline()     (tasks are runnable: poll
+//!        │ and record parked_until (same critical section)  I/O, do not block)
+//!        ▼
+//!  2. real clock:   inner.park_timeout(min(limit, next - now))  or inner.park() if neither
+//!     paused clock: park() with timers pending ─▶ inner.park_timeout(0), then jump the clock
+//!                   to `next` (auto-advance); otherwise block like a real clock but bounded
+//!                   only by `limit` (virtual deadlines do not pass while blocked)
+//!  3. (an earlier registration from another thread unparks step 2 early)
+//!  4. now = clock; fire due timers; parked_until = None
+//! ```
+//!
+//! Because `next` is the exact earliest deadline of the nearest level-0 slot (see
+//! [`crate::wheel`]), step 2 wakes at the deadline itself, not at the next millisecond.
+
+use std::fmt;
+use std::time::Duration;
+
+use heddle_driver::{Driver, Unparker};
+
+use crate::handle::{FireBuffer, Shared};
+use crate::loom::Arc;
+use crate::wheel::NEVER;
+use crate::{Clock, Handle};
+
+/// A [`Driver`] that adds timers to another driver `D`.
+///
+/// It parks `D` no longer than the next timer deadline and fires due timers after every park.
+/// Timers are registered through its [`Handle`], from any thread. Its unparker is `D`'s.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_driver::{Driver, ThreadParker};
+/// use heddle_timer::{Duration, Instant, TimerDriver};
+/// use std::future::Future;
+/// use std::pin::pin;
+/// use std::task::{Context, Waker};
+///
+/// let mut driver = TimerDriver::new(ThreadParker::new());
+/// let _guard = driver.handle().enter();
+///
+/// let start = Instant::now();
+/// let mut sleep = pin!(heddle_timer::sleep(Duration::from_millis(5)));
+/// let mut cx = Context::from_waker(Waker::noop());
+/// while sleep.as_mut().poll(&mut cx).is_pending() {
+///     driver.park(); // blocks until the deadline, then fires the timer
+/// }
+/// assert!(start.elapsed() >= Duration::from_millis(5));
+/// ```
+pub struct TimerDriver<D: Driver> {
+    inner: D,
+    handle: Handle,
+    buffer: FireBuffer,
+}
+
+/// What step 2 of a park does; see the module docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Block the inner driver, with this timeout (`None`: indefinitely).
+    Block(Option<Duration>),
+    /// Paused clock and idle executor: jump the clock to this deadline (ns).
+    AutoAdvance(u64),
+}
+
+impl<D: Driver> TimerDriver<D> {
+    /// Wraps `inner`, with the real clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_timer::TimerDriver;
+    ///
+    /// let driver = TimerDriver::new(ThreadParker::new());
+    /// assert!(!driver.clock().is_paused());
+    /// ```
+    pub fn new(inner: D) -> TimerDriver<D> {
+        TimerDriver::with_clock(inner, Clock::new())
+    }
+
+    /// Wraps `inner`, reading time from `clock`. With [`Clock::new_paused`] this is a runtime's
+    /// `start_paused(true)`: time stands still except when the executor is idle with timers
+    /// pending (the clock then jumps to the next deadline) or when [`advance`](crate::advance)
+    /// is called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::{Driver, ThreadParker};
+    /// use heddle_timer::{Clock, Duration, TimerDriver};
+    /// use std::future::Future;
+    /// use std::pin::pin;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let mut driver = TimerDriver::with_clock(ThreadParker::new(), Clock::new_paused());
+    /// let _guard = driver.handle().enter();
+    /// let wall = std::time::Instant::now();
+    /// let mut sleep = pin!(heddle_timer::sleep(Duration::from_secs(3_600)));
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// while sleep.as_mut().poll(&mut cx).is_pending() {
+    ///     driver.park(); // idle: the paused clock jumps to the deadline
+    /// }
+    /// assert!(wall.elapsed() < Duration::from_secs(60));
+    /// ```
+    pub fn with_clock(inner: D, clock: Clock) -> TimerDriver<D> {
+        let unparker = inner.unparker();
+        let shared = Shared::new(clock, Box::new(move || unparker.unpark()));
+        TimerDriver {
+            inner,
+            handle: Handle {
+                shared: Arc::new(shared),
+            },
+            buffer: FireBuffer::default(),
+        }
+    }
+
+    /// A handle for registering timers with this driver from any thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_timer::TimerDriver;
+    ///
+    /// let driver = TimerDriver::new(ThreadParker::new());
+    /// let handle = driver.handle();
+    /// std::thread::spawn(move || drop(handle.enter())).join().unwrap();
+    /// ```
+    pub fn handle(&self) -> Handle {
+        self.handle.clone()
+    }
+
+    /// This driver's clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_timer::{Clock, TimerDriver};
+    ///
+    /// let driver = TimerDriver::with_clock(ThreadParker::new(), Clock::new_paused());
+    /// assert!(driver.clock().is_paused());
+    /// ```
+    pub fn clock(&self) -> &Clock {
+        &self.handle.shared.clock
+    }
+
+    /// The wrapped driver.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_timer::TimerDriver;
+    ///
+    /// let driver = TimerDriver::new(ThreadParker::new());
+    /// let _parker: &ThreadParker = driver.inner();
+    /// ```
+    pub fn inner(&self) -> &D {
+        &self.inner
+    }
+
+    /// The wrapped driver, mutably.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_timer::TimerDriver;
+    ///
+    /// let mut driver = TimerDriver::new(ThreadParker::new());
+    /// let _parker: &mut ThreadParker = driver.inner_mut();
+    /// ```
+    pub fn inner_mut(&mut self) -> &mut D {
+        &mut self.inner
+    }
+
+    /// One park; `limit` is the executor's own timeout (`None` for [`Driver::park`]).
+    fn park_inner(&mut self, limit: Option<Duration>) {
+        let shared = &*self.handle.shared;
+        let paused = shared.clock.is_paused();
+        let now = shared.now_ns();
+        let mut plan = Plan::Block(limit);
+        // Step 1, and the decision of step 2 under the same lock as the next deadline.
+        let fired = shared.process(now, &mut self.buffer, |next| {
+            plan = decide(paused, limit, now, next);
+            match plan {
+                Plan::AutoAdvance(_) => None,
+                // While paused, blocking never lets a virtual deadline pass: any registration
+                // has to wake us so the next idle park can auto-advance.
+                Plan::Block(_) if paused => Some(NEVER),
+                Plan::Block(_) => Some(next.unwrap_or(NEVER)),
+            }
+        });
+        if fired {
+            self.inner.park_timeout(Duration::ZERO);
+        } else {
+            match plan {
+                Plan::Block(None) => self.inner.park(),
+                Plan::Block(Some(timeout)) => self.inner.park_timeout(timeout),
+                Plan::AutoAdvance(deadline) => {
+                    self.inner.park_timeout(Duration::ZERO);
+                    if let Some(target) = shared.ns_to_instant(deadline) {
+                        shared.clock.advance_to(target);
+                    }
+                }
+            }
+        }
+        // Step 4.
+        let now = shared.now_ns();
+        shared.process(now, &mut self.buffer, |_| None);
+    }
+}
+
+/// Step 2's decision; see the module docs.
+fn decide(paused: bool, limit: Option<Duration>, now: u64, next: Option<u64>) -> Plan {
+    match (paused, next) {
+        (true, Some(next)) if limit.is_none() => Plan::AutoAdvance(next),
+        (true, _) | (false, None) => Plan::Block(limit),
+        (false, Some(next)) => {
+            let until_next = Duration::from_nanos(next.saturating_sub(now));
+            Plan::Block(Some(
+                limit.map_or(until_next, |limit| limit.min(until_next)),
+            ))
+        }
+    }
+}
+
+impl<D: Driver> Driver for TimerDriver<D> {
+    type Unparker = D::Unparker;
+
+    fn park(&mut self) {
+        self.park_inner(None);
+    }
+
+    fn park_timeout(&mut self, timeout: Duration) {
+        self.park_inner(Some(timeout));
+    }
+
+    fn unparker(&self) -> D::Unparker {
+        self.inner.unparker()
+    }
+}
+
+impl<D: Driver> Drop for TimerDriver<D> {
+    /// Pending timers are woken and, when polled again, move to the global fallback driver, so
+    /// a `Sleep` that outlives its runtime still completes instead of hanging.
+    fn drop(&mut self) {
+        self.handle.shared.shut_down();
+    }
+}
+
+impl<D: Driver + fmt::Debug> fmt::Debug for TimerDriver<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TimerDriver")
+            .field("inner", &self.inner)
+            .field("handle", &self.handle)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decide_covers_every_case() {
+        let ms = Duration::from_millis;
+        assert_eq!(decide(false, None, 0, None), Plan::Block(None));
+        assert_eq!(
+            decide(false, Some(ms(3)), 0, None),
+            Plan::Block(Some(ms(3)))
+        );
+        assert_eq!(
+            decide(false, None, 1_000, Some(5_000)),
+            Plan::Block(Some(Duration::from_nanos(4_000)))
+        );
+        assert_eq!(
+            decide(false, Some(ms(0)), 0, Some(5_000)),
+            Plan::Block(Some(ms(0)))
+        );
+        assert_eq!(
+            decide(false, None, 9_000, Some(5_000)),
+            Plan::Block(Some(Duration::ZERO))
+        );
+        assert_eq!(decide(true, None, 0, Some(7)), Plan::AutoAdvance(7));
+        assert_eq!(decide(true, None, 0, None), Plan::Block(None));
+        assert_eq!(
+            decide(true, Some(ms(1)), 0, Some(7)),
+            Plan::Block(Some(ms(1)))
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Loom models of this crate's synchronisation (run with `--cfg loom`).
+
+mod loom_timer_entry;
