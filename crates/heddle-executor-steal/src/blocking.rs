@@ -105,7 +105,28 @@ impl BlockingPool {
         )
     }
 
-    pub(crate) fn with_threads(
+    /// A pool whose threads are named `<thread_name>-<n>`, get `stack_size` bytes of stack,
+    /// and run inside `around` (which runtimes use to make themselves current there).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// let pool = heddle_executor_steal::BlockingPool::with_threads(
+    ///     4,
+    ///     Duration::from_secs(1),
+    ///     "files".to_owned(),
+    ///     None,
+    ///     Some(Arc::new(|run: &mut dyn FnMut()| run())),
+    /// );
+    /// let name = heddle_executor_steal::block_on(
+    ///     pool.spawn_blocking(|| std::thread::current().name().map(str::to_owned)),
+    /// );
+    /// assert_eq!(name.unwrap().as_deref(), Some("files-0"));
+    /// ```
+    pub fn with_threads(
         max_threads: usize,
         keep_alive: Duration,
         thread_name: String,

@@ -236,7 +236,10 @@ impl Builder {
             let shared = executor.shared.clone();
             let around = self.around_worker.clone();
             match builder.spawn(move || run_worker_thread(shared, core, around)) {
-                Ok(handle) => executor.threads.push(handle),
+                Ok(handle) => {
+                    executor.threads.push(handle);
+                    executor.shared.started.fetch_add(1, Ordering::Release);
+                }
                 // Dropping `executor` stops and joins the workers already running.
                 Err(error) => return Err(error),
             }
@@ -268,7 +271,7 @@ fn run_worker_thread<D: Driver + Send + 'static>(
     drop(cores);
     let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
     *exited += 1;
-    let last = *exited == shared.remotes.len();
+    let last = *exited == shared.started.load(Ordering::Acquire);
     shared.exited_cv.notify_all();
     drop(exited);
     if last && shared.drain_on_exit.load(Ordering::Acquire) {
@@ -481,7 +484,8 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
         }
         // Wait for the workers to stop (they see the flag at their next loop turn).
         let deadline = timeout.map(|t| Instant::now() + t);
-        let workers = shared.remotes.len();
+        // Only the workers that were started (building stops at the first failure).
+        let workers = shared.started.load(Ordering::Acquire);
         let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
         while *exited < workers {
             match deadline {

@@ -24,7 +24,7 @@ use heddle_driver::Driver;
 use heddle_task::{Runnable, Schedule, ScheduleInfo};
 
 use crate::idle::Idle;
-use crate::loom::{Arc, AtomicBool, Condvar, Mutex, Ordering};
+use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Local, Overflow, Steal};
 use crate::registry::Registry;
@@ -55,6 +55,8 @@ pub(crate) struct Shared<D: Driver> {
     /// core moves between the loop and its context on every task: a pointer move.
     #[allow(clippy::vec_box)]
     pub(crate) cores: Mutex<Vec<Box<Core<D>>>>,
+    /// How many worker threads were started (fewer than `remotes` if starting one failed).
+    pub(crate) started: AtomicUsize,
     /// How many workers have exited; `exited_cv` is notified as each does.
     pub(crate) exited: Mutex<usize>,
     pub(crate) exited_cv: Condvar,
@@ -492,6 +494,7 @@ pub(crate) fn create<D: Driver>(
         shutdown: AtomicBool::new(false),
         drain_on_exit: AtomicBool::new(false),
         cores: Mutex::new(Vec::new()),
+        started: AtomicUsize::new(0),
         exited: Mutex::new(0),
         exited_cv: Condvar::new(),
     });

@@ -31,9 +31,19 @@ use crate::{Handle, Instant};
 /// });
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    let handle = Handle::current_or_fallback();
+    let (handle, provisional) = bind();
     let deadline = handle.now().saturating_add_far(duration);
-    Sleep::new(handle, deadline)
+    Sleep::bound(handle, deadline, provisional)
+}
+
+/// The handle a new timer binds to: the current one, or the fallback provisionally (the
+/// timer moves to the handle current at its first poll, if any: `block_on(sleep(d))` builds
+/// the future before `block_on` enters its runtime).
+fn bind() -> (Handle, bool) {
+    match Handle::try_current() {
+        Ok(handle) => (handle, false),
+        Err(_) => (crate::fallback::handle(), true),
+    }
 }
 
 /// Waits until `deadline` on the timer clock. A deadline in the past completes on the first poll.
@@ -50,7 +60,8 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// });
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::new(Handle::current_or_fallback(), deadline)
+    let (handle, provisional) = bind();
+    Sleep::bound(handle, deadline, provisional)
 }
 
 /// The future of [`sleep`] and [`sleep_until`].
@@ -81,15 +92,23 @@ pub struct Sleep {
     entry: Option<usize>,
     /// Set once the future has returned `Ready`, until the next `reset`.
     elapsed: bool,
+    /// Bound to the fallback driver only because no handle was current at creation; the
+    /// first poll moves it to the handle current then, if there is one.
+    provisional: bool,
 }
 
 impl Sleep {
     pub(crate) fn new(handle: Handle, deadline: Instant) -> Sleep {
+        Sleep::bound(handle, deadline, false)
+    }
+
+    fn bound(handle: Handle, deadline: Instant, provisional: bool) -> Sleep {
         Sleep {
             handle,
             deadline,
             entry: None,
             elapsed: false,
+            provisional,
         }
     }
 
@@ -179,6 +198,14 @@ impl Future for Sleep {
         let this = self.get_mut();
         if this.elapsed {
             return Poll::Ready(());
+        }
+        if this.provisional {
+            this.provisional = false;
+            if this.entry.is_none() {
+                if let Ok(current) = Handle::try_current() {
+                    this.handle = current;
+                }
+            }
         }
         let poll = this
             .handle

@@ -4,9 +4,10 @@
 //! driver contract (`heddle-driver`) and the executors. Depend on `heddle` to write async
 //! programs; depend on a single layer to build your own executor and swap the rest.
 //!
-//! This cut offers the current-thread runtime over the reactor, with networking
-//! ([`net`], [`io`], [`reactor`]) and channels and locks ([`sync`]); timers (`heddle::time`)
-//! and the multi-threaded scheduler are their own layers and come in as they land.
+//! It offers a multi-thread work-stealing runtime ([`Runtime::new`], [`block_on`]) and a
+//! current-thread one ([`Builder::new_current_thread`]), both over the reactor and the timer
+//! wheel, with networking ([`net`], [`io`], [`reactor`]), time ([`time`]), channels and locks
+//! ([`sync`]), and a blocking pool ([`spawn_blocking`]).
 //!
 //! # Examples
 //!
@@ -156,7 +157,62 @@ pub mod reactor {
 #[doc(inline)]
 pub use runtime::{Builder, Handle, Runtime};
 #[doc(inline)]
-pub use task::{spawn, spawn_local};
+pub use task::{spawn, spawn_blocking, spawn_local};
+
+/// Runs `future` to completion on a fresh multi-thread runtime (one worker per core) and
+/// returns its output; the runtime is shut down afterwards. For programs with one entry
+/// point; build a [`Runtime`] to reuse one.
+///
+/// # Panics
+///
+/// Panics if the runtime cannot be created (no threads or file descriptors left), and if
+/// called from inside a runtime (use `.await` there).
+///
+/// # Examples
+///
+/// ```
+/// let answer = heddle::block_on(async {
+///     heddle::spawn(async { 42 }).await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    match Runtime::new() {
+        Ok(runtime) => runtime.block_on(future),
+        Err(error) => panic!("heddle::block_on could not create a runtime: {error}"),
+    }
+}
+
+/// Time: sleeps, timeouts and intervals served by the runtime's timer wheel, and a clock
+/// that tests can pause and advance.
+///
+/// Timers created inside a runtime use its timer driver; anywhere else a global timer
+/// thread serves them, so they work under any executor. Deadlines are exact: a sleep wakes
+/// at the first check at or after its deadline, never before.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::time::{sleep, timeout, Duration, Instant};
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let start = Instant::now();
+///     sleep(Duration::from_millis(5)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(5));
+///     let slow = timeout(Duration::from_millis(1), std::future::pending::<()>()).await;
+///     assert!(slow.is_err());
+/// });
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub mod time {
+    #[doc(inline)]
+    pub use heddle_timer::{
+        advance, error, interval, interval_at, pause, resume, sleep, sleep_until, timeout,
+        timeout_at, Duration, Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
+    };
+}
 
 /// Declares task-local keys; see [`task::LocalKey`].
 ///

@@ -98,6 +98,37 @@ where
     }
 }
 
+/// Runs a blocking closure on the current runtime's blocking pool, so the workers keep
+/// running tasks; the `JoinHandle` resolves to the closure's return value.
+///
+/// # Panics
+///
+/// Panics outside a runtime (see [`Handle::current`]).
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Runtime::new()?;
+/// let len = runtime.block_on(async {
+///     heddle::spawn_blocking(|| std::fs::read_dir(".").map(|d| d.count()).unwrap_or(0))
+///         .await
+///         .unwrap()
+/// });
+/// assert!(len > 0);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[track_caller]
+pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    match with_current(|handle| handle.spawn_blocking(f)) {
+        Some(join) => join,
+        None => panic!("{NO_RUNTIME}"),
+    }
+}
+
 /// Configures a task before spawning it: its name, visible in `Debug` output, dumps and
 /// metrics.
 ///

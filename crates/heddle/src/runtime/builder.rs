@@ -2,35 +2,90 @@
 
 use std::fmt;
 use std::io;
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
 
-use super::Runtime;
+use heddle_executor_steal::BlockingPool;
+
+use super::current_thread::CurrentThread;
+use super::drivers::{self, DriverHandles};
+use super::multi_thread::MultiThread;
+use super::{context, Flavor, Handle, Inner, Runtime};
 
 /// The scheduler a runtime uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavor {
+enum Kind {
     CurrentThread,
+    MultiThread,
 }
 
+/// A thread start or stop hook.
+type Hook = Arc<dyn Fn() + Send + Sync + 'static>;
+
 /// Configures and creates a [`Runtime`].
+///
+/// Settings are checked by [`build`](Builder::build), which returns
+/// [`io::ErrorKind::InvalidInput`] with a message naming the setting for nonsense values
+/// (zero workers, zero blocking threads, zero intervals, a thread name containing NUL, a zero
+/// stack size, `start_paused` on a multi-thread runtime).
 ///
 /// # Examples
 ///
 /// ```
-/// let runtime = heddle::Builder::new_current_thread()
+/// let runtime = heddle::Builder::new_multi_thread()
+///     .worker_threads(2)
+///     .thread_name("app-worker")
 ///     .enable_all()
-///     .event_interval(61)
 ///     .build()?;
 /// assert_eq!(runtime.block_on(async { 1 + 1 }), 2);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct Builder {
-    flavor: Flavor,
-    seed: Option<u64>,
-    global_queue_interval: u32,
+    kind: Kind,
+    worker_threads: Option<usize>,
+    thread_name: String,
+    stack_size: Option<usize>,
+    on_thread_start: Option<Hook>,
+    on_thread_stop: Option<Hook>,
+    max_blocking_threads: usize,
+    thread_keep_alive: Duration,
+    global_queue_interval: Option<u32>,
     event_interval: u32,
+    start_paused: bool,
+    seed: Option<u64>,
 }
 
 impl Builder {
+    fn new(kind: Kind) -> Builder {
+        Builder {
+            kind,
+            worker_threads: None,
+            thread_name: "heddle-worker".to_owned(),
+            stack_size: None,
+            on_thread_start: None,
+            on_thread_stop: None,
+            max_blocking_threads: heddle_executor_steal::DEFAULT_MAX_BLOCKING_THREADS,
+            thread_keep_alive: heddle_executor_steal::DEFAULT_THREAD_KEEP_ALIVE,
+            global_queue_interval: None,
+            event_interval: heddle_executor_steal::DEFAULT_EVENT_INTERVAL,
+            start_paused: false,
+            seed: None,
+        }
+    }
+
+    /// A builder for a multi-thread, work-stealing runtime (one worker per core by default).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread().build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn new_multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread)
+    }
+
     /// A builder for a runtime that runs every task on the thread that calls
     /// [`Runtime::block_on`]. Tasks run only while some thread is inside `block_on`.
     ///
@@ -42,12 +97,7 @@ impl Builder {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn new_current_thread() -> Builder {
-        Builder {
-            flavor: Flavor::CurrentThread,
-            seed: None,
-            global_queue_interval: heddle_executor_local::DEFAULT_GLOBAL_QUEUE_INTERVAL,
-            event_interval: heddle_executor_local::DEFAULT_EVENT_INTERVAL,
-        }
+        Builder::new(Kind::CurrentThread)
     }
 
     /// Enables every driver. heddle's runtime always carries its drivers, so this does
@@ -90,23 +140,113 @@ impl Builder {
         self
     }
 
-    /// Shuffles the order in which ready tasks run, reproducibly: the same seed and the same
-    /// program give the same order. For tests that hunt ordering bugs; the default is FIFO.
+    /// The number of worker threads of a multi-thread runtime (default: one per core; at
+    /// least 1). Ignored by the current-thread flavor, as in tokio.
     ///
     /// # Examples
     ///
     /// ```
-    /// let runtime = heddle::Builder::new_current_thread().seed(42).build()?;
+    /// let runtime = heddle::Builder::new_multi_thread().worker_threads(2).build()?;
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn seed(&mut self, seed: u64) -> &mut Builder {
-        self.seed = Some(seed);
+    pub fn worker_threads(&mut self, workers: usize) -> &mut Builder {
+        self.worker_threads = Some(workers);
         self
     }
 
-    /// How many task polls pass between two checks of the queue of tasks spawned or woken
-    /// from other threads. Default 31; must be at least 1.
+    /// The name of the runtime's threads (workers get `-<n>` appended, blocking threads
+    /// `-blocking-<n>`). Default `heddle-worker`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread().thread_name("db").build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Builder {
+        self.thread_name = name.into();
+        self
+    }
+
+    /// The stack size, in bytes, of the runtime's threads (default: the platform's).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread().thread_stack_size(4 << 20).build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn thread_stack_size(&mut self, bytes: usize) -> &mut Builder {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Runs `f` on each runtime thread (worker or blocking) when it starts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread()
+    ///     .on_thread_start(|| println!("thread up"))
+    ///     .build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn on_thread_start(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Builder {
+        self.on_thread_start = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on each runtime thread (worker or blocking) when it stops.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread()
+    ///     .on_thread_stop(|| println!("thread down"))
+    ///     .build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn on_thread_stop(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Builder {
+        self.on_thread_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// The most threads the blocking pool may run at once (default 512, at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread().max_blocking_threads(16).build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn max_blocking_threads(&mut self, threads: usize) -> &mut Builder {
+        self.max_blocking_threads = threads;
+        self
+    }
+
+    /// How long an idle blocking thread waits for work before it exits (default 10 s).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runtime = heddle::Builder::new_multi_thread().thread_keep_alive(Duration::from_secs(1)).build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn thread_keep_alive(&mut self, keep_alive: Duration) -> &mut Builder {
+        self.thread_keep_alive = keep_alive;
+        self
+    }
+
+    /// Task polls between two checks of the queue of tasks spawned or woken from outside
+    /// (default 61 multi-thread, 31 current-thread; at least 1).
     ///
     /// # Examples
     ///
@@ -116,12 +256,12 @@ impl Builder {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn global_queue_interval(&mut self, polls: u32) -> &mut Builder {
-        self.global_queue_interval = polls;
+        self.global_queue_interval = Some(polls);
         self
     }
 
-    /// How many task polls pass between two non-blocking polls for I/O and timer events.
-    /// Default 61; must be at least 1.
+    /// Task polls between two non-blocking polls for I/O and timer events (default 61; at
+    /// least 1).
     ///
     /// # Examples
     ///
@@ -135,56 +275,183 @@ impl Builder {
         self
     }
 
+    /// Starts the clock paused: time moves only with [`advance`](crate::time::advance), or
+    /// jumps to the next timer when every task is idle, so tests that sleep for hours finish
+    /// at once. Current-thread runtimes only (idle must mean the whole runtime is idle).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let runtime = heddle::Builder::new_current_thread().start_paused(true).build()?;
+    /// let start = std::time::Instant::now();
+    /// runtime.block_on(heddle::time::sleep(Duration::from_secs(3600)));
+    /// assert!(start.elapsed() < Duration::from_secs(60));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Shuffles the order in which ready tasks run, reproducibly: the same seed and the same
+    /// program give the same order (current-thread runtimes). For tests that hunt ordering
+    /// bugs; the default is FIFO.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().seed(42).build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn seed(&mut self, seed: u64) -> &mut Builder {
+        self.seed = Some(seed);
+        self
+    }
+
     /// Creates the runtime.
     ///
     /// # Errors
     ///
     /// [`io::ErrorKind::InvalidInput`] with a message naming the setting when a setting is
-    /// out of range (a zero interval); the OS error when the I/O driver cannot be created
-    /// (for example, no file descriptors left).
+    /// out of range; the OS error when the drivers or threads cannot be created (for
+    /// example, no file descriptors or threads left).
     ///
     /// # Examples
     ///
     /// ```
-    /// let err = heddle::Builder::new_current_thread().event_interval(0).build().unwrap_err();
+    /// let err = heddle::Builder::new_multi_thread().worker_threads(0).build().unwrap_err();
     /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
-    /// assert!(err.to_string().contains("event_interval"));
+    /// assert!(err.to_string().contains("worker_threads"));
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
-        if self.global_queue_interval == 0 {
-            return Err(invalid("global_queue_interval must be at least 1"));
-        }
-        if self.event_interval == 0 {
-            return Err(invalid("event_interval must be at least 1"));
-        }
-        match self.flavor {
-            Flavor::CurrentThread => {
+        self.validate()?;
+        let (driver, handles) = drivers::build(self.start_paused)?;
+        let inner = Arc::new(Inner {
+            drivers: handles.clone(),
+            flavor: OnceLock::new(),
+            blocking: OnceLock::new(),
+        });
+        let around = self.thread_wrapper(Arc::downgrade(&inner), handles);
+        let blocking = BlockingPool::with_threads(
+            self.max_blocking_threads,
+            self.thread_keep_alive,
+            format!("{}-blocking", self.thread_name),
+            self.stack_size,
+            Some(around.clone()),
+        );
+        let flavor = match self.kind {
+            Kind::CurrentThread => {
                 let mut executor = heddle_executor_local::Builder::new()
-                    .global_queue_interval(self.global_queue_interval)
+                    .global_queue_interval(
+                        self.global_queue_interval
+                            .unwrap_or(heddle_executor_local::DEFAULT_GLOBAL_QUEUE_INTERVAL),
+                    )
                     .event_interval(self.event_interval);
                 if let Some(seed) = self.seed {
                     executor = executor.seed(seed);
                 }
-                Runtime::current_thread(executor)
+                Flavor::CurrentThread(CurrentThread::new(executor.build(driver)))
             }
-        }
+            Kind::MultiThread => {
+                let mut executor = heddle_executor_steal::Builder::new()
+                    .thread_name(self.thread_name.clone())
+                    .global_queue_interval(
+                        self.global_queue_interval
+                            .unwrap_or(heddle_executor_steal::DEFAULT_GLOBAL_QUEUE_INTERVAL),
+                    )
+                    .event_interval(self.event_interval)
+                    .around_worker(move |run| around(run));
+                if let Some(workers) = self.worker_threads {
+                    executor = executor.worker_threads(workers);
+                }
+                if let Some(bytes) = self.stack_size {
+                    executor = executor.thread_stack_size(bytes);
+                }
+                Flavor::MultiThread(MultiThread::new(executor.build(driver)?))
+            }
+        };
+        let _ = inner.flavor.set(flavor);
+        let _ = inner.blocking.set(blocking);
+        Ok(Runtime {
+            handle: Handle { inner },
+        })
     }
-}
 
-fn invalid(message: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("heddle::Builder: {message}"),
-    )
+    fn validate(&self) -> io::Result<()> {
+        let invalid = |message: &str| {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("heddle::Builder: {message}"),
+            ))
+        };
+        if self.worker_threads == Some(0) {
+            return invalid("worker_threads must be at least 1");
+        }
+        if self.max_blocking_threads == 0 {
+            return invalid("max_blocking_threads must be at least 1");
+        }
+        if self.global_queue_interval == Some(0) {
+            return invalid("global_queue_interval must be at least 1");
+        }
+        if self.event_interval == 0 {
+            return invalid("event_interval must be at least 1");
+        }
+        if self.thread_name.contains('\0') {
+            return invalid("thread_name must not contain a NUL byte");
+        }
+        if self.stack_size == Some(0) {
+            return invalid("thread_stack_size must be more than 0 bytes");
+        }
+        if self.start_paused && self.kind == Kind::MultiThread {
+            return invalid(
+                "start_paused needs a current-thread runtime (Builder::new_current_thread())",
+            );
+        }
+        Ok(())
+    }
+
+    /// What runs around every runtime thread's life: the runtime is current there (spawn,
+    /// sockets, timers use it), `block_on` is refused, and the user's hooks run.
+    fn thread_wrapper(
+        &self,
+        inner: Weak<Inner>,
+        drivers: DriverHandles,
+    ) -> heddle_executor_steal::AroundWorker {
+        let on_start = self.on_thread_start.clone();
+        let on_stop = self.on_thread_stop.clone();
+        Arc::new(move |run: &mut dyn FnMut()| {
+            let _current = inner
+                .upgrade()
+                .map(|inner| context::set_current(Handle { inner }));
+            let _running = context::enter_running();
+            let _drivers = drivers.enter();
+            if let Some(hook) = &on_start {
+                hook();
+            }
+            run();
+            if let Some(hook) = &on_stop {
+                hook();
+            }
+        })
+    }
 }
 
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
-            .field("flavor", &self.flavor)
-            .field("seed", &self.seed)
+            .field("kind", &self.kind)
+            .field("worker_threads", &self.worker_threads)
+            .field("thread_name", &self.thread_name)
+            .field("thread_stack_size", &self.stack_size)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("thread_keep_alive", &self.thread_keep_alive)
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
-            .finish()
+            .field("start_paused", &self.start_paused)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
     }
 }

@@ -1,43 +1,51 @@
 //! The runtime: [`Runtime`], its [`Builder`], and the [`Handle`] that reaches it from
 //! anywhere.
 //!
-//! This first cut has the current-thread flavor: every task runs on the thread inside
-//! [`Runtime::block_on`], which parks on the runtime's reactor when no task is ready, so
-//! sockets created inside the runtime are served by it. Tasks spawned while no thread is inside `block_on` wait for the next
-//! one. The runtime is `Send + Sync`: it can be built on one thread and driven on another,
-//! shared in an `Arc`, and spawned onto from any thread through a [`Handle`]. `!Send` tasks
-//! ([`Runtime::spawn_local`]) stay on the thread that spawned them.
+//! Two flavors. **Multi-thread** ([`Builder::new_multi_thread`], [`Runtime::new`]): tasks run
+//! on a pool of worker threads that steal work from each other; `block_on` blocks the calling
+//! thread while the workers run the tasks. **Current-thread**
+//! ([`Builder::new_current_thread`]): every task runs on the thread inside
+//! [`Runtime::block_on`]; tasks spawned while no thread is inside `block_on` wait for the
+//! next one; `!Send` tasks ([`Runtime::spawn_local`]) are allowed. Both park on the same
+//! driver stack (timers over the I/O reactor) and share a blocking pool for
+//! [`spawn_blocking`](crate::spawn_blocking).
+//!
+//! A runtime is `Send + Sync`: it can be built on one thread and used on another, shared in
+//! an `Arc`, and spawned onto from any thread through a [`Handle`].
 
 mod builder;
 mod context;
+mod current_thread;
+mod drivers;
+mod multi_thread;
 
 use std::fmt;
 use std::future::Future;
-use std::mem;
-use std::pin::pin;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
-use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker};
-use heddle_executor_local::{LocalExecutor, Spawner};
-use heddle_reactor::{Reactor, ReactorUnparker};
+use heddle_executor_steal::BlockingPool;
 use heddle_task::JoinHandle;
 
 pub use builder::Builder;
 pub(crate) use context::with_current;
 
-/// The driver the runtime's executor parks on: the reactor (I/O readiness).
-type RuntimeDriver = Reactor;
+use current_thread::CurrentThread;
+use drivers::DriverHandles;
+use multi_thread::MultiThread;
 
-/// A heddle runtime: an executor plus the drivers it parks on.
+/// A heddle runtime: an executor, the drivers it parks on (I/O and timers), and a blocking
+/// pool.
 ///
 /// Dropping the runtime drops every task's future (spawned, queued or idle) before `drop`
 /// returns; their `JoinHandle`s resolve to a cancelled [`JoinError`](crate::task::JoinError).
+/// It also waits for running [`spawn_blocking`](crate::spawn_blocking) closures; use
+/// [`shutdown_timeout`](Runtime::shutdown_timeout) to bound that wait.
 ///
 /// # Examples
 ///
 /// ```
-/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let runtime = heddle::Runtime::new()?;
 /// let handle = runtime.spawn(async { 20 });
 /// let value = runtime.block_on(async move { handle.await.unwrap() + 22 });
 /// assert_eq!(value, 42);
@@ -67,21 +75,15 @@ pub struct Handle {
 }
 
 struct Inner {
-    spawner: Spawner<ReactorUnparker>,
-    /// Sockets created on a thread inside this runtime register here.
-    reactor: heddle_reactor::Handle,
-    core: Mutex<Core>,
+    drivers: DriverHandles,
+    /// Set once while building (threads created before it is set only read it later).
+    flavor: OnceLock<Flavor>,
+    blocking: OnceLock<BlockingPool>,
 }
 
-/// The executor, which one `block_on` at a time takes out to run.
-struct Core {
-    /// `None` while a `block_on` runs it, and after shutdown.
-    executor: Option<LocalExecutor<RuntimeDriver>>,
-    /// `block_on` calls on other threads waiting for the executor to come back.
-    waiters: Vec<Waker>,
-    /// Set when the `Runtime` is dropped while a `block_on` holds the executor: the
-    /// `block_on` drops it when done.
-    shut_down: bool,
+enum Flavor {
+    CurrentThread(CurrentThread),
+    MultiThread(MultiThread),
 }
 
 /// The error of [`Handle::try_current`]: no runtime is current on this thread.
@@ -106,8 +108,12 @@ impl fmt::Display for TryCurrentError {
 impl std::error::Error for TryCurrentError {}
 
 pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: create one with \
-     `heddle::Builder::new_current_thread().build()?` and spawn from inside `Runtime::block_on`, \
-     or spawn through `Runtime::spawn` / `Handle::spawn`";
+     `heddle::Runtime::new()?` (or `heddle::Builder::new_current_thread().build()?`) and spawn \
+     from inside `Runtime::block_on`, or spawn through `Runtime::spawn` / `Handle::spawn`";
+
+const NEEDS_CURRENT_THREAD: &str = "spawn_local needs a current-thread runtime: `!Send` tasks \
+     run on one thread. Build the runtime with `heddle::Builder::new_current_thread()`, or \
+     make the future `Send` and use `spawn`";
 
 /// Makes a runtime current on this thread until dropped; see [`Handle::enter`].
 ///
@@ -123,7 +129,7 @@ pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: 
 /// ```
 #[must_use = "the runtime is current only while the guard lives"]
 pub struct EnterGuard<'a> {
-    _reactor: heddle_reactor::EnterGuard<'a>,
+    _drivers: drivers::DriverGuard<'a>,
     _current: context::CurrentGuard,
 }
 
@@ -134,33 +140,32 @@ impl fmt::Debug for EnterGuard<'_> {
 }
 
 impl Runtime {
-    fn current_thread(builder: heddle_executor_local::Builder) -> std::io::Result<Runtime> {
-        let reactor = Reactor::new()?;
-        let reactor_handle = reactor.handle();
-        let executor = builder.build(reactor);
-        let spawner = executor.spawner();
-        Ok(Runtime {
-            handle: Handle {
-                inner: Arc::new(Inner {
-                    spawner,
-                    reactor: reactor_handle,
-                    core: Mutex::new(Core {
-                        executor: Some(executor),
-                        waiters: Vec::new(),
-                        shut_down: false,
-                    }),
-                }),
-            },
-        })
+    /// A multi-thread runtime with one worker per core and the default settings.
+    ///
+    /// # Errors
+    ///
+    /// The OS error if the drivers or the worker threads cannot be created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// assert_eq!(runtime.block_on(async { 1 }), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn new() -> std::io::Result<Runtime> {
+        Builder::new_multi_thread().build()
     }
 
-    /// Runs `future` to completion on this thread, running the runtime's tasks meanwhile,
-    /// and returns its output. A panic in `future` propagates; a panic in a task does not.
+    /// Runs `future` to completion on this thread and returns its output. On a
+    /// current-thread runtime this thread also runs the tasks meanwhile; on a multi-thread
+    /// runtime the workers do. A panic in `future` propagates; a panic in a task does not.
     ///
     /// # Panics
     ///
-    /// Panics if called from inside a runtime (a task, or another `block_on` on this thread):
-    /// blocking there would stop the very tasks the future may wait for. Use `.await` instead.
+    /// Panics if called from inside a runtime (a task, or another `block_on` on this
+    /// thread): blocking there would stop the very tasks the future may wait for. Use
+    /// `.await` instead.
     ///
     /// # Examples
     ///
@@ -183,7 +188,7 @@ impl Runtime {
     /// # Examples
     ///
     /// ```
-    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let runtime = heddle::Runtime::new()?;
     /// let task = runtime.spawn(async { 5 });
     /// assert_eq!(runtime.block_on(task).unwrap(), 5);
     /// # Ok::<(), std::io::Error>(())
@@ -201,8 +206,9 @@ impl Runtime {
     ///
     /// # Panics
     ///
-    /// Panics if another thread is inside this runtime's `block_on`, or if `!Send` tasks
-    /// spawned on another thread are still alive: `!Send` tasks stay on one thread.
+    /// Panics on a multi-thread runtime, if another thread is inside this runtime's
+    /// `block_on`, or if `!Send` tasks spawned on another thread are still alive: `!Send`
+    /// tasks stay on one thread.
     ///
     /// # Examples
     ///
@@ -224,7 +230,27 @@ impl Runtime {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.handle.inner.spawner.spawn_local(future)
+        self.handle.spawn_local(heddle_task::Builder::new(), future)
+    }
+
+    /// Runs a blocking closure on the runtime's blocking pool.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// let task = runtime.spawn_blocking(|| std::thread::current().name().map(str::to_owned));
+    /// let name = runtime.block_on(task).unwrap();
+    /// assert!(name.unwrap().contains("blocking"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(f)
     }
 
     /// The runtime's handle.
@@ -242,7 +268,7 @@ impl Runtime {
     }
 
     /// Makes this runtime current on this thread until the guard drops, so that
-    /// [`heddle::spawn`](crate::spawn) works outside `block_on`.
+    /// [`heddle::spawn`](crate::spawn), sockets and timers use it outside `block_on`.
     ///
     /// # Examples
     ///
@@ -255,26 +281,77 @@ impl Runtime {
     pub fn enter(&self) -> EnterGuard<'_> {
         self.handle.enter()
     }
+
+    /// Shuts the runtime down, waiting at most `timeout` for workers and blocking closures
+    /// to finish. Tasks are dropped; a closure or task stuck past the timeout is left to
+    /// finish on its own thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.spawn_blocking(|| std::thread::sleep(Duration::from_millis(200)));
+    /// runtime.shutdown_timeout(Duration::from_millis(10)); // returns without waiting 200 ms
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn shutdown_timeout(self, timeout: Duration) {
+        self.handle.inner.shutdown(Some(timeout));
+    }
+
+    /// Shuts the runtime down without waiting for any thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.spawn(std::future::pending::<()>());
+    /// runtime.shutdown_background();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn shutdown_background(self) {
+        self.handle.inner.shutdown(Some(Duration::ZERO));
+    }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        let executor = {
-            let mut core = self.handle.inner.core();
-            core.shut_down = true;
-            core.executor.take()
-        };
-        // Dropped outside the lock: task destructors may use the handle (their spawns are
-        // cancelled). If a `block_on` holds the executor, it drops it when it finishes.
-        drop(executor);
+        self.handle.inner.shutdown(None);
     }
 }
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
-            .field("flavor", &"current_thread")
+            .field("handle", &self.handle)
             .finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    fn flavor(&self) -> &Flavor {
+        self.flavor
+            .get()
+            .expect("the runtime's executor is set before the runtime is handed out")
+    }
+
+    fn blocking(&self) -> &BlockingPool {
+        self.blocking
+            .get()
+            .expect("the runtime's blocking pool is set before the runtime is handed out")
+    }
+
+    fn shutdown(&self, timeout: Option<Duration>) {
+        let start = Instant::now();
+        match self.flavor.get() {
+            Some(Flavor::CurrentThread(flavor)) => flavor.shutdown(),
+            Some(Flavor::MultiThread(flavor)) => flavor.shutdown(timeout),
+            None => {}
+        }
+        if let Some(pool) = self.blocking.get() {
+            pool.shutdown(timeout.map(|t| t.saturating_sub(start.elapsed())));
+        }
     }
 }
 
@@ -283,14 +360,14 @@ impl Handle {
     ///
     /// # Panics
     ///
-    /// Panics outside a runtime (not inside `block_on`, a task, or an [`enter`](Handle::enter)
-    /// guard), with a message saying how to create one; [`try_current`](Handle::try_current)
-    /// returns an error instead.
+    /// Panics outside a runtime (not inside `block_on`, a task, a worker or blocking thread,
+    /// or an [`enter`](Handle::enter) guard), with a message saying how to create one;
+    /// [`try_current`](Handle::try_current) returns an error instead.
     ///
     /// # Examples
     ///
     /// ```
-    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let runtime = heddle::Runtime::new()?;
     /// runtime.block_on(async {
     ///     let handle = heddle::runtime::Handle::current();
     ///     handle.spawn(async {}).await.unwrap();
@@ -336,7 +413,7 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.inner.spawner.spawn(future)
+        self.spawn_named(heddle_task::Builder::new(), future)
     }
 
     #[track_caller]
@@ -349,7 +426,10 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.inner.spawner.spawn_with(builder, future)
+        match self.inner.flavor() {
+            Flavor::CurrentThread(flavor) => flavor.spawner.spawn_with(builder, future),
+            Flavor::MultiThread(flavor) => flavor.spawner.spawn_with(builder, future),
+        }
     }
 
     #[track_caller]
@@ -362,12 +442,34 @@ impl Handle {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.inner.spawner.spawn_local_with(builder, future)
+        match self.inner.flavor() {
+            Flavor::CurrentThread(flavor) => flavor.spawner.spawn_local_with(builder, future),
+            Flavor::MultiThread(_) => panic!("{NEEDS_CURRENT_THREAD}"),
+        }
     }
 
-    /// Runs `future` to completion on this thread; see [`Runtime::block_on`]. If another
-    /// thread is already running the runtime, this one waits for `future` and takes over
-    /// running the tasks when the other returns.
+    /// Runs a blocking closure on the runtime's blocking pool, from any thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// let task = runtime.handle().spawn_blocking(|| 2 + 2);
+    /// assert_eq!(runtime.block_on(task).unwrap(), 4);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.inner.blocking().spawn_blocking(f)
+    }
+
+    /// Runs `future` to completion on this thread; see [`Runtime::block_on`]. On a
+    /// current-thread runtime already run by another thread, this one waits for `future`
+    /// and takes over running the tasks when the other returns.
     ///
     /// # Panics
     ///
@@ -386,48 +488,10 @@ impl Handle {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _running = context::enter_running();
         let _current = context::set_current(self.clone());
-        let _reactor = self.inner.reactor.enter();
-        let mut future = pin!(future);
-        let mut parker = ThreadParker::new();
-        let waker = Waker::from(Arc::new(Waiter(parker.unparker())));
-        let mut cx = Context::from_waker(&waker);
-        loop {
-            // Take the executor if it is free; otherwise poll the future on our own and wait
-            // for it or for the executor to come back.
-            let executor = {
-                let mut core = self.inner.core();
-                match core.executor.take() {
-                    Some(executor) => Some(executor),
-                    None if core.shut_down => {
-                        drop(core);
-                        panic!(
-                            "the heddle runtime was shut down while `block_on` was waiting for it"
-                        );
-                    }
-                    None => {
-                        if !core.waiters.iter().any(|w| w.will_wake(&waker)) {
-                            core.waiters.push(waker.clone());
-                        }
-                        None
-                    }
-                }
-            };
-            match executor {
-                Some(executor) => {
-                    let mut slot = ExecutorSlot {
-                        inner: &self.inner,
-                        executor: Some(executor),
-                    };
-                    let executor = slot.executor.as_mut().expect("just stored");
-                    return executor.run_until(future.as_mut());
-                }
-                None => {
-                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                        return output;
-                    }
-                    parker.park();
-                }
-            }
+        let _drivers = self.inner.drivers.enter();
+        match self.inner.flavor() {
+            Flavor::CurrentThread(flavor) => flavor.block_on(future),
+            Flavor::MultiThread(flavor) => flavor.spawner.block_on(future),
         }
     }
 
@@ -446,62 +510,39 @@ impl Handle {
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         EnterGuard {
-            _reactor: self.inner.reactor.enter(),
+            _drivers: self.inner.drivers.enter(),
             _current: context::set_current(self.clone()),
+        }
+    }
+
+    /// How many tasks are alive on the runtime (spawned, not yet finished or dropped).
+    /// `None` while a current-thread runtime's `block_on` holds its executor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.block_on(runtime.spawn(async {})).unwrap();
+    /// assert_eq!(runtime.handle().alive_tasks(), Some(0));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn alive_tasks(&self) -> Option<usize> {
+        match self.inner.flavor() {
+            Flavor::CurrentThread(flavor) => flavor.alive_tasks(),
+            Flavor::MultiThread(flavor) => flavor.alive_tasks(),
         }
     }
 }
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").finish_non_exhaustive()
-    }
-}
-
-impl Inner {
-    fn core(&self) -> MutexGuard<'_, Core> {
-        self.core.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Gives the executor back when `block_on` returns or unwinds, and wakes the `block_on`
-/// calls waiting for it. After shutdown, drops it instead.
-struct ExecutorSlot<'a> {
-    inner: &'a Inner,
-    executor: Option<LocalExecutor<RuntimeDriver>>,
-}
-
-impl Drop for ExecutorSlot<'_> {
-    fn drop(&mut self) {
-        let Some(executor) = self.executor.take() else {
-            return;
+        let flavor = match self.inner.flavor.get() {
+            Some(Flavor::CurrentThread(_)) => "current_thread",
+            Some(Flavor::MultiThread(_)) => "multi_thread",
+            None => "building",
         };
-        let (to_drop, waiters) = {
-            let mut core = self.inner.core();
-            let waiters = mem::take(&mut core.waiters);
-            if core.shut_down {
-                (Some(executor), waiters)
-            } else {
-                core.executor = Some(executor);
-                (None, waiters)
-            }
-        };
-        drop(to_drop);
-        for waker in waiters {
-            waker.wake();
-        }
-    }
-}
-
-/// Wakes a `block_on` that is waiting without the executor.
-struct Waiter(ThreadUnparker);
-
-impl Wake for Waiter {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
+        f.debug_struct("Handle")
+            .field("flavor", &flavor)
+            .finish_non_exhaustive()
     }
 }

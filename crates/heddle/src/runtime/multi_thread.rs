@@ -1,0 +1,45 @@
+//! The multi-thread flavor: a `StealExecutor` over the driver stack.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use heddle_executor_steal::{Spawner, StealExecutor};
+
+use super::drivers::RuntimeDriver;
+
+pub(crate) struct MultiThread {
+    pub(crate) spawner: Spawner<RuntimeDriver>,
+    /// Taken by shutdown.
+    executor: Mutex<Option<StealExecutor<RuntimeDriver>>>,
+}
+
+impl MultiThread {
+    pub(crate) fn new(executor: StealExecutor<RuntimeDriver>) -> MultiThread {
+        MultiThread {
+            spawner: executor.spawner(),
+            executor: Mutex::new(Some(executor)),
+        }
+    }
+
+    pub(crate) fn shutdown(&self, timeout: Option<Duration>) {
+        let executor = self
+            .executor
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match (executor, timeout) {
+            (Some(executor), Some(timeout)) => executor.shutdown_timeout(timeout),
+            // Dropping shuts down and waits for the workers.
+            (Some(executor), None) => drop(executor),
+            (None, _) => {}
+        }
+    }
+
+    pub(crate) fn alive_tasks(&self) -> Option<usize> {
+        self.executor
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(StealExecutor::alive_tasks)
+    }
+}
