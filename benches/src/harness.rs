@@ -1,0 +1,1 @@
+//! Sampling: which cells to run, in which order, and how.
