@@ -108,14 +108,9 @@ impl<const MT: bool> Rt for Heddle<MT> {
         mpsc::channel(capacity)
     }
 
-    fn send<T: Send + 'static>(
-        sender: &mpsc::Sender<T>,
-        value: T,
-    ) -> impl Future<Output = ()> + Send + '_ {
-        async move {
-            if sender.send(value).await.is_err() {
-                panic!("receiver gone");
-            }
+    async fn send<T: Send + 'static>(sender: &mpsc::Sender<T>, value: T) {
+        if sender.send(value).await.is_err() {
+            panic!("receiver gone");
         }
     }
 
@@ -136,10 +131,8 @@ impl<const MT: bool> Rt for Heddle<MT> {
         let _ = sender.send(value);
     }
 
-    fn recv_once<T: Send + 'static>(
-        receiver: oneshot::Receiver<T>,
-    ) -> impl Future<Output = Option<T>> + Send + 'static {
-        async move { receiver.await.ok() }
+    async fn recv_once<T: Send + 'static>(receiver: oneshot::Receiver<T>) -> Option<T> {
+        receiver.await.ok()
     }
 
     type Listener = heddle::net::TcpListener;
@@ -149,22 +142,16 @@ impl<const MT: bool> Rt for Heddle<MT> {
         heddle::net::TcpListener::from_std(listener)
     }
 
-    fn accept(
-        listener: &Self::Listener,
-    ) -> impl Future<Output = io::Result<Self::Stream>> + Send + '_ {
-        async move {
-            let (stream, _) = listener.accept().await?;
-            stream.set_nodelay(true)?;
-            Ok(stream)
-        }
+    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
+        let (stream, _) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
     }
 
-    fn connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Stream>> + Send {
-        async move {
-            let stream = heddle::net::TcpStream::connect(addr).await?;
-            stream.set_nodelay(true)?;
-            Ok(stream)
-        }
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        let stream = heddle::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
     }
 
     fn read<'a>(

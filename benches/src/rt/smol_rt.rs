@@ -280,15 +280,13 @@ impl Rt for SmolMt {
         spawn_on_executor(future).detach();
     }
 
-    fn spawn_local<F>(future: F) -> impl Future<Output = F::Output> + 'static
+    async fn spawn_local<F>(future: F) -> F::Output
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        async move {
-            drop(future);
-            unreachable!("smol-mt has no !Send tasks; block_on_local returned None")
-        }
+        drop(future);
+        unreachable!("smol-mt has no !Send tasks; block_on_local returned None")
     }
 
     smol_common!();

@@ -87,8 +87,8 @@ pub enum Target {
     /// The ratio to the best peer of the same flavor (heddle ÷ best for lower-is-better
     /// metrics, best ÷ heddle for rates) is at most this.
     Ratio(f64),
-    /// heddle's own value is at most this, in the metric's unit.
-    AtMost(f64),
+    /// heddle's own value is at most this many of the given unit.
+    AtMost(f64, &'static str),
 }
 
 /// One number a workload reports per sample.
@@ -286,7 +286,7 @@ pub static WORKLOADS: &[Workload] = &[
         what: "100 sleeps of 1 ms one after another on an idle runtime",
         metrics: &[
             lower("lateness mean µs", Target::None),
-            lower("lateness p99 µs", Target::AtMost(100.0)),
+            lower("lateness p99 µs", Target::AtMost(100.0, "µs")),
         ],
         flavors: BOTH,
         isolate: false,
@@ -298,7 +298,7 @@ pub static WORKLOADS: &[Workload] = &[
         metrics: &[
             lower("ns/op, 0 pending", FAST),
             lower("ns/op, 1M pending", FAST),
-            lower("1M ÷ 0 pending", Target::AtMost(1.5)),
+            lower("1M ÷ 0 pending", Target::AtMost(1.5, "×")),
         ],
         flavors: BOTH,
         isolate: false,
@@ -352,7 +352,7 @@ pub static WORKLOADS: &[Workload] = &[
         what: "100,000 tasks pending forever on a shared gate; RSS delta (fresh process)",
         metrics: &[
             lower("bytes/task", Target::None),
-            lower("bytes/task beyond the future", Target::AtMost(96.0)),
+            lower("bytes/task beyond the future", Target::AtMost(96.0, "bytes")),
         ],
         flavors: BOTH,
         isolate: true,
@@ -369,7 +369,7 @@ pub static WORKLOADS: &[Workload] = &[
     Workload {
         name: "idle_cpu",
         what: "process CPU time while the runtime holds 1,000 idle connections for 1 s (fresh process)",
-        metrics: &[lower("CPU ms/s", Target::AtMost(1.0))],
+        metrics: &[lower("CPU ms/s", Target::AtMost(1.0, "CPU ms/s"))],
         flavors: BOTH,
         isolate: true,
         runs: per_runtime!(idle::idle_cpu),
