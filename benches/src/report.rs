@@ -596,7 +596,7 @@ pub fn svg(results: &Results, context: &Context) -> String {
     const PLOT: f64 = 520.0;
     const BAR: f64 = 11.0;
     const ROW_GAP: f64 = 8.0;
-    const TOP: f64 = 70.0;
+    const TOP: f64 = 88.0;
     let flavors = flavors_run(results);
     let colors = |flavor: Flavor| match flavor {
         Flavor::CurrentThread => "#3b6ea5",

@@ -1,5 +1,5 @@
 //! The workloads of `BENCHMARKS.md`, each written once as a function generic over
-//! [`Rt`](crate::rt::Rt), and the table that lists them with their metrics and targets.
+//! [`Rt`], and the table that lists them with their metrics and targets.
 //!
 //! A workload function builds a fresh runtime, does the work, and returns one value per
 //! metric, or `None` when the runtime lacks what the workload needs (the cell reads "n/a").
