@@ -1,10 +1,5 @@
-//! heddle, in both flavors.
-//!
-//! The multi-thread flavor does not exist yet: [`Heddle::<true>::build`](Rt::build)
-//! returns `None` and its cells read "n/a". When `Builder::new_multi_thread` lands, the
-//! one line marked below in `build` is all that changes. The same goes for timers: when
-//! `heddle::time` lands, [`Rt::sleep`] returns `Some(heddle::time::sleep(duration))`, and
-//! for the blocking pool, [`Rt::spawn_blocking`] returns `Some` of `heddle::spawn_blocking`.
+//! heddle, in both flavors: the multi-thread runtime with the same worker count as the
+//! peers, and the current-thread runtime.
 
 use std::future::Future;
 use std::io;
@@ -31,9 +26,9 @@ impl<const MT: bool> Rt for Heddle<MT> {
 
     fn build() -> Option<Self> {
         let runtime = if MT {
-            // The multi-thread flavor: replace `return None` with
-            // `heddle::Builder::new_multi_thread().worker_threads(super::WORKERS).build()`.
-            return None;
+            heddle::Builder::new_multi_thread()
+                .worker_threads(super::WORKERS)
+                .build()
         } else {
             heddle::Builder::new_current_thread().build()
         };
@@ -86,9 +81,8 @@ impl<const MT: bool> Rt for Heddle<MT> {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        // No blocking pool yet: becomes `Some(...)` of `heddle::spawn_blocking(f)`.
-        drop(f);
-        None::<std::future::Pending<T>>
+        let join = heddle::spawn_blocking(f);
+        Some(async move { join.await.expect("blocking task failed") })
     }
 
     fn yield_now() -> impl Future<Output = ()> + Send {
@@ -96,9 +90,7 @@ impl<const MT: bool> Rt for Heddle<MT> {
     }
 
     fn sleep(duration: Duration) -> Option<impl Future<Output = ()> + Send + 'static> {
-        // No timers yet: becomes `Some(heddle::time::sleep(duration))`.
-        let _ = duration;
-        None::<std::future::Pending<()>>
+        Some(heddle::time::sleep(duration))
     }
 
     type Sender<T: Send + 'static> = mpsc::Sender<T>;
