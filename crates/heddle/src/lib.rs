@@ -159,6 +159,37 @@ pub use runtime::{Builder, Handle, Runtime};
 #[doc(inline)]
 pub use task::{spawn, spawn_blocking, spawn_local};
 
+/// Runs an `async fn` (usually `main`) on a heddle runtime: multi-thread by default,
+/// `#[heddle::main(flavor = "current_thread")]` or `#[heddle::main(worker_threads = 2)]` to
+/// choose. Works on any `async fn` without arguments, not only `main`.
+///
+/// # Examples
+///
+/// ```
+/// #[heddle::main(worker_threads = 2)]
+/// async fn main() -> std::io::Result<()> {
+///     let answer = heddle::spawn(async { 40 + 2 }).await?;
+///     assert_eq!(answer, 42);
+///     Ok(())
+/// }
+/// ```
+pub use heddle_macros::main;
+
+/// Runs an `async fn` test on a heddle runtime: current-thread by default;
+/// `#[heddle::test(flavor = "multi_thread", worker_threads = 2)]`, and
+/// `#[heddle::test(start_paused = true)]` for a paused, auto-advancing clock.
+///
+/// # Examples
+///
+/// ```
+/// #[heddle::test(start_paused = true)]
+/// async fn an_hour_passes_at_once() {
+///     heddle::time::sleep(std::time::Duration::from_secs(3600)).await;
+/// }
+/// # fn main() {}
+/// ```
+pub use heddle_macros::test;
+
 /// Runs `future` to completion on a fresh multi-thread runtime (one worker per core) and
 /// returns its output; the runtime is shut down afterwards. For programs with one entry
 /// point; build a [`Runtime`] to reuse one.
@@ -234,6 +265,30 @@ macro_rules! task_local {
         $crate::__private::heddle_task::task_local!($($tt)*);
     };
 }
+
+/// Misuse of the macros is a compile error that says how to fix it:
+///
+/// ```compile_fail
+/// #[heddle::main] // the `async` keyword is missing from the function declaration
+/// fn main() {}
+/// ```
+///
+/// ```compile_fail
+/// #[heddle::main(flavor = "current_thread", worker_threads = 2)] // needs multi_thread
+/// async fn main() {}
+/// ```
+///
+/// ```compile_fail
+/// #[heddle::test(flavor = "multi_thread", start_paused = true)] // needs current_thread
+/// async fn paused() {}
+/// ```
+///
+/// ```compile_fail
+/// #[heddle::main(flavour = "current_thread")] // unknown argument
+/// async fn main() {}
+/// ```
+#[cfg(doctest)]
+struct MacroMisuse;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

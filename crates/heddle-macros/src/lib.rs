@@ -1,0 +1,266 @@
+//! `#[heddle::main]` and `#[heddle::test]`: turn an `async fn` into a plain `fn` that builds a
+//! heddle runtime and blocks on the function's body.
+//!
+//! This crate is the macros layer beside the facade: the code it generates calls
+//! `::heddle::Builder`, so it is used through the `heddle` crate (`#[heddle::main]`), never
+//! on its own. It is not a runtime and contains no runtime code.
+//!
+//! Arguments, all optional: `flavor = "multi_thread" | "current_thread"`, `worker_threads =
+//! N` (multi-thread only), `start_paused = true | false` (current-thread only), and
+//! `crate = "path"` for a renamed `heddle` dependency. `#[heddle::main]` defaults to the
+//! multi-thread flavor, `#[heddle::test]` to current-thread, as in tokio. Mistakes are
+//! compile errors that say how to fix them.
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::{quote, quote_spanned};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, ExprLit, ItemFn, Lit, MetaNameValue, Token};
+
+/// Runs an `async fn` (usually `main`) on a heddle runtime; multi-thread by default.
+///
+/// ```ignore
+/// #[heddle::main]
+/// async fn main() {
+///     heddle::spawn(async { println!("hello") }).await.unwrap();
+/// }
+///
+/// #[heddle::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     Ok(())
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand(args.into(), item.into(), Kind::Main).into()
+}
+
+/// Runs an `async fn` test on a heddle runtime; current-thread by default.
+///
+/// ```ignore
+/// #[heddle::test]
+/// async fn adds() {
+///     assert_eq!(heddle::spawn(async { 1 + 1 }).await.unwrap(), 2);
+/// }
+///
+/// #[heddle::test(start_paused = true)]
+/// async fn an_hour_passes_at_once() {
+///     heddle::time::sleep(std::time::Duration::from_secs(3600)).await;
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand(args.into(), item.into(), Kind::Test).into()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Main,
+    Test,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    MultiThread,
+    CurrentThread,
+}
+
+struct Config {
+    flavor: Option<Flavor>,
+    worker_threads: Option<(usize, Span)>,
+    start_paused: Option<(bool, Span)>,
+    krate: Option<syn::Path>,
+}
+
+fn expand(args: TokenStream2, item: TokenStream2, kind: Kind) -> TokenStream2 {
+    let function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        // Not a function: report and keep the item so other errors stay readable.
+        Err(error) => return with_error(item, error),
+    };
+    match generate(args, function, kind) {
+        Ok(tokens) => tokens,
+        Err(error) => with_error(item, error),
+    }
+}
+
+fn with_error(item: TokenStream2, error: syn::Error) -> TokenStream2 {
+    let error = error.to_compile_error();
+    quote! { #error #item }
+}
+
+fn parse_config(args: TokenStream2) -> syn::Result<Config> {
+    let pairs = Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args)?;
+    let mut config = Config {
+        flavor: None,
+        worker_threads: None,
+        start_paused: None,
+        krate: None,
+    };
+    for pair in pairs {
+        let name = pair
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match name.as_str() {
+            "flavor" => {
+                let value = string_value(&pair.value, "flavor")?;
+                config.flavor = Some(match value.as_str() {
+                    "multi_thread" => Flavor::MultiThread,
+                    "current_thread" => Flavor::CurrentThread,
+                    _ => {
+                        return Err(syn::Error::new(
+                            pair.value.span(),
+                            "unknown flavor: use `flavor = \"multi_thread\"` or \
+                             `flavor = \"current_thread\"`",
+                        ))
+                    }
+                });
+            }
+            "worker_threads" => {
+                let workers = int_value(&pair.value, "worker_threads")?;
+                if workers == 0 {
+                    return Err(syn::Error::new(
+                        pair.value.span(),
+                        "`worker_threads` must be at least 1",
+                    ));
+                }
+                config.worker_threads = Some((workers, pair.value.span()));
+            }
+            "start_paused" => {
+                let paused = bool_value(&pair.value, "start_paused")?;
+                config.start_paused = Some((paused, pair.value.span()));
+            }
+            "crate" => {
+                let path = string_value(&pair.value, "crate")?;
+                config.krate = Some(syn::parse_str(&path).map_err(|_| {
+                    syn::Error::new(pair.value.span(), "`crate` must be a path, e.g. \"heddle\"")
+                })?);
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    pair.path.span(),
+                    format!(
+                        "unknown argument `{name}`: the arguments are `flavor`, \
+                         `worker_threads`, `start_paused` and `crate`"
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn literal(value: &Expr) -> Option<&Lit> {
+    match value {
+        Expr::Lit(ExprLit { lit, .. }) => Some(lit),
+        _ => None,
+    }
+}
+
+fn string_value(value: &Expr, name: &str) -> syn::Result<String> {
+    match literal(value) {
+        Some(Lit::Str(s)) => Ok(s.value()),
+        _ => Err(syn::Error::new(
+            value.span(),
+            format!("`{name}` takes a string, e.g. {name} = \"...\""),
+        )),
+    }
+}
+
+fn int_value(value: &Expr, name: &str) -> syn::Result<usize> {
+    match literal(value) {
+        Some(Lit::Int(i)) => i.base10_parse(),
+        _ => Err(syn::Error::new(
+            value.span(),
+            format!("`{name}` takes a number, e.g. {name} = 2"),
+        )),
+    }
+}
+
+fn bool_value(value: &Expr, name: &str) -> syn::Result<bool> {
+    match literal(value) {
+        Some(Lit::Bool(b)) => Ok(b.value),
+        _ => Err(syn::Error::new(
+            value.span(),
+            format!("`{name}` takes `true` or `false`"),
+        )),
+    }
+}
+
+fn generate(args: TokenStream2, mut function: ItemFn, kind: Kind) -> syn::Result<TokenStream2> {
+    let config = parse_config(args)?;
+    if function.sig.asyncness.is_none() {
+        return Err(syn::Error::new(
+            function.sig.fn_token.span(),
+            "the `async` keyword is missing from the function declaration",
+        ));
+    }
+    if kind == Kind::Main && function.sig.ident == "main" && !function.sig.inputs.is_empty() {
+        return Err(syn::Error::new(
+            function.sig.inputs.span(),
+            "`main` takes no arguments",
+        ));
+    }
+    if kind == Kind::Test && !function.sig.inputs.is_empty() {
+        return Err(syn::Error::new(
+            function.sig.inputs.span(),
+            "a test function takes no arguments",
+        ));
+    }
+    let flavor = config.flavor.unwrap_or(match kind {
+        Kind::Main => Flavor::MultiThread,
+        Kind::Test => Flavor::CurrentThread,
+    });
+    if let (Flavor::CurrentThread, Some((_, span))) = (flavor, config.worker_threads) {
+        return Err(syn::Error::new(
+            span,
+            "`worker_threads` needs the multi-thread flavor: add `flavor = \"multi_thread\"` \
+             or remove `worker_threads`",
+        ));
+    }
+    if let (Flavor::MultiThread, Some((true, span))) = (flavor, config.start_paused) {
+        return Err(syn::Error::new(
+            span,
+            "`start_paused` needs the current-thread flavor: use `flavor = \"current_thread\"`",
+        ));
+    }
+    let krate = config
+        .krate
+        .map_or_else(|| quote!(::heddle), |path| quote!(#path));
+    let mut builder = match flavor {
+        Flavor::MultiThread => quote!(#krate::Builder::new_multi_thread()),
+        Flavor::CurrentThread => quote!(#krate::Builder::new_current_thread()),
+    };
+    if let Some((workers, _)) = config.worker_threads {
+        builder = quote!(#builder.worker_threads(#workers));
+    }
+    if let Some((paused, _)) = config.start_paused {
+        builder = quote!(#builder.start_paused(#paused));
+    }
+
+    function.sig.asyncness = None;
+    let body = &function.block;
+    let span = function.block.brace_token.span.join();
+    let new_body = quote_spanned! {span=>
+        {
+            let body = async move #body;
+            #builder
+                .build()
+                .expect("failed to build the heddle runtime")
+                .block_on(body)
+        }
+    };
+    function.block = syn::parse2(new_body)?;
+    let test_attribute = match kind {
+        Kind::Test => quote!(#[::core::prelude::v1::test]),
+        Kind::Main => quote!(),
+    };
+    Ok(quote! {
+        #test_attribute
+        #function
+    })
+}

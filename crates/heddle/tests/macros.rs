@@ -1,0 +1,43 @@
+//! `#[heddle::main]` and `#[heddle::test]` on real functions.
+
+use std::time::Duration;
+
+#[heddle::test]
+async fn test_defaults_to_current_thread() {
+    let rc = std::rc::Rc::new(5);
+    // spawn_local only works on a current-thread runtime.
+    let value = heddle::spawn_local(async move { *rc }).await.unwrap();
+    assert_eq!(value, 5);
+}
+
+#[heddle::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_on_the_multi_thread_flavor() {
+    let name = heddle::spawn(async { std::thread::current().name().map(str::to_owned) })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(name.starts_with("heddle-worker"), "{name}");
+}
+
+#[heddle::test(start_paused = true)]
+async fn test_with_a_paused_clock() {
+    let wall = std::time::Instant::now();
+    heddle::time::sleep(Duration::from_secs(3_600)).await;
+    assert!(wall.elapsed() < Duration::from_secs(30));
+}
+
+#[heddle::test]
+async fn test_returning_a_result() -> std::io::Result<()> {
+    heddle::task::yield_now().await;
+    Ok(())
+}
+
+#[heddle::main(flavor = "current_thread")]
+async fn helper(x: u32) -> u32 {
+    heddle::spawn(async move { x * 2 }).await.unwrap()
+}
+
+#[test]
+fn main_works_on_any_async_fn_with_arguments() {
+    assert_eq!(helper(21), 42);
+}
