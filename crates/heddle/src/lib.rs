@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+mod join_set;
 pub mod runtime;
 pub mod task;
 

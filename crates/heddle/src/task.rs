@@ -22,6 +22,8 @@ pub use heddle_task::{
 #[doc(inline)]
 pub use crate::task_local;
 
+pub use crate::join_set::JoinSet;
+
 /// Spawns a `Send` task onto the current runtime.
 ///
 /// # Panics

@@ -1,0 +1,345 @@
+//! `JoinSet`: a set of tasks whose outputs are collected in the order they finish.
+//!
+//! Each task's future carries a guard whose `Drop` (which the task harness runs exactly once,
+//! whether the task completed, panicked or was aborted) queues the task's key and wakes the
+//! set, so [`JoinSet::join_next`] looks only at finished tasks instead of polling them all.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use slab::Slab;
+
+use crate::task::{AbortHandle, JoinError, JoinHandle};
+
+/// A collection of spawned tasks, awaited in the order they finish.
+///
+/// Dropping a `JoinSet` aborts every task still in it.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::task::JoinSet;
+///
+/// let runtime = heddle::Runtime::new()?;
+/// let total = runtime.block_on(async {
+///     let mut set = JoinSet::new();
+///     for i in 1..=10u64 {
+///         set.spawn(async move { i * i });
+///     }
+///     let mut total = 0;
+///     while let Some(result) = set.join_next().await {
+///         total += result.unwrap();
+///     }
+///     total
+/// });
+/// assert_eq!(total, 385);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct JoinSet<T> {
+    tasks: Slab<JoinHandle<T>>,
+    /// Finished (or about to finish) tasks whose output has not been taken yet.
+    notified: VecDeque<usize>,
+    ready: Arc<Ready>,
+}
+
+/// Keys of tasks that finished, and the waker of the `join_next` waiting for them.
+#[derive(Default)]
+struct Ready {
+    state: Mutex<ReadyState>,
+}
+
+#[derive(Default)]
+struct ReadyState {
+    keys: VecDeque<usize>,
+    waker: Option<Waker>,
+}
+
+impl Ready {
+    fn notify(&self, key: usize) {
+        let waker = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.keys.push_back(key);
+            state.waker.take()
+        };
+        // Woken outside the lock.
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A task's future plus the guard that reports its end to the set.
+    struct Notifying<F> {
+        #[pin]
+        future: F,
+        guard: NotifyOnDrop,
+    }
+}
+
+struct NotifyOnDrop {
+    key: usize,
+    ready: Arc<Ready>,
+}
+
+impl Drop for NotifyOnDrop {
+    fn drop(&mut self) {
+        self.ready.notify(self.key);
+    }
+}
+
+impl<F: Future> Future for Notifying<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.project().future.poll(cx)
+    }
+}
+
+impl<T> Default for JoinSet<T> {
+    fn default() -> JoinSet<T> {
+        JoinSet::new()
+    }
+}
+
+impl<T> JoinSet<T> {
+    /// An empty set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let set = heddle::task::JoinSet::<u32>::new();
+    /// assert!(set.is_empty());
+    /// ```
+    pub fn new() -> JoinSet<T> {
+        JoinSet {
+            tasks: Slab::new(),
+            notified: VecDeque::new(),
+            ready: Arc::default(),
+        }
+    }
+
+    /// How many tasks are in the set (running, or finished and not yet joined).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn(async {});
+    ///     assert_eq!(set.len(), 1);
+    ///     set.join_next().await;
+    ///     assert_eq!(set.len(), 0);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Whether the set holds no task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle::task::JoinSet::<()>::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    fn insert<F>(
+        &mut self,
+        future: F,
+        spawn: impl FnOnce(Notifying<F>) -> JoinHandle<T>,
+    ) -> AbortHandle {
+        let entry = self.tasks.vacant_entry();
+        let guard = NotifyOnDrop {
+            key: entry.key(),
+            ready: self.ready.clone(),
+        };
+        let handle = spawn(Notifying { future, guard });
+        let abort = handle.abort_handle();
+        entry.insert(handle);
+        abort
+    }
+
+    /// Spawns `future` onto the current runtime and adds it to the set.
+    ///
+    /// # Panics
+    ///
+    /// Panics outside a runtime, like [`heddle::spawn`](crate::spawn).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     let abort = set.spawn(std::future::pending::<()>());
+    ///     abort.abort();
+    ///     assert!(set.join_next().await.unwrap().unwrap_err().is_cancelled());
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&mut self, future: F) -> AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(future, crate::spawn)
+    }
+
+    /// Spawns a `!Send` future onto the current (current-thread) runtime and adds it.
+    ///
+    /// # Panics
+    ///
+    /// As [`heddle::spawn_local`](crate::spawn_local).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     let rc = std::rc::Rc::new(3);
+    ///     set.spawn_local(async move { *rc });
+    ///     assert_eq!(set.join_next().await.unwrap().unwrap(), 3);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_local<F>(&mut self, future: F) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(future, crate::spawn_local)
+    }
+
+    /// Waits for the next task to finish and returns its result; `None` when the set is
+    /// empty.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if the future is dropped before it completes, no task's output is lost;
+    /// the next call returns it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::<u8>::new();
+    ///     assert!(set.join_next().await.is_none());
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn join_next(&mut self) -> Option<Result<T, JoinError>> {
+        poll_fn(|cx| self.poll_join_next(cx)).await
+    }
+
+    /// The poll behind [`join_next`](JoinSet::join_next).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn(async { 1 });
+    ///     let first = std::future::poll_fn(|cx| set.poll_join_next(cx)).await;
+    ///     assert_eq!(first.unwrap().unwrap(), 1);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        if self.tasks.is_empty() {
+            return Poll::Ready(None);
+        }
+        {
+            let mut state = self.ready.state.lock().unwrap_or_else(|e| e.into_inner());
+            self.notified.extend(state.keys.drain(..));
+            state.waker = Some(cx.waker().clone());
+        }
+        // A notified task's guard ran when its future was dropped; its output lands a moment
+        // later, and polling its handle registers this waker for that moment.
+        for _ in 0..self.notified.len() {
+            let Some(key) = self.notified.pop_front() else {
+                break;
+            };
+            let Some(handle) = self.tasks.get_mut(key) else {
+                continue;
+            };
+            match Pin::new(handle).poll(cx) {
+                Poll::Ready(result) => {
+                    self.tasks.remove(key);
+                    return Poll::Ready(Some(result));
+                }
+                Poll::Pending => self.notified.push_back(key),
+            }
+        }
+        Poll::Pending
+    }
+
+    /// Aborts every task in the set (they stay in it until joined).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     for _ in 0..3 {
+    ///         set.spawn(std::future::pending::<()>());
+    ///     }
+    ///     set.abort_all();
+    ///     while let Some(result) = set.join_next().await {
+    ///         assert!(result.unwrap_err().is_cancelled());
+    ///     }
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn abort_all(&self) {
+        for (_, handle) in &self.tasks {
+            handle.abort();
+        }
+    }
+
+    /// Aborts every task and waits until all of them have stopped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn(std::future::pending::<()>());
+    ///     set.shutdown().await;
+    ///     assert!(set.is_empty());
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn shutdown(&mut self) {
+        self.abort_all();
+        while self.join_next().await.is_some() {}
+    }
+}
+
+impl<T> Drop for JoinSet<T> {
+    fn drop(&mut self) {
+        self.abort_all();
+    }
+}
+
+impl<T> fmt::Debug for JoinSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinSet").field("len", &self.len()).finish()
+    }
+}
