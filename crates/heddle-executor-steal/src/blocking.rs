@@ -175,7 +175,7 @@ impl BlockingPool {
             BlockingTask { func: Some(f) },
             PoolScheduler(self.inner.clone()),
         );
-        if let Err((runnable, error)) = self.inner.submit(runnable) {
+        if let Err((runnable, error)) = Inner::submit(&self.inner, runnable) {
             // No thread can take it: run it here only to deliver the failure (the closure
             // is not called; see `BlockingTask::poll`).
             START_FAILURE.with(|failure| *failure.borrow_mut() = Some(error));
@@ -244,8 +244,8 @@ impl Inner {
 
     /// Queues `runnable` and makes sure a thread will take it. Gives it back with the error
     /// when no thread exists and none can be started.
-    fn submit(self: &Arc<Self>, runnable: Runnable) -> Result<(), (Runnable, io::Error)> {
-        let mut state = self.state();
+    fn submit(this: &Arc<Inner>, runnable: Runnable) -> Result<(), (Runnable, io::Error)> {
+        let mut state = this.state();
         if state.shutdown {
             drop(state);
             // Cancelled: the pool is gone.
@@ -256,22 +256,22 @@ impl Inner {
         if state.idle > state.notified {
             state.notified += 1;
             drop(state);
-            self.condvar.notify_one();
+            this.condvar.notify_one();
             return Ok(());
         }
-        if state.threads >= self.max_threads {
+        if state.threads >= this.max_threads {
             // Every thread is busy; the closure waits its turn.
             return Ok(());
         }
         let id = state.next_id;
         state.next_id += 1;
         state.threads += 1;
-        let mut builder = thread::Builder::new().name(format!("{}-{id}", self.thread_name));
-        if let Some(bytes) = self.stack_size {
+        let mut builder = thread::Builder::new().name(format!("{}-{id}", this.thread_name));
+        if let Some(bytes) = this.stack_size {
             builder = builder.stack_size(bytes);
         }
-        let inner = self.clone();
-        match builder.spawn(move || inner.run_thread()) {
+        let inner = this.clone();
+        match builder.spawn(move || Inner::run_thread(inner)) {
             Ok(handle) => {
                 state.handles.retain(|h| !h.is_finished());
                 state.handles.push(handle);
@@ -290,9 +290,9 @@ impl Inner {
         }
     }
 
-    fn run_thread(self: Arc<Self>) {
-        let mut body = || self.thread_loop();
-        match &self.around {
+    fn run_thread(this: Arc<Inner>) {
+        let mut body = || this.thread_loop();
+        match &this.around {
             Some(around) => around(&mut body),
             None => body(),
         }
@@ -334,7 +334,7 @@ impl Schedule for PoolScheduler {
     fn schedule(&self, runnable: Runnable, _info: ScheduleInfo) {
         // A blocking task is scheduled once, by `spawn_blocking`, and never woken: its
         // future completes on its first poll. A late wake (an abort) lands here.
-        if let Err((runnable, _)) = self.0.submit(runnable) {
+        if let Err((runnable, _)) = Inner::submit(&self.0, runnable) {
             drop(runnable);
         }
     }
