@@ -274,7 +274,7 @@ impl<T> Async<T> {
     /// # }
     /// ```
     pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.poll_ready(Direction::Read, None, cx)
+        with_budget(cx, |cx| self.poll_ready(Direction::Read, None, cx))
     }
 
     /// Polls until the object is writable; see [`poll_readable`](Async::poll_readable).
@@ -293,7 +293,7 @@ impl<T> Async<T> {
     /// # }
     /// ```
     pub fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.poll_ready(Direction::Write, None, cx)
+        with_budget(cx, |cx| self.poll_ready(Direction::Write, None, cx))
     }
 
     /// Waits until the object is readable.
@@ -407,6 +407,15 @@ impl<T> Async<T> {
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        with_budget(cx, |cx| self.poll_io_unbudgeted(dir, cx, &mut op))
+    }
+
+    fn poll_io_unbudgeted<R>(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        op: &mut impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
         loop {
             // The snapshot comes before the attempt: readiness that arrives during or after
             // the syscall moves the tick past it.
@@ -422,6 +431,18 @@ impl<T> Async<T> {
             }
         }
     }
+}
+
+/// Runs a readiness poll under the task's cooperative budget (`heddle_task::coop`): a task
+/// whose sockets are always ready still yields after its budget, and a poll that ends
+/// `Pending` costs nothing.
+fn with_budget<R>(cx: &mut Context<'_>, poll: impl FnOnce(&mut Context<'_>) -> Poll<R>) -> Poll<R> {
+    let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
+    let result = poll(cx);
+    if result.is_ready() {
+        progress.made_progress();
+    }
+    result
 }
 
 impl<T> AsFd for Async<T>

@@ -351,6 +351,18 @@ impl<T> Future for Receiver<T> {
     type Output = Result<T, RecvError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // One budget unit per receive (see `heddle_task::coop`); refunded if not ready.
+        let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
+        let result = self.poll_value(cx);
+        if result.is_ready() {
+            progress.made_progress();
+        }
+        result
+    }
+}
+
+impl<T> Receiver<T> {
+    fn poll_value(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
         let mut state = self.inner.state.lock();
         if let Some(value) = state.value.take() {
             state.taken = true;

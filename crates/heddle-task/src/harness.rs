@@ -194,7 +194,9 @@ impl<F: Future> Future for Harness<'_, F> {
             // SAFETY: `live` is true, so the future is initialised; it lives inside the task
             // allocation, which async-task never moves, and is only dropped in place.
             let future = unsafe { Pin::new_unchecked(&mut *this.future) };
-            panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                crate::coop::with_budget(|| future.poll(cx))
+            }))
         };
         match polled {
             Ok(Poll::Pending) => Poll::Pending,

@@ -140,9 +140,14 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let progress = std::task::ready!(crate::coop::poll_proceed(cx));
         let id = self.id();
         let task = self.task.as_mut().expect("the task is only taken by Drop");
-        match Pin::new(task).poll(cx) {
+        let output = Pin::new(task).poll(cx);
+        if output.is_ready() {
+            progress.made_progress();
+        }
+        match output {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Some(mut output)) => Poll::Ready(output.take()),
             // The task was closed without producing an output: its Runnable was dropped by

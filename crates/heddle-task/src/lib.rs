@@ -49,6 +49,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod coop;
 mod error;
 mod harness;
 mod id;

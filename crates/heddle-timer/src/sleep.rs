@@ -195,6 +195,18 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // One budget unit per poll (see `heddle_task::coop`); refunded if not elapsed.
+        let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
+        let result = self.poll_elapsed(cx);
+        if result.is_ready() {
+            progress.made_progress();
+        }
+        result
+    }
+}
+
+impl Sleep {
+    fn poll_elapsed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         if this.elapsed {
             return Poll::Ready(());

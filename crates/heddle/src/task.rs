@@ -14,6 +14,8 @@ use std::panic::Location;
 use crate::runtime::{with_current, Handle, NO_RUNTIME};
 
 #[doc(inline)]
+pub use heddle_task::coop::{consume_budget, unconstrained, Unconstrained};
+#[doc(inline)]
 pub use heddle_task::{
     id, try_id, yield_now, AbortHandle, AccessError, Id, JoinError, JoinHandle, LocalKey,
     TaskLocalFuture, YieldNow,

@@ -114,6 +114,16 @@ impl<T> Chan<T> {
     }
 
     pub(super) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        // One budget unit per receive (see `heddle_task::coop`); refunded if nothing came.
+        let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
+        let result = self.poll_recv_one(cx);
+        if result.is_ready() {
+            progress.made_progress();
+        }
+        result
+    }
+
+    fn poll_recv_one(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let mut buf = Vec::new();
         match self.poll_recv_many(cx, &mut buf, 1) {
             Poll::Ready(0) => Poll::Ready(None),
