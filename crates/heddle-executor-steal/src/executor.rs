@@ -12,9 +12,33 @@ use std::time::{Duration, Instant};
 use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker as _};
 use heddle_task::JoinHandle;
 
-use crate::loom::{Arc, Ordering};
+use crate::loom::{Arc, AtomicUsize, Ordering};
 use crate::registry::{Entry, Tracked};
 use crate::worker::{self, Config, Context, Core, Scheduler, Shared};
+
+/// Runs `f`, a closure that blocks, on the calling worker thread after handing the worker's
+/// queue and duties to a new worker thread, so that the executor keeps running tasks
+/// meanwhile (even with a single worker). On a thread that is not a worker of a
+/// [`StealExecutor`], just runs `f`.
+///
+/// # Examples
+///
+/// ```
+/// let executor = heddle_executor_steal::Builder::new()
+///     .worker_threads(1)
+///     .build(heddle_driver::ThreadParker::new())?;
+/// let other = executor.spawn(async { "still running" });
+/// let task = executor.spawn(async move {
+///     // Blocks this thread; the single worker's duties moved to a new thread.
+///     heddle_executor_steal::block_in_place(|| std::thread::sleep(std::time::Duration::from_millis(10)));
+///     other.await.unwrap()
+/// });
+/// assert_eq!(executor.block_on(task).unwrap(), "still running");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
+    worker::block_in_place(f)
+}
 
 /// Default polls between two checks of the injector (remote spawns, overflow).
 ///
@@ -222,49 +246,88 @@ impl Builder {
         if self.config.event_interval == 0 {
             return Err(invalid("event_interval must be at least 1"));
         }
-        let (shared, cores) = worker::create(driver, self.workers, self.config);
+        let threads = worker::ThreadConfig {
+            name: self.thread_name,
+            stack_size: self.stack_size,
+            around: self.around_worker,
+            next_id: AtomicUsize::new(0),
+        };
+        let (shared, cores) = worker::create(driver, self.workers, self.config, threads);
         let mut executor = StealExecutor {
             shared,
             threads: Vec::with_capacity(self.workers),
         };
         for core in cores {
-            let index = core.index;
-            let mut builder = thread::Builder::new().name(format!("{}-{index}", self.thread_name));
-            if let Some(bytes) = self.stack_size {
-                builder = builder.stack_size(bytes);
-            }
-            let shared = executor.shared.clone();
-            let around = self.around_worker.clone();
-            match builder.spawn(move || run_worker_thread(shared, core, around)) {
-                Ok(handle) => {
-                    executor.threads.push(handle);
-                    executor.shared.started.fetch_add(1, Ordering::Release);
-                }
+            match executor.shared.spawn_worker_thread(core) {
+                Ok(handle) => executor.threads.push(handle),
                 // Dropping `executor` stops and joins the workers already running.
-                Err(error) => return Err(error),
+                Err((error, _core)) => return Err(error),
             }
         }
         Ok(executor)
     }
 }
 
-fn run_worker_thread<D: Driver + Send + 'static>(
-    shared: Arc<Shared<D>>,
-    core: Box<Core<D>>,
-    around: Option<AroundWorker>,
-) {
+impl<D: Driver + Send + 'static> Shared<D> {
+    /// Starts a worker thread running `core`. On failure gives the core back.
+    #[allow(clippy::type_complexity)]
+    fn spawn_worker_thread(
+        self: &Arc<Self>,
+        core: Box<Core<D>>,
+    ) -> Result<thread::JoinHandle<()>, (io::Error, Box<Core<D>>)> {
+        let id = self.threads.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut builder = thread::Builder::new().name(format!("{}-{id}", self.threads.name));
+        if let Some(bytes) = self.threads.stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        // Counted before the thread starts, so that shutdown waits for it.
+        self.started.fetch_add(1, Ordering::AcqRel);
+        let shared = self.clone();
+        // The core travels through a slot so that a failed spawn can give it back.
+        let slot = StdArc::new(std::sync::Mutex::new(Some(core)));
+        let thread_slot = slot.clone();
+        match builder.spawn(move || {
+            let core = thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(core) = core {
+                run_worker_thread(shared, core);
+            }
+        }) {
+            Ok(handle) => Ok(handle),
+            Err(error) => {
+                self.started.fetch_sub(1, Ordering::AcqRel);
+                let core = slot
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+                    .expect("the thread never started, so the core is still here");
+                Err((error, core))
+            }
+        }
+    }
+
+    /// `block_in_place`: a replacement worker for `core`.
+    pub(crate) fn start_worker(self: &Arc<Self>, core: Box<Core<D>>) -> Result<(), Box<Core<D>>> {
+        self.spawn_worker_thread(core)
+            .map(drop)
+            .map_err(|(_, core)| core)
+    }
+}
+
+fn run_worker_thread<D: Driver + Send + 'static>(shared: Arc<Shared<D>>, core: Box<Core<D>>) {
     let mut core = Some(core);
     let mut returned = None;
+    let around = shared.threads.around.clone();
     let mut run = || {
         if let Some(core) = core.take() {
-            returned = Some(Context::run_worker(shared.clone(), core));
+            returned = Context::run_worker(shared.clone(), core);
         }
     };
     match &around {
         Some(around) => around(&mut run),
         None => run(),
     }
-    // A worker that never ran (a wrapper that did not call `run`) still hands its core back.
+    // A worker that never ran (a wrapper that did not call `run`) still hands its core back;
+    // one that handed its core off (`block_in_place`) has none.
     let core = returned.or(core);
     let mut cores = shared.cores.lock().unwrap_or_else(|e| e.into_inner());
     cores.extend(core);
@@ -484,10 +547,10 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
         }
         // Wait for the workers to stop (they see the flag at their next loop turn).
         let deadline = timeout.map(|t| Instant::now() + t);
-        // Only the workers that were started (building stops at the first failure).
-        let workers = shared.started.load(Ordering::Acquire);
+        // Only the workers that were started (building stops at the first failure; a
+        // `block_in_place` may have started replacements, so re-read it).
         let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-        while *exited < workers {
+        while *exited < shared.started.load(Ordering::Acquire) {
             match deadline {
                 None => {
                     exited = shared
@@ -508,7 +571,7 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
                 }
             }
         }
-        let all_exited = *exited == workers;
+        let all_exited = *exited >= shared.started.load(Ordering::Acquire);
         drop(exited);
         shared.drop_tasks();
         if all_exited {

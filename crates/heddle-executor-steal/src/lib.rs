@@ -54,8 +54,8 @@ mod worker;
 
 pub use blocking::{BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE};
 pub use executor::{
-    block_on, AroundWorker, Builder, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
-    DEFAULT_GLOBAL_QUEUE_INTERVAL,
+    block_in_place, block_on, AroundWorker, Builder, Spawner, StealExecutor,
+    DEFAULT_EVENT_INTERVAL, DEFAULT_GLOBAL_QUEUE_INTERVAL,
 };
 
 #[cfg(all(test, loom))]

@@ -47,6 +47,7 @@ pub(crate) struct Shared<D: Driver> {
     pub(crate) driver: Arc<DriverSlot<D>>,
     pub(crate) registry: Registry,
     pub(crate) config: Config,
+    pub(crate) threads: ThreadConfig,
     pub(crate) shutdown: AtomicBool,
     /// Set when shutdown was requested from a worker thread: the last worker to exit drops
     /// the tasks (nobody else waits for them).
@@ -300,10 +301,53 @@ impl<D: Driver> Shared<D> {
     }
 }
 
+/// Hands the worker's core to a new thread; see [`block_in_place`].
+type HandOff = fn(*const ()) -> bool;
+
+fn no_hand_off(_: *const ()) -> bool {
+    false
+}
+
 thread_local! {
-    /// The worker running on this thread: the key of its executor's `Shared` and a pointer
-    /// to its `Context`.
-    static CONTEXT: Cell<(usize, *const ())> = const { Cell::new((0, std::ptr::null())) };
+    /// The worker running on this thread: the key of its executor's `Shared`, a pointer to
+    /// its `Context`, and how to hand its core off. Key 0: not a worker.
+    static CONTEXT: Cell<(usize, *const (), HandOff)> =
+        const { Cell::new((0, std::ptr::null(), no_hand_off as HandOff)) };
+}
+
+/// Gives the core of the worker behind `context` to a new worker thread. Returns `false`
+/// (and keeps the core) if no core is in the context or no thread could be started.
+fn hand_off<D: Driver + Send + 'static>(context: *const ()) -> bool {
+    // SAFETY: `hand_off::<D>` is stored in `CONTEXT` only by `run_worker::<D>`, next to a
+    // pointer to that worker's live `Context<D>`, and called with that pointer while the
+    // worker's loop (and so the context) is on this thread's stack.
+    let context = unsafe { &*context.cast::<Context<D>>() };
+    let Some(core) = context.core.borrow_mut().take() else {
+        return false;
+    };
+    match context.shared.start_worker(core) {
+        Ok(()) => true,
+        Err(core) => {
+            *context.core.borrow_mut() = Some(core);
+            false
+        }
+    }
+}
+
+/// Runs `f` on this thread after handing its worker's duties (queue, LIFO slot, driver
+/// turns) to a new worker thread, so the executor keeps running tasks while `f` blocks.
+/// On a thread that is not a worker, just runs `f`.
+pub(crate) fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
+    let (key, context, hand_off) =
+        CONTEXT
+            .try_with(Cell::get)
+            .unwrap_or((0, std::ptr::null(), no_hand_off as HandOff));
+    if key != 0 && hand_off(context) {
+        // This thread is no longer a worker: its current task finishes here, then the
+        // thread exits; wake-ups from here go through the injector.
+        let _ = CONTEXT.try_with(|c| c.set((0, std::ptr::null(), no_hand_off as HandOff)));
+    }
+    f()
 }
 
 /// A worker thread's view of its executor.
@@ -324,21 +368,39 @@ pub(crate) fn is_worker_of<D: Driver>(shared: &Shared<D>) -> bool {
         .unwrap_or(false)
 }
 
+/// How to start worker threads (kept for replacements started by `block_in_place`).
+pub(crate) struct ThreadConfig {
+    pub(crate) name: String,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) around: Option<crate::AroundWorker>,
+    pub(crate) next_id: AtomicUsize,
+}
+
 impl<D: Driver> Context<D> {
-    /// Runs a worker until shutdown and returns its core.
-    pub(crate) fn run_worker(shared: Arc<Shared<D>>, core: Box<Core<D>>) -> Box<Core<D>> {
+    /// Runs a worker until shutdown and returns its core (`None` if it was handed off).
+    pub(crate) fn run_worker(shared: Arc<Shared<D>>, core: Box<Core<D>>) -> Option<Box<Core<D>>>
+    where
+        D: Send + 'static,
+    {
         let context = Context {
             shared,
             core: RefCell::new(None),
         };
         let key = key_of(&context.shared);
-        let previous = CONTEXT.with(|c| c.replace((key, std::ptr::from_ref(&context).cast())));
+        let entry = (
+            key,
+            std::ptr::from_ref(&context).cast(),
+            hand_off::<D> as HandOff,
+        );
+        let previous = CONTEXT.with(|c| c.replace(entry));
         let core = context.run(core);
         CONTEXT.with(|c| c.set(previous));
         core
     }
 
-    fn run(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
+    /// The loop. Returns the core at shutdown, or `None` if a task handed the core to
+    /// another thread (`block_in_place`) and this thread is no longer a worker.
+    fn run(&self, mut core: Box<Core<D>>) -> Option<Box<Core<D>>> {
         let shared = &*self.shared;
         while !shared.is_shutdown() {
             core.tick = core.tick.wrapping_add(1);
@@ -346,39 +408,37 @@ impl<D: Driver> Context<D> {
                 core = self.maintenance(core);
             }
             if let Some(task) = core.next_task(shared) {
-                core = self.run_task(task, core);
+                core = self.run_task(task, core)?;
                 continue;
             }
             if let Some(task) = core.steal_work(shared) {
-                core = self.run_task(task, core);
+                core = self.run_task(task, core)?;
                 continue;
             }
             core = self.park(core);
         }
         core.transition_from_searching(shared);
-        core
+        Some(core)
     }
 
-    fn run_task(&self, task: Runnable, mut core: Box<Core<D>>) -> Box<Core<D>> {
+    /// Runs `task` (and LIFO-slot successors). `None` if the task handed the core off.
+    fn run_task(&self, task: Runnable, mut core: Box<Core<D>>) -> Option<Box<Core<D>>> {
         core.transition_from_searching(&self.shared);
         let mut task = task;
         let mut lifo_polls = 0;
         loop {
             *self.core.borrow_mut() = Some(core);
             task.run();
-            core = self
-                .core
-                .borrow_mut()
-                .take()
-                .expect("the core is back in the context after a poll");
+            // `None`: the task called `block_in_place`, which gave the core to a new thread.
+            core = self.core.borrow_mut().take()?;
             let Some(next) = core.lifo.take() else {
-                return core;
+                return Some(core);
             };
             lifo_polls += 1;
             if lifo_polls > MAX_LIFO_POLLS {
                 core.run_queue.push_back(next, &*self.shared);
                 self.shared.notify_parked();
-                return core;
+                return Some(core);
             }
             task = next;
         }
@@ -438,7 +498,7 @@ where
         let key = key_of(shared);
         let task = CONTEXT
             .try_with(|c| {
-                let (current, context) = c.get();
+                let (current, context, _) = c.get();
                 if current != key {
                     return Some(task);
                 }
@@ -471,6 +531,7 @@ pub(crate) fn create<D: Driver>(
     driver: D,
     workers: usize,
     config: Config,
+    threads: ThreadConfig,
 ) -> (Arc<Shared<D>>, Vec<Box<Core<D>>>) {
     let driver = Arc::new(DriverSlot::new(driver));
     let mut remotes = Vec::with_capacity(workers);
@@ -491,6 +552,7 @@ pub(crate) fn create<D: Driver>(
         driver,
         registry: Registry::new((workers * 4).next_power_of_two()),
         config,
+        threads,
         shutdown: AtomicBool::new(false),
         drain_on_exit: AtomicBool::new(false),
         cores: Mutex::new(Vec::new()),

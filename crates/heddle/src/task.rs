@@ -133,6 +133,49 @@ where
     }
 }
 
+/// Runs a blocking closure on the current worker thread, after handing the worker's queue
+/// and duties to a new thread, so the runtime keeps running tasks meanwhile (even with one
+/// worker). Inside it, [`Handle::block_on`] may be used to wait for a future. Outside a
+/// runtime it just runs `f`.
+///
+/// # Panics
+///
+/// Panics on a current-thread runtime, where no other thread could take over the tasks; use
+/// [`spawn_blocking`] there.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_multi_thread().worker_threads(1).build()?;
+/// let value = runtime.block_on(async {
+///     let other = heddle::spawn(async { 21 });
+///     heddle::spawn(async move {
+///         let doubled = heddle::task::block_in_place(|| {
+///             // Blocking here is fine: the single worker's duties moved to another thread.
+///             heddle::runtime::Handle::current().block_on(other).unwrap() * 2
+///         });
+///         doubled
+///     })
+///     .await
+///     .unwrap()
+/// });
+/// assert_eq!(value, 42);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[track_caller]
+pub fn block_in_place<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    if with_current(Handle::is_current_thread).unwrap_or(false) {
+        panic!(
+            "block_in_place cannot be used on a current-thread runtime: no other thread can run \
+             its tasks meanwhile. Use `heddle::spawn_blocking` (or a multi-thread runtime)"
+        );
+    }
+    crate::runtime::allow_block_on(|| heddle_executor_steal::block_in_place(f))
+}
+
 /// Configures a task before spawning it: its name, visible in `Debug` output, dumps and
 /// metrics.
 ///

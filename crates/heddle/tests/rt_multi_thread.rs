@@ -416,3 +416,47 @@ fn sockets_on_the_multi_thread_runtime() {
         assert_eq!(echoed, 200);
     });
 }
+
+#[test]
+fn block_in_place_keeps_a_single_worker_runtime_running_and_shuts_down_cleanly() {
+    with_watchdog(30, || {
+        let rt = heddle::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let done = rt.block_on(async {
+            let tasks: Vec<_> = (0..8)
+                .map(|i| {
+                    heddle::spawn(async move {
+                        heddle::task::block_in_place(|| {
+                            std::thread::sleep(Duration::from_millis(5));
+                        });
+                        // The task goes on after the blocking part, and can still spawn.
+                        heddle::spawn(async move { i }).await.unwrap()
+                    })
+                })
+                .collect();
+            let mut sum = 0;
+            for t in tasks {
+                sum += t.await.unwrap();
+            }
+            sum
+        });
+        assert_eq!(done, 28);
+        let start = Instant::now();
+        drop(rt);
+        assert!(start.elapsed() < Duration::from_secs(10));
+    });
+}
+
+#[test]
+fn block_in_place_on_a_current_thread_runtime_panics_with_advice() {
+    let rt = heddle::Builder::new_current_thread().build().unwrap();
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async { heddle::task::block_in_place(|| ()) })
+    }))
+    .unwrap_err();
+    assert!(message(&*payload).contains("spawn_blocking"));
+    // Outside any runtime it just runs the closure.
+    assert_eq!(heddle::task::block_in_place(|| 3), 3);
+}

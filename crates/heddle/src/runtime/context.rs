@@ -57,6 +57,19 @@ pub(crate) fn enter_running() -> RunningGuard {
     RunningGuard(())
 }
 
+/// Runs `f` with this thread's running mark cleared, so that `block_on` may be used inside
+/// (`block_in_place`), and restores it.
+pub(crate) fn allow_block_on<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = RUNNING.try_with(|r| r.set(self.0));
+        }
+    }
+    let _restore = Restore(RUNNING.try_with(|r| r.replace(false)).unwrap_or(false));
+    f()
+}
+
 /// Clears the running mark.
 pub(crate) struct RunningGuard(());
 

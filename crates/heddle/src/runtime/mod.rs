@@ -28,7 +28,7 @@ use heddle_executor_steal::BlockingPool;
 use heddle_task::JoinHandle;
 
 pub use builder::Builder;
-pub(crate) use context::with_current;
+pub(crate) use context::{allow_block_on, with_current};
 
 use current_thread::CurrentThread;
 use drivers::DriverHandles;
@@ -513,6 +513,10 @@ impl Handle {
             _drivers: self.inner.drivers.enter(),
             _current: context::set_current(self.clone()),
         }
+    }
+
+    pub(crate) fn is_current_thread(&self) -> bool {
+        matches!(self.inner.flavor(), Flavor::CurrentThread(_))
     }
 
     /// How many tasks are alive on the runtime (spawned, not yet finished or dropped).
