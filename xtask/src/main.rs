@@ -4,19 +4,22 @@
 //! - `ci`: runs `.ci/run`, exactly what CI runs.
 //! - `bench`: runs the benchmarks against tokio and smol and writes the report
 //!   (`cargo xtask bench --help`).
+//! - `stress`: the executor's stress tests at full size, in release.
 
 use std::process::{Command, ExitCode};
 
 mod bench;
 mod ci;
+mod stress;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci::run(),
         Some("bench") => bench::run(&args[1..]),
+        Some("stress") => stress::run(),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [--quick] [--only W] [--runtime R]");
+            eprintln!("usage: cargo xtask ci | stress | bench [--quick] [--only W] [--runtime R]");
             ExitCode::from(2)
         }
     }

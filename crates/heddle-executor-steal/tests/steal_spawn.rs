@@ -11,7 +11,7 @@ use std::task::{Context, Poll, Waker};
 
 use heddle_driver::ThreadParker;
 use heddle_executor_steal::{Builder, StealExecutor};
-use support::{scaled, with_watchdog};
+use support::{scaled, stress, with_watchdog};
 
 fn executor(workers: usize) -> StealExecutor<ThreadParker> {
     Builder::new()
@@ -44,7 +44,7 @@ impl ExactlyOnce {
 fn tasks_spawned_inside_run_exactly_once() {
     with_watchdog(60, || {
         let ex = executor(2);
-        let n = scaled(200_000, 200);
+        let n = stress(200_000, 1_000_000, 200);
         let seen = ExactlyOnce::new(n);
         let s = seen.clone();
         let spawner = ex.spawner();
@@ -69,7 +69,7 @@ fn tasks_spawned_inside_run_exactly_once() {
 fn tasks_spawned_from_eight_outside_threads_run_exactly_once() {
     with_watchdog(60, || {
         let ex = executor(2);
-        let per_thread = scaled(20_000, 25);
+        let per_thread = stress(20_000, 125_000, 25);
         let seen = ExactlyOnce::new(8 * per_thread);
         let threads: Vec<_> = (0..8)
             .map(|t| {
@@ -105,7 +105,7 @@ fn wake_storm_from_foreign_threads_loses_nothing() {
     for _ in 0..reps {
         with_watchdog(30, || {
             let ex = executor(2);
-            let n = scaled(5_000, 20);
+            let n = stress(5_000, 50_000, 20);
             let wakers: Arc<Mutex<Vec<Waker>>> = Arc::default();
             let registered = Arc::new(AtomicUsize::new(0));
             let handles: Vec<_> = (0..n)

@@ -49,3 +49,15 @@ pub fn scaled(full: usize, miri: usize) -> usize {
         full
     }
 }
+
+/// The size of a stress test: `reduced` in the normal suite, `full` under
+/// `HEDDLE_STRESS=full` (what `cargo xtask stress` sets), `miri` under miri.
+pub fn stress(reduced: usize, full: usize, miri: usize) -> usize {
+    if cfg!(miri) {
+        miri
+    } else if std::env::var_os("HEDDLE_STRESS").is_some_and(|v| v == "full") {
+        full
+    } else {
+        reduced
+    }
+}
