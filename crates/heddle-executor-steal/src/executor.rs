@@ -258,7 +258,7 @@ impl Builder {
             threads: Vec::with_capacity(self.workers),
         };
         for core in cores {
-            match executor.shared.spawn_worker_thread(core) {
+            match spawn_worker_thread(&executor.shared, core) {
                 Ok(handle) => executor.threads.push(handle),
                 // Dropping `executor` stops and joins the workers already running.
                 Err((error, _core)) => return Err(error),
@@ -268,49 +268,48 @@ impl Builder {
     }
 }
 
-impl<D: Driver + Send + 'static> Shared<D> {
-    /// Starts a worker thread running `core`. On failure gives the core back.
-    #[allow(clippy::type_complexity)]
-    fn spawn_worker_thread(
-        self: &Arc<Self>,
-        core: Box<Core<D>>,
-    ) -> Result<thread::JoinHandle<()>, (io::Error, Box<Core<D>>)> {
-        let id = self.threads.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut builder = thread::Builder::new().name(format!("{}-{id}", self.threads.name));
-        if let Some(bytes) = self.threads.stack_size {
-            builder = builder.stack_size(bytes);
-        }
-        // Counted before the thread starts, so that shutdown waits for it.
-        self.started.fetch_add(1, Ordering::AcqRel);
-        let shared = self.clone();
-        // The core travels through a slot so that a failed spawn can give it back.
-        let slot = StdArc::new(std::sync::Mutex::new(Some(core)));
-        let thread_slot = slot.clone();
-        match builder.spawn(move || {
-            let core = thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-            if let Some(core) = core {
-                run_worker_thread(shared, core);
-            }
-        }) {
-            Ok(handle) => Ok(handle),
-            Err(error) => {
-                self.started.fetch_sub(1, Ordering::AcqRel);
-                let core = slot
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take()
-                    .expect("the thread never started, so the core is still here");
-                Err((error, core))
-            }
-        }
+/// Starts a worker thread running `core`. On failure gives the core back.
+#[allow(clippy::type_complexity)]
+fn spawn_worker_thread<D: Driver + Send + 'static>(
+    shared: &Arc<Shared<D>>,
+    core: Box<Core<D>>,
+) -> Result<thread::JoinHandle<()>, (io::Error, Box<Core<D>>)> {
+    let id = shared.threads.next_id.fetch_add(1, Ordering::Relaxed);
+    let mut builder = thread::Builder::new().name(format!("{}-{id}", shared.threads.name));
+    if let Some(bytes) = shared.threads.stack_size {
+        builder = builder.stack_size(bytes);
     }
+    // Counted before the thread starts, so that shutdown waits for it.
+    shared.started.fetch_add(1, Ordering::AcqRel);
+    let worker_shared = shared.clone();
+    // The core travels through a slot so that a failed spawn can give it back.
+    let slot = StdArc::new(std::sync::Mutex::new(Some(core)));
+    let thread_slot = slot.clone();
+    let spawned = builder.spawn(move || {
+        let core = thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(core) = core {
+            run_worker_thread(worker_shared, core);
+        }
+    });
+    spawned.map_err(|error| {
+        shared.started.fetch_sub(1, Ordering::AcqRel);
+        let core = slot
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .expect("the thread never started, so the core is still here");
+        (error, core)
+    })
+}
 
-    /// `block_in_place`: a replacement worker for `core`.
-    pub(crate) fn start_worker(self: &Arc<Self>, core: Box<Core<D>>) -> Result<(), Box<Core<D>>> {
-        self.spawn_worker_thread(core)
-            .map(drop)
-            .map_err(|(_, core)| core)
-    }
+/// `block_in_place`: starts a replacement worker for `core`; gives it back on failure.
+pub(crate) fn start_worker<D: Driver + Send + 'static>(
+    shared: &Arc<Shared<D>>,
+    core: Box<Core<D>>,
+) -> Result<(), Box<Core<D>>> {
+    spawn_worker_thread(shared, core)
+        .map(drop)
+        .map_err(|(_, core)| core)
 }
 
 fn run_worker_thread<D: Driver + Send + 'static>(shared: Arc<Shared<D>>, core: Box<Core<D>>) {

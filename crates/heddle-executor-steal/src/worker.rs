@@ -325,7 +325,7 @@ fn hand_off<D: Driver + Send + 'static>(context: *const ()) -> bool {
     let Some(core) = context.core.borrow_mut().take() else {
         return false;
     };
-    match context.shared.start_worker(core) {
+    match crate::executor::start_worker(&context.shared, core) {
         Ok(()) => true,
         Err(core) => {
             *context.core.borrow_mut() = Some(core);
