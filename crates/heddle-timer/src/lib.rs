@@ -9,9 +9,9 @@
 //!   `floor(deadline / 1 ms)` while the timer fires at the first check at or after its exact
 //!   deadline, never before.
 //! * [`TimerDriver<D>`](TimerDriver), a [`heddle_driver::Driver`] that wraps any other driver
-//!   (a thread parker, the reactor) and parks it until the exact earliest deadline, so an idle
-//!   runtime wakes within the OS timer's precision of a deadline rather than on a millisecond
-//!   boundary. Its [`Handle`] registers timers from any thread.
+//!   (a thread parker, the reactor) and parks it until just before the exact earliest deadline
+//!   and spins the last 50 µs, so an idle runtime wakes at a deadline rather than on a
+//!   millisecond boundary or an OS wake-up latency later. Its [`Handle`] registers timers from any thread.
 //! * The tokio-named futures and functions: [`sleep`], [`sleep_until`], [`timeout`],
 //!   [`timeout_at`], [`interval`], [`interval_at`], [`Instant`], [`error::Elapsed`],
 //!   [`MissedTickBehavior`], and the test clock controls [`pause`], [`resume`], [`advance`].
