@@ -411,13 +411,21 @@ pub fn markdown(results: &Results, context: &Context) -> String {
     for miss in missed {
         let _ = writeln!(out, "- {miss}");
     }
-    let _ = writeln!(out, "\n## Not available yet (n/a)\n");
-    let _ = writeln!(
-        out,
-        "- heddle-mt: the multi-thread flavor does not exist yet; every cell is n/a.\n\
-         - timers, timers_light, timer_churn on heddle-ct: `heddle::time` is not in the facade yet.\n\
-         - spawn_blocking: multi-thread only, and heddle has no blocking pool yet."
-    );
+    let _ = writeln!(out, "\n## Not available (n/a)\n");
+    let missing: Vec<String> = results
+        .cells
+        .iter()
+        .filter(|(_, _, cell)| matches!(cell, Cell::NotAvailable))
+        .map(|(workload, runtime, _)| {
+            format!("- {} on {}", workload.name, RUNTIMES[*runtime].name)
+        })
+        .collect();
+    if missing.is_empty() {
+        let _ = writeln!(out, "None: heddle ran every workload.");
+    }
+    for line in missing {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out, "\n## Workloads\n");
     for workload in &results.plan.workloads {
         let _ = writeln!(out, "- **{}**: {}", workload.name, workload.what);
