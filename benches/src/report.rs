@@ -416,9 +416,7 @@ pub fn markdown(results: &Results, context: &Context) -> String {
         .cells
         .iter()
         .filter(|(_, _, cell)| matches!(cell, Cell::NotAvailable))
-        .map(|(workload, runtime, _)| {
-            format!("- {} on {}", workload.name, RUNTIMES[*runtime].name)
-        })
+        .map(|(workload, runtime, _)| format!("- {} on {}", workload.name, RUNTIMES[*runtime].name))
         .collect();
     if missing.is_empty() {
         let _ = writeln!(out, "None: heddle ran every workload.");

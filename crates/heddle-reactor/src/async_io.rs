@@ -8,12 +8,12 @@
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
-use polling::Event;
+use polling::{Event, PollMode};
 use socket2::SockRef;
 
 use crate::loom::Arc;
@@ -121,12 +121,21 @@ impl<T: AsFd> Async<T> {
                 state: SourceState::new(),
             })
         })?;
-        // SAFETY: `polling` requires the descriptor to be deleted from the poller before it is
-        // closed. (1) The `Async` owns `io`, whose descriptor stays open while `io` lives
-        // (I/O safety of `T: AsFd`). (2) `deregister` deletes it, and runs in `Drop` and in
-        // `into_inner` before `io` is dropped or handed back. (3) On the error path below
-        // nothing was added.
-        if let Err(e) = unsafe { shared.poller.add(fd, Event::none(key)) } {
+        // `polling` requires the descriptor to be deleted from the poller before it is closed.
+        // (1) The `Async` owns `io`, whose descriptor stays open while `io` lives (I/O safety
+        // of `T: AsFd`). (2) `deregister` deletes it, and runs in `Drop` and in `into_inner`
+        // before `io` is dropped or handed back. (3) On the error path nothing was added.
+        // SAFETY: by (1)-(3) the descriptor is deleted from the poller before it is closed.
+        let added = unsafe {
+            if shared.edge {
+                shared
+                    .poller
+                    .add_with_mode(fd, Event::all(key), PollMode::Edge)
+            } else {
+                shared.poller.add(fd, Event::none(key))
+            }
+        };
+        if let Err(e) = added {
             shared.registry.remove(key);
             return Err(e);
         }
@@ -247,17 +256,24 @@ impl<T> Async<T> {
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<()>> {
         let source = &*self.source;
-        let poller = &self.handle.shared.poller;
-        source.state.poll_ready(dir, since, cx.waker(), |interest| {
-            source.arm(poller, interest)
-        })
+        let shared = &*self.handle.shared;
+        let poll = source.state.poll_ready(dir, since, cx.waker(), |interest| {
+            source.arm(shared, interest)
+        });
+        // Without a snapshot (`readable()`/`writable()`), an edge-triggered registration would
+        // not report a descriptor that is ready already, as re-arming a oneshot one does: ask
+        // the OS directly (the waker is stored first, so a later edge still wakes it).
+        if poll.is_pending() && since.is_none() && shared.edge && is_ready_now(source.fd, dir) {
+            return Poll::Ready(Ok(()));
+        }
+        poll
     }
 
     /// Polls until the object is readable: `Ready` once the reactor has reported readability
     /// since the last call that returned `Pending`.
     ///
-    /// The first call after a `Ready` returns `Pending` and waits for a fresh report (a ready
-    /// descriptor is reported again at once when interest is re-armed).
+    /// A descriptor that is readable already is reported at once; otherwise the call waits
+    /// for the reactor's next report.
     ///
     /// # Examples
     ///
@@ -431,6 +447,26 @@ impl<T> Async<T> {
             }
         }
     }
+}
+
+/// Whether the descriptor `fd` of a registered source is ready for `dir` right now (or has an
+/// error or hang-up to report), by a non-blocking `poll(2)`. A failed `poll` counts as ready:
+/// the caller's I/O reports the error.
+fn is_ready_now(fd: RawFd, dir: Direction) -> bool {
+    let events = match dir {
+        Direction::Read => libc::POLLIN,
+        Direction::Write => libc::POLLOUT,
+    };
+    let mut fd = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // `poll` reads a descriptor number only; an `Async` calls this while it owns its I/O
+    // object, so by the `Source::fd` invariant the number is its open descriptor.
+    // SAFETY: `fd` is one valid, writable `pollfd` and the count says one.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n != 0
 }
 
 /// Runs a readiness poll under the task's cooperative budget (`heddle_task::coop`): a task

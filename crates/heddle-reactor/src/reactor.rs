@@ -43,13 +43,19 @@ pub(crate) struct Source {
 }
 
 impl Source {
-    /// Arms the poller for `interest` on this source. Called only under the source's lock
-    /// while the source is not removed, so `fd` is open (see the `fd` invariant).
-    pub(crate) fn arm(&self, poller: &Poller, interest: Interest) -> io::Result<()> {
-        // SAFETY: callers run under the source lock with the state not removed; by the `fd`
-        // invariant the descriptor is open until the state is removed, which takes that lock.
+    /// Arms the poller for `interest` on this source (oneshot mode only: an edge-triggered
+    /// registration never needs re-arming). Called only under the source's lock while the
+    /// source is not removed, so `fd` is open (see the `fd` invariant).
+    pub(crate) fn arm(&self, shared: &Shared, interest: Interest) -> io::Result<()> {
+        if shared.edge {
+            return Ok(());
+        }
+        // Callers run under the source lock with the state not removed.
+        // SAFETY: by the `fd` invariant the descriptor is open until the state is removed.
         let fd = unsafe { BorrowedFd::borrow_raw(self.fd) };
-        poller.modify(fd, Event::new(self.key, interest.read, interest.write))
+        shared
+            .poller
+            .modify(fd, Event::new(self.key, interest.read, interest.write))
     }
 }
 
@@ -57,6 +63,10 @@ impl Source {
 pub(crate) struct Shared {
     pub(crate) poller: Poller,
     pub(crate) registry: Registry<Source>,
+    /// Sources are registered edge-triggered for both directions, once (where the poller
+    /// supports it: epoll, kqueue); otherwise oneshot, re-armed by every waiter. See
+    /// `docs/reactor.md`.
+    pub(crate) edge: bool,
 }
 
 impl fmt::Debug for Shared {
@@ -122,9 +132,13 @@ impl Reactor {
     /// ```
     pub fn new() -> io::Result<Reactor> {
         Ok(Reactor {
-            shared: Arc::new(Shared {
-                poller: Poller::new()?,
-                registry: Registry::new(),
+            shared: Arc::new({
+                let poller = Poller::new()?;
+                Shared {
+                    edge: poller.supports_edge(),
+                    poller,
+                    registry: Registry::new(),
+                }
             }),
             events: Events::new(),
             wakers: Vec::new(),
@@ -186,7 +200,7 @@ impl Reactor {
                     .state
                     .dispatch(event.readable, event.writable, &mut self.wakers, |rest| {
                         // A failed re-arm leaves the waiter to its next poll, which arms again.
-                        let _ = source.arm(&shared.poller, rest);
+                        let _ = source.arm(shared, rest);
                     });
         }
         let woken = self.wakers.len();

@@ -198,3 +198,24 @@ impl futures::task::ArcWake for Hits {
         arc_self.0.fetch_add(1, Ordering::SeqCst);
     }
 }
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn readable_reports_a_descriptor_that_is_ready_already_every_time() {
+    with_watchdog(Duration::from_secs(10), || {
+        let (a, mut b) = StdUnixStream::pair().unwrap();
+        b.write_all(b"x").unwrap();
+        block_on(async {
+            let a = Async::new(a).unwrap();
+            // The readiness was reported (or not) before anyone waited; the byte stays unread,
+            // so every wait must see it without a new event.
+            for _ in 0..3 {
+                a.readable().await.unwrap();
+            }
+            a.writable().await.unwrap();
+            a.writable().await.unwrap();
+            let mut byte = [0u8; 1];
+            assert_eq!(a.read_with(|s| (&*s).read(&mut byte)).await.unwrap(), 1);
+        });
+    });
+}

@@ -310,7 +310,10 @@ mod tests {
             decide(false, Some(ms(3)), 0, None),
             Plan::Block(Some(ms(3)))
         );
-        assert_eq!(decide(false, None, 1_000, Some(5_000)), Plan::Deadline(5_000));
+        assert_eq!(
+            decide(false, None, 1_000, Some(5_000)),
+            Plan::Deadline(5_000)
+        );
         assert_eq!(
             decide(false, Some(ms(1)), 1_000, Some(5_000)),
             Plan::Deadline(5_000)
@@ -319,7 +322,10 @@ mod tests {
             decide(false, Some(ms(0)), 0, Some(5_000)),
             Plan::Block(Some(ms(0)))
         );
-        assert_eq!(decide(false, None, 9_000, Some(5_000)), Plan::Deadline(5_000));
+        assert_eq!(
+            decide(false, None, 9_000, Some(5_000)),
+            Plan::Deadline(5_000)
+        );
         assert_eq!(decide(true, None, 0, Some(7)), Plan::AutoAdvance(7));
         assert_eq!(decide(true, None, 0, None), Plan::Block(None));
         assert_eq!(
