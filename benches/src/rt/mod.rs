@@ -199,8 +199,8 @@ where
 pub fn bind<R: Rt>() -> io::Result<(R::Listener, SocketAddr)> {
     use std::os::fd::AsRawFd;
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    // SAFETY: the descriptor is the open listening socket owned by `listener`, alive for
-    // the whole call; `listen` on a listening socket only updates its backlog.
+    // `listen` on a listening socket only updates its backlog.
+    // SAFETY: the descriptor is the open socket owned by `listener`, alive for the call.
     let rc = unsafe { libc::listen(listener.as_raw_fd(), 1024) };
     if rc != 0 {
         return Err(io::Error::last_os_error());

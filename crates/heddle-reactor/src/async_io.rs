@@ -239,8 +239,8 @@ impl<T> Async<T> {
         // Remove first: once removed, the reactor neither wakes nor re-arms this source, so
         // nobody else touches the descriptor from here on.
         let wakers = self.source.state.remove();
-        // SAFETY: `io` is still owned (it is dropped or handed back only after this returns),
-        // so by the `Source::fd` invariant the registered descriptor is open.
+        // `io` is still owned: it is dropped or handed back only after this returns.
+        // SAFETY: so by the `Source::fd` invariant the registered descriptor is open.
         let fd = unsafe { BorrowedFd::borrow_raw(self.source.fd) };
         // Fails only if the descriptor is already gone from the poller; nothing to do then.
         let _ = self.handle.shared.poller.delete(fd);

@@ -63,8 +63,9 @@ fn peer_reset_reaches_only_that_stream() {
 fn writing_to_a_closed_peer_is_an_error_not_a_signal() {
     // Restore the default SIGPIPE action (the test harness ignores it), so a write without
     // MSG_NOSIGNAL would kill this process instead of passing silently.
-    // SAFETY: `signal` with `SIG_DFL` installs no handler code; nothing else in this test
-    // binary relies on SIGPIPE being ignored (every socket write here uses MSG_NOSIGNAL).
+    // Nothing else in this test binary relies on SIGPIPE being ignored (every socket write
+    // here uses MSG_NOSIGNAL).
+    // SAFETY: `signal` with `SIG_DFL` installs no handler code.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     with_watchdog(Duration::from_secs(20), || {
         block_on(async {

@@ -38,9 +38,8 @@ const NEVER_OPEN: i32 = i32::MAX - 1;
 
 impl AsFd for ClosedFd {
     fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: deliberately outside the I/O-safety contract, to test the error path: the
-        // number cannot name any open descriptor (see `NEVER_OPEN`), so every syscall on it
-        // fails with EBADF and none can touch another resource.
+        // Deliberately outside the I/O-safety contract, to test the error path.
+        // SAFETY: the number names no open descriptor (`NEVER_OPEN`): every syscall fails.
         unsafe { BorrowedFd::borrow_raw(NEVER_OPEN) }
     }
 }
