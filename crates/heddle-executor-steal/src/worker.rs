@@ -18,10 +18,12 @@
 //! ping-pong pair cannot starve it. A task that woke itself (yielded) goes to the back.
 
 use std::cell::{Cell, RefCell};
+use std::task::Waker;
 
 use concurrent_queue::ConcurrentQueue;
 use heddle_driver::Driver;
 use heddle_task::{Runnable, Schedule, ScheduleInfo};
+use slab::Slab;
 
 use crate::idle::Idle;
 use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
@@ -37,6 +39,8 @@ pub(crate) const MAX_LIFO_POLLS: u32 = 3;
 pub(crate) struct Config {
     pub(crate) global_queue_interval: u32,
     pub(crate) event_interval: u32,
+    /// A task panic stops the workers (`Builder::shutdown_on_panic`).
+    pub(crate) shutdown_on_panic: bool,
 }
 
 /// What every worker and every handle shares.
@@ -48,7 +52,17 @@ pub(crate) struct Shared<D: Driver> {
     pub(crate) registry: Registry,
     pub(crate) config: Config,
     pub(crate) threads: ThreadConfig,
+    /// The workers stop at their next loop turn. Set by shutdown, or by the first task panic
+    /// when `config.shutdown_on_panic` is on; never cleared.
     pub(crate) shutdown: AtomicBool,
+    /// Set once, by the first task panic when `config.shutdown_on_panic` is on.
+    task_panicked: AtomicBool,
+    /// Set once, after `task_panicked`, by the last worker to exit: `block_on` panics from
+    /// then on.
+    stopped_by_panic: AtomicBool,
+    /// The wakers of the `block_on` calls that panic when a task panics (registered only
+    /// with `config.shutdown_on_panic`); all are woken by `on_workers_stopped`.
+    panic_waiters: Mutex<Slab<Waker>>,
     /// Set when shutdown was requested from a worker thread: the last worker to exit drops
     /// the tasks (nobody else waits for them).
     pub(crate) drain_on_exit: AtomicBool,
@@ -253,6 +267,62 @@ impl<D: Driver> Shared<D> {
 
     pub(crate) fn is_shutdown(&self) -> bool {
         self.shutdown.load(Ordering::Acquire)
+    }
+
+    /// Called while a panic unwinds out of a task's poll. With `config.shutdown_on_panic`,
+    /// the first one shuts the executor down: spawns are cancelled from now on and the
+    /// workers stop at their next loop turn (the tasks stay until the executor is dropped).
+    /// Only takes locks that are never held while a task runs, and cannot panic.
+    pub(crate) fn on_task_panic(&self) {
+        if !self.config.shutdown_on_panic || self.task_panicked.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.registry.close();
+        self.shutdown.store(true, Ordering::Release);
+        for remote in self.remotes.iter() {
+            remote.unparker.unpark();
+        }
+    }
+
+    /// Called by the last worker thread to exit. After a task panic (see `on_task_panic`),
+    /// every `block_on` may now panic: no task is running any more, so the panicking task's
+    /// output is in its `JoinHandle`.
+    pub(crate) fn on_workers_stopped(&self) {
+        if !self.task_panicked.load(Ordering::Acquire) {
+            return;
+        }
+        self.stopped_by_panic.store(true, Ordering::Release);
+        // The wakers are `block_on`'s thread unparkers: waking them under the lock runs no
+        // user code. A `block_on` that registers after this sees `stopped_by_panic` (the
+        // lock orders its check after the store above).
+        let waiters = self.panic_waiters.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, waker) in waiters.iter() {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// Whether the workers stopped because a task panicked (see `on_workers_stopped`).
+    pub(crate) fn stopped_by_panic(&self) -> bool {
+        self.stopped_by_panic.load(Ordering::Acquire)
+    }
+
+    /// Registers a `block_on` to be woken by `on_workers_stopped`; returns the key for
+    /// `remove_panic_waiter`.
+    pub(crate) fn add_panic_waiter(&self, waker: Waker) -> usize {
+        self.panic_waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(waker)
+    }
+
+    pub(crate) fn remove_panic_waiter(&self, key: usize) {
+        let waker = self
+            .panic_waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .try_remove(key);
+        // Dropped outside the lock.
+        drop(waker);
     }
 
     /// Wakes a parked worker if the idle rules call for it.
@@ -554,6 +624,9 @@ pub(crate) fn create<D: Driver>(
         config,
         threads,
         shutdown: AtomicBool::new(false),
+        task_panicked: AtomicBool::new(false),
+        stopped_by_panic: AtomicBool::new(false),
+        panic_waiters: Mutex::new(Slab::new()),
         drain_on_exit: AtomicBool::new(false),
         cores: Mutex::new(Vec::new()),
         started: AtomicUsize::new(0),
