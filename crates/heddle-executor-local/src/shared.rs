@@ -193,20 +193,21 @@ impl<U: Unparker> Shared<U> {
         registry.home = me;
         if registry.closed {
             drop(registry);
+            let scheduler = Scheduler(self.clone());
             // SAFETY: the runnable is dropped right here, on the spawning thread.
-            let (runnable, handle) =
-                unsafe { builder.spawn_local(future, Scheduler(self.clone())) };
+            let (runnable, handle) = unsafe { builder.spawn_local(future, scheduler) };
             drop(runnable);
             return handle;
         }
         registry.local_tasks += 1;
         let slot = registry.tasks.vacant_entry();
         let tracked = Tracked::new(future, Entry::new(self, slot.key(), true));
-        // SAFETY: `is_local()` is set on this runnable. The executor polls runnables only while
+        // `is_local()` is set on this runnable. The executor polls runnables only while
         // `run_until` runs on the home thread (it refuses to run elsewhere while `!Send` tasks
         // live), and its `Drop` leaks rather than drops local runnables off the home thread;
         // the scheduler never drops a local runnable (see `Scheduler::schedule`). The home
         // thread is this thread, recorded above under the registry lock.
+        // SAFETY: so the runnable is only run and dropped on this thread (see above).
         let (runnable, handle) = unsafe { builder.spawn_local(tracked, Scheduler(self.clone())) };
         slot.insert(runnable.waker());
         drop(registry);

@@ -388,9 +388,10 @@ thread_local! {
 /// Gives the core of the worker behind `context` to a new worker thread. Returns `false`
 /// (and keeps the core) if no core is in the context or no thread could be started.
 fn hand_off<D: Driver + Send + 'static>(context: *const ()) -> bool {
-    // SAFETY: `hand_off::<D>` is stored in `CONTEXT` only by `run_worker::<D>`, next to a
-    // pointer to that worker's live `Context<D>`, and called with that pointer while the
-    // worker's loop (and so the context) is on this thread's stack.
+    // `hand_off::<D>` is stored in `CONTEXT` only by `run_worker::<D>`, next to a pointer to
+    // that worker's live `Context<D>`, and called with that pointer while the worker's loop
+    // (and so the context) is on this thread's stack.
+    // SAFETY: so `context` points to a live `Context<D>` (see above).
     let context = unsafe { &*context.cast::<Context<D>>() };
     let Some(core) = context.core.borrow_mut().take() else {
         return false;
@@ -572,10 +573,11 @@ where
                 if current != key {
                     return Some(task);
                 }
-                // SAFETY: `current == key` means this thread is a worker of the executor
-                // whose `Shared<D>` is at `key`, so `context` points to that worker's live
+                // `current == key` means this thread is a worker of the executor whose
+                // `Shared<D>` is at `key`, so `context` points to that worker's live
                 // `Context<D>` (set by `run_worker` for exactly the duration of the loop)
                 // with the same `D`.
+                // SAFETY: so `context` points to a live `Context<D>` of this `D` (see above).
                 let context = unsafe { &*context.cast::<Context<D>>() };
                 let mut slot = context.core.borrow_mut();
                 match slot.as_mut() {
