@@ -14,6 +14,10 @@
 //!
 //! A task that always wakes itself goes to the back of the queue each time, so every other
 //! ready task runs before it runs again; remote work waits at most one tick.
+//!
+//! With [`Builder::shutdown_on_panic`], the loop also stops right after a task poll that
+//! panicked, and after polling the `run_until` future when an earlier run stopped that way;
+//! `run_until` then panics with `TASK_PANICKED`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -46,6 +50,11 @@ pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 31;
 /// few percent of a loop of trivial tasks while bounding I/O latency under load. tokio uses 61.
 pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
 
+/// The message `run_until` panics with when a task panicked and the executor was built with
+/// [`Builder::shutdown_on_panic`] (tokio's wording, so that searches for it find both).
+pub(crate) const TASK_PANICKED: &str =
+    "a spawned task panicked and the runtime is configured to shut down on unhandled panic";
+
 /// Configures a [`LocalExecutor`].
 ///
 /// # Examples
@@ -63,6 +72,7 @@ pub struct Builder {
     seed: Option<u64>,
     global_queue_interval: u32,
     event_interval: u32,
+    shutdown_on_panic: bool,
 }
 
 impl Default for Builder {
@@ -72,7 +82,8 @@ impl Default for Builder {
 }
 
 impl Builder {
-    /// The default configuration: FIFO order, the default intervals.
+    /// The default configuration: FIFO order, the default intervals, a panicking task
+    /// affects only itself.
     ///
     /// # Examples
     ///
@@ -85,6 +96,7 @@ impl Builder {
             seed: None,
             global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
             event_interval: DEFAULT_EVENT_INTERVAL,
+            shutdown_on_panic: false,
         }
     }
 
@@ -145,6 +157,46 @@ impl Builder {
         self
     }
 
+    /// Whether a task panic shuts the executor down (default `false`).
+    ///
+    /// A task panics when a panic unwinds out of its future's `poll`; one the future catches
+    /// itself does not count, nor does a panic in its `Drop`. Either way the panic is caught
+    /// and its [`JoinHandle`] resolves to a [`JoinError`](heddle_task::JoinError) for which
+    /// `is_panic()` holds, whether or not the handle is being awaited. With `false`, nothing
+    /// else happens. With `true`, the first such panic shuts the executor down:
+    ///
+    /// * [`run_until`](LocalExecutor::run_until) stops right after the poll that panicked and
+    ///   panics with "a spawned task panicked and the runtime is configured to shut down on
+    ///   unhandled panic"; later calls poll their future once and, if it is not ready, panic
+    ///   the same way. No task is polled again;
+    /// * spawns are cancelled at once, as after the executor is dropped;
+    /// * the other tasks' futures are dropped when the executor is dropped, as usual.
+    ///
+    /// Noticing the panic costs nothing on a poll that does not panic; the run loop then
+    /// tests this setting (a plain field, no atomic operation) after each poll.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_executor_local::Builder;
+    /// use std::panic::{self, AssertUnwindSafe};
+    ///
+    /// let mut executor = Builder::new().shutdown_on_panic(true).build(ThreadParker::new());
+    /// let failing = executor.spawn(async { panic!("boom") });
+    /// let stopped = panic::catch_unwind(AssertUnwindSafe(|| {
+    ///     executor.run_until(std::future::pending::<()>())
+    /// }));
+    /// assert!(stopped.is_err());
+    /// assert!(executor.run_until(failing).unwrap_err().is_panic());
+    /// let late = executor.spawn(async { 1 });
+    /// assert!(executor.run_until(late).unwrap_err().is_cancelled());
+    /// ```
+    pub fn shutdown_on_panic(mut self, shutdown: bool) -> Builder {
+        self.shutdown_on_panic = shutdown;
+        self
+    }
+
     /// Creates the executor over `driver`.
     ///
     /// # Examples
@@ -154,7 +206,7 @@ impl Builder {
     /// # drop(executor);
     /// ```
     pub fn build<D: Driver>(self, driver: D) -> LocalExecutor<D> {
-        let shared = Arc::new(Shared::new(driver.unparker()));
+        let shared = Arc::new(Shared::new(driver.unparker(), self.shutdown_on_panic));
         LocalExecutor {
             shared,
             driver,
@@ -162,6 +214,7 @@ impl Builder {
             rng: self.seed.map(Rng::new),
             global_queue_interval: self.global_queue_interval,
             event_interval: self.event_interval,
+            shutdown_on_panic: self.shutdown_on_panic,
         }
     }
 }
@@ -208,6 +261,8 @@ pub struct LocalExecutor<D: Driver> {
     rng: Option<Rng>,
     global_queue_interval: u32,
     event_interval: u32,
+    /// A copy of `shared.shutdown_on_panic`, next to the other settings the run loop reads.
+    shutdown_on_panic: bool,
 }
 
 impl<D: Driver> LocalExecutor<D> {
@@ -327,13 +382,15 @@ impl<D: Driver> LocalExecutor<D> {
     /// Runs the executor's tasks on this thread until `future` completes, and returns its
     /// output. Tasks still pending when it returns stay on the executor for the next run.
     ///
-    /// A panic in a task is caught and reported through its `JoinHandle`; it never stops the
-    /// executor. A panic in `future` itself propagates to the caller.
+    /// A panic in a task is caught and reported through its `JoinHandle`; it stops the
+    /// executor only if it was built with [`Builder::shutdown_on_panic`]. A panic in `future`
+    /// itself propagates to the caller.
     ///
     /// # Panics
     ///
     /// Panics if `!Send` tasks spawned on another thread are alive: they may only run on
-    /// their home thread.
+    /// their home thread. With [`Builder::shutdown_on_panic`], panics once a task has
+    /// panicked, unless `future` completes on its first poll after that.
     ///
     /// # Examples
     ///
@@ -380,24 +437,35 @@ impl<D: Driver> LocalExecutor<D> {
         self.shared.exit(&mut self.queue, previous);
         self.shared.registry().running = 0;
         match result {
-            Ok(output) => output,
+            Ok(Some(output)) => output,
+            Ok(None) => panic!("{TASK_PANICKED}"),
             Err(payload) => panic::resume_unwind(payload),
         }
     }
 
-    /// The run loop of `run_until`; see the module docs.
+    /// Whether the run loop must stop because a task panicked (see
+    /// [`Builder::shutdown_on_panic`]). Without that setting, only a field test.
+    fn stopped_by_panic(&self) -> bool {
+        self.shutdown_on_panic && self.shared.task_panicked()
+    }
+
+    /// The run loop of `run_until`; see the module docs. `None`: a task panicked and the
+    /// executor shuts down on panic.
     fn run_loop<F: Future>(
         &mut self,
         main: &MainWaker<D::Unparker>,
         cx: &mut Context<'_>,
         mut future: Pin<&mut F>,
-    ) -> F::Output {
+    ) -> Option<F::Output> {
         let mut since_event = 0u32;
         loop {
             if main.woken.swap(false, Ordering::Acquire) {
                 if let Poll::Ready(output) = future.as_mut().poll(cx) {
-                    return output;
+                    return Some(output);
                 }
+            }
+            if self.stopped_by_panic() {
+                return None;
             }
 
             let mut ran = 0u32;
@@ -406,6 +474,9 @@ impl<D: Driver> LocalExecutor<D> {
                     break;
                 };
                 runnable.run();
+                if self.stopped_by_panic() {
+                    return None;
+                }
                 ran += 1;
             }
 

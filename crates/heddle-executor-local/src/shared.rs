@@ -14,13 +14,22 @@
 //! `!Send` tasks may only be polled and dropped on their *home* thread. The registry records
 //! the home thread, which is the thread that spawned the live `!Send` tasks (or, when there are
 //! none, the thread that last ran the executor), and the thread running it right now, if any.
+//!
+//! # Unhandled panics
+//!
+//! [`Tracked`] also notices a panic that unwinds out of its future's `poll` (a drop guard that
+//! is forgotten when `poll` returns, so a poll that does not panic pays nothing); the task
+//! harness catches the panic right after and gives it to the `JoinHandle`. When the executor
+//! is built with [`Builder::shutdown_on_panic`](crate::Builder::shutdown_on_panic), the first
+//! such panic sets `task_panicked` and closes the registry; the run loop sees the flag after
+//! that poll and stops.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::mem;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
 
@@ -60,6 +69,10 @@ pub(crate) struct Shared<U> {
     /// Wakes the executor's driver when something is pushed to the injector.
     pub(crate) unparker: U,
     registry: Mutex<Registry>,
+    /// Whether a task panic shuts the executor down (`Builder::shutdown_on_panic`).
+    shutdown_on_panic: bool,
+    /// Set once, by the first task panic when `shutdown_on_panic` is on; never cleared.
+    task_panicked: AtomicBool,
 }
 
 pub(crate) struct Registry {
@@ -76,7 +89,7 @@ pub(crate) struct Registry {
 }
 
 impl<U: Unparker> Shared<U> {
-    pub(crate) fn new(unparker: U) -> Shared<U> {
+    pub(crate) fn new(unparker: U, shutdown_on_panic: bool) -> Shared<U> {
         Shared {
             injector: ConcurrentQueue::unbounded(),
             unparker,
@@ -87,7 +100,26 @@ impl<U: Unparker> Shared<U> {
                 running: 0,
                 local_tasks: 0,
             }),
+            shutdown_on_panic,
+            task_panicked: AtomicBool::new(false),
         }
+    }
+
+    /// Whether a task panicked and the executor is shutting down because of it.
+    pub(crate) fn task_panicked(&self) -> bool {
+        // Written and read on the executor's thread (tasks are polled only there); Relaxed.
+        self.task_panicked.load(Ordering::Relaxed)
+    }
+
+    /// Called while a panic unwinds out of a task's poll. With `shutdown_on_panic`, starts the
+    /// shutdown: later spawns are cancelled and the run loop stops after this poll. Takes the
+    /// registry lock, which is never held while a task runs, and cannot panic.
+    fn on_task_panic(&self) {
+        if !self.shutdown_on_panic {
+            return;
+        }
+        self.task_panicked.store(true, Ordering::Relaxed);
+        self.registry().closed = true;
     }
 
     pub(crate) fn registry(&self) -> MutexGuard<'_, Registry> {
@@ -161,20 +193,21 @@ impl<U: Unparker> Shared<U> {
         registry.home = me;
         if registry.closed {
             drop(registry);
+            let scheduler = Scheduler(self.clone());
             // SAFETY: the runnable is dropped right here, on the spawning thread.
-            let (runnable, handle) =
-                unsafe { builder.spawn_local(future, Scheduler(self.clone())) };
+            let (runnable, handle) = unsafe { builder.spawn_local(future, scheduler) };
             drop(runnable);
             return handle;
         }
         registry.local_tasks += 1;
         let slot = registry.tasks.vacant_entry();
         let tracked = Tracked::new(future, Entry::new(self, slot.key(), true));
-        // SAFETY: `is_local()` is set on this runnable. The executor polls runnables only while
+        // `is_local()` is set on this runnable. The executor polls runnables only while
         // `run_until` runs on the home thread (it refuses to run elsewhere while `!Send` tasks
         // live), and its `Drop` leaks rather than drops local runnables off the home thread;
         // the scheduler never drops a local runnable (see `Scheduler::schedule`). The home
         // thread is this thread, recorded above under the registry lock.
+        // SAFETY: so the runnable is only run and dropped on this thread (see above).
         let (runnable, handle) = unsafe { builder.spawn_local(tracked, Scheduler(self.clone())) };
         slot.insert(runnable.waker());
         drop(registry);
@@ -299,12 +332,16 @@ impl<U: Unparker> Entry<U> {
             local,
         }
     }
+
+    fn shared(&self) -> &Shared<U> {
+        // SAFETY: the field invariant: the task's scheduler keeps this `Shared` alive.
+        unsafe { self.shared.as_ref() }
+    }
 }
 
 impl<U: Unparker> Drop for Entry<U> {
     fn drop(&mut self) {
-        // SAFETY: the field invariant: the task's scheduler keeps this `Shared` alive.
-        let shared = unsafe { self.shared.as_ref() };
+        let shared = self.shared();
         let waker = {
             let mut registry = shared.registry();
             if self.local {
@@ -341,6 +378,20 @@ impl<F: Future, U: Unparker> Future for Tracked<F, U> {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<F::Output> {
-        self.project().future.poll(cx)
+        let this = self.project();
+        let unwinding = PanicGuard(this.entry);
+        let poll = this.future.poll(cx);
+        // The poll returned: nothing to report.
+        mem::forget(unwinding);
+        poll
+    }
+}
+
+/// Dropped only while a panic unwinds out of a task's poll (see the module docs).
+struct PanicGuard<'a, U: Unparker>(&'a Entry<U>);
+
+impl<U: Unparker> Drop for PanicGuard<'_, U> {
+    fn drop(&mut self) {
+        self.0.shared().on_task_panic();
     }
 }

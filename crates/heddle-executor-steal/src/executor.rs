@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::Arc as StdArc;
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::thread;
@@ -52,6 +52,11 @@ pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
 /// A zero-timeout poll of the reactor is a system call; every 61 polls keeps it cheap while
 /// bounding how long ready I/O waits behind busy workers (tokio's default too).
 pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
+
+/// The message `block_on` panics with when a task panicked and the executor was built with
+/// [`Builder::shutdown_on_panic`] (tokio's wording, so that searches for it find both).
+const TASK_PANICKED: &str =
+    "a spawned task panicked and the runtime is configured to shut down on unhandled panic";
 
 /// Runs each worker thread's loop; given the loop to run (see [`Builder::around_worker`]).
 pub type AroundWorker = StdArc<dyn Fn(&mut dyn FnMut()) + Send + Sync + 'static>;
@@ -112,6 +117,7 @@ impl Builder {
             config: Config {
                 global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
                 event_interval: DEFAULT_EVENT_INTERVAL,
+                shutdown_on_panic: false,
             },
         }
     }
@@ -178,6 +184,51 @@ impl Builder {
     /// ```
     pub fn event_interval(mut self, polls: u32) -> Builder {
         self.config.event_interval = polls;
+        self
+    }
+
+    /// Whether a task panic shuts the executor down (default `false`).
+    ///
+    /// A task panics when a panic unwinds out of its future's `poll`; one the future catches
+    /// itself does not count, nor does a panic in its `Drop` or in a
+    /// [`BlockingPool`](crate::BlockingPool) closure. Either way the panic is caught and the
+    /// task's [`JoinHandle`] resolves to a [`JoinError`](heddle_task::JoinError) for which
+    /// `is_panic()` holds, whether or not the handle is being awaited. With `false`, nothing
+    /// else happens. With `true`, the first such panic shuts the executor down:
+    ///
+    /// * the workers stop at their next loop turn (the other tasks are not polled again);
+    /// * once they all have, every [`block_on`](StealExecutor::block_on) on the executor,
+    ///   running or later, panics with "a spawned task panicked and the runtime is
+    ///   configured to shut down on unhandled panic" unless its future is ready when polled;
+    /// * spawns are cancelled at once, as after the executor is dropped;
+    /// * the other tasks' futures are dropped when the executor is dropped, as usual.
+    ///
+    /// Checking for the panic costs nothing per poll; with `true`, `block_on` registers with
+    /// the executor once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_executor_steal::Builder;
+    /// use std::panic::{self, AssertUnwindSafe};
+    ///
+    /// let executor = Builder::new()
+    ///     .worker_threads(2)
+    ///     .shutdown_on_panic(true)
+    ///     .build(ThreadParker::new())?;
+    /// let failing = executor.spawn(async { panic!("boom") });
+    /// let stopped = panic::catch_unwind(AssertUnwindSafe(|| {
+    ///     executor.block_on(std::future::pending::<()>())
+    /// }));
+    /// assert!(stopped.is_err());
+    /// assert!(executor.block_on(failing).unwrap_err().is_panic());
+    /// let late = executor.spawn(async { 1 });
+    /// assert!(executor.block_on(late).unwrap_err().is_cancelled());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn shutdown_on_panic(mut self, shutdown: bool) -> Builder {
+        self.config.shutdown_on_panic = shutdown;
         self
     }
 
@@ -256,6 +307,7 @@ impl Builder {
         let mut executor = StealExecutor {
             shared,
             threads: Vec::with_capacity(self.workers),
+            shut_down: false,
         };
         for core in cores {
             match spawn_worker_thread(&executor.shared, core) {
@@ -336,6 +388,9 @@ fn run_worker_thread<D: Driver + Send + 'static>(shared: Arc<Shared<D>>, core: B
     let last = *exited == shared.started.load(Ordering::Acquire);
     shared.exited_cv.notify_all();
     drop(exited);
+    if last {
+        shared.on_workers_stopped();
+    }
     if last && shared.drain_on_exit.load(Ordering::Acquire) {
         // Shut down from inside a task: nobody waits for us, so the last worker out drops
         // the tasks.
@@ -370,6 +425,9 @@ fn run_worker_thread<D: Driver + Send + 'static>(shared: Arc<Shared<D>>, core: B
 pub struct StealExecutor<D: Driver + Send + 'static> {
     shared: Arc<Shared<D>>,
     threads: Vec<thread::JoinHandle<()>>,
+    /// Set by the first `shutdown` (dropping after `shutdown_timeout` calls it again). Not
+    /// `shared.shutdown`, which a task panic may set before the executor is shut down.
+    shut_down: bool,
 }
 
 /// Spawns onto a [`StealExecutor`] from anywhere; cloneable, `Send + Sync`.
@@ -474,7 +532,9 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
     /// # Panics
     ///
     /// Panics if called from one of this executor's worker threads: blocking a worker would
-    /// stall the tasks the future may be waiting for. Use `.await` instead.
+    /// stall the tasks the future may be waiting for. Use `.await` instead. With
+    /// [`Builder::shutdown_on_panic`], panics once a task has panicked, unless `future` is
+    /// ready when polled.
     ///
     /// # Examples
     ///
@@ -526,9 +586,10 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
             // the last one to exit drops the tasks. Then report the mistake.
             shared.drain_on_exit.store(true, Ordering::Release);
         }
-        if shared.shutdown.swap(true, Ordering::AcqRel) {
+        if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
+        shared.shutdown.store(true, Ordering::Release);
         shared.registry.close();
         if inside {
             for remote in shared.remotes.iter() {
@@ -681,7 +742,8 @@ impl<D: Driver + Send + 'static> Spawner<D> {
     ///
     /// # Panics
     ///
-    /// Panics on one of this executor's worker threads.
+    /// Panics on one of this executor's worker threads, and as [`StealExecutor::block_on`]
+    /// once a task has panicked.
     ///
     /// # Examples
     ///
@@ -697,7 +759,55 @@ impl<D: Driver + Send + 'static> Spawner<D> {
             "Cannot block on a future from inside one of the runtime's worker threads: it \
              would stall the tasks the future may wait for. Use `.await` instead."
         );
-        block_on_parked(future)
+        if self.shared.config.shutdown_on_panic {
+            block_on_parked(UntilTaskPanic {
+                shared: &self.shared,
+                future,
+                waiter: None,
+            })
+        } else {
+            block_on_parked(future)
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// `future`, but panicking with `TASK_PANICKED` when it is pending and the workers have
+    /// stopped because a task panicked (with `shutdown_on_panic`). Only polled by
+    /// `block_on_parked`, whose waker never changes, so the waker is registered once.
+    struct UntilTaskPanic<'a, D: Driver, F> {
+        shared: &'a Shared<D>,
+        #[pin]
+        future: F,
+        waiter: Option<usize>,
+    }
+
+    impl<D: Driver, F> PinnedDrop for UntilTaskPanic<'_, D, F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(key) = this.waiter.take() {
+                this.shared.remove_panic_waiter(key);
+            }
+        }
+    }
+}
+
+impl<D: Driver, F: Future> Future for UntilTaskPanic<'_, D, F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        if this.waiter.is_none() {
+            // Registered before the check below, so a stop after the check wakes us.
+            *this.waiter = Some(this.shared.add_panic_waiter(cx.waker().clone()));
+        }
+        if let Poll::Ready(output) = this.future.poll(cx) {
+            return Poll::Ready(output);
+        }
+        if this.shared.stopped_by_panic() {
+            panic!("{TASK_PANICKED}");
+        }
+        Poll::Pending
     }
 }
 
@@ -758,9 +868,9 @@ where
         return handle;
     }
     let slot = shard.tasks.vacant_entry();
-    // SAFETY: the entry lives inside the task's future, and the task's scheduler holds an
-    // `Arc` to `shared`, which owns the registry, until after the future is dropped.
-    let entry = unsafe { Entry::new(&shared.registry, index, slot.key()) };
+    // The entry lives inside the task's future, whose scheduler is created below.
+    // SAFETY: the task's scheduler holds an `Arc` to `shared` until after the future is dropped.
+    let entry = unsafe { Entry::new(shared, index, slot.key()) };
     let (runnable, handle) = builder.spawn(Tracked::new(future, entry), Scheduler(shared.clone()));
     slot.insert(runnable.waker());
     drop(shard);

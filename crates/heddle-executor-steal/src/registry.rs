@@ -4,15 +4,23 @@
 //! dropped (the [`Tracked`] wrapper's `Entry`). Shutdown wakes every entry so that its
 //! runnable reaches a queue, and drops the runnables: that reaches idle tasks whose wakers
 //! are held elsewhere. No lock is held while a future is polled, dropped or woken.
+//!
+//! [`Tracked`] also notices a panic that unwinds out of its future's `poll`: a drop guard,
+//! forgotten when `poll` returns (a poll that does not panic pays nothing), tells the executor
+//! through `Shared::on_task_panic` while the panic unwinds; the task harness catches the panic
+//! right after and gives it to the `JoinHandle`.
 
 use std::future::Future;
+use std::mem;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
+use heddle_driver::Driver;
 use slab::Slab;
 
 use crate::loom::{Mutex, MutexGuard};
+use crate::worker::Shared;
 
 pub(crate) struct Registry {
     shards: Box<[Mutex<Shard>]>,
@@ -80,38 +88,46 @@ impl Registry {
 }
 
 /// Removes a task from the registry when its future is dropped.
-pub(crate) struct Entry {
+pub(crate) struct Entry<D: Driver> {
     /// # Invariant
-    /// Points to a live `Registry`: the entry lives inside the task's future, and the task's
-    /// scheduler (in the same allocation, dropped only after the future) holds an `Arc` to
-    /// the executor state that owns the registry.
-    registry: NonNull<Registry>,
+    /// Points to a live `Shared` (which owns the registry): the entry lives inside the task's
+    /// future, and the task's scheduler (in the same allocation, dropped only after the
+    /// future) holds an `Arc` to it.
+    shared: NonNull<Shared<D>>,
     shard: usize,
     key: usize,
 }
 
-// SAFETY: `Entry` only reads the registry through `&`, and `Registry` is `Sync` (mutexes);
+// SAFETY: `Entry` only reaches `Shared` through `&`, and the bound makes `Shared<D>` `Sync`;
 // sending the pointer is as safe as sending the `Arc` it borrows from.
-unsafe impl Send for Entry {}
+unsafe impl<D: Driver> Send for Entry<D> where Shared<D>: Sync {}
 
-impl Entry {
+impl<D: Driver> Entry<D> {
     /// # Safety
-    /// The registry must outlive the task whose future holds this entry (see the field
+    /// `shared` must outlive the task whose future holds this entry (see the field
     /// invariant): the task's scheduler must keep it alive.
-    pub(crate) unsafe fn new(registry: &Registry, shard: usize, key: usize) -> Entry {
+    pub(crate) unsafe fn new(shared: &Shared<D>, shard: usize, key: usize) -> Entry<D> {
         Entry {
-            registry: NonNull::from(registry),
+            shared: NonNull::from(shared),
             shard,
             key,
         }
     }
+
+    fn shared(&self) -> &Shared<D> {
+        // SAFETY: the field invariant, promised by the caller of `Entry::new`.
+        unsafe { self.shared.as_ref() }
+    }
 }
 
-impl Drop for Entry {
+impl<D: Driver> Drop for Entry<D> {
     fn drop(&mut self) {
-        // SAFETY: the field invariant, promised by the caller of `Entry::new`.
-        let registry = unsafe { self.registry.as_ref() };
-        let waker = registry.shard(self.shard).tasks.try_remove(self.key);
+        let waker = self
+            .shared()
+            .registry
+            .shard(self.shard)
+            .tasks
+            .try_remove(self.key);
         // Dropped outside the lock.
         drop(waker);
     }
@@ -119,23 +135,37 @@ impl Drop for Entry {
 
 pin_project_lite::pin_project! {
     /// A task's future plus its registry entry; the future is dropped first.
-    pub(crate) struct Tracked<F> {
+    pub(crate) struct Tracked<F, D: Driver> {
         #[pin]
         future: F,
-        entry: Entry,
+        entry: Entry<D>,
     }
 }
 
-impl<F> Tracked<F> {
-    pub(crate) fn new(future: F, entry: Entry) -> Tracked<F> {
+impl<F, D: Driver> Tracked<F, D> {
+    pub(crate) fn new(future: F, entry: Entry<D>) -> Tracked<F, D> {
         Tracked { future, entry }
     }
 }
 
-impl<F: Future> Future for Tracked<F> {
+impl<F: Future, D: Driver> Future for Tracked<F, D> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.project().future.poll(cx)
+        let this = self.project();
+        let unwinding = PanicGuard(this.entry);
+        let poll = this.future.poll(cx);
+        // The poll returned: nothing to report.
+        mem::forget(unwinding);
+        poll
+    }
+}
+
+/// Dropped only while a panic unwinds out of a task's poll (see the module docs).
+struct PanicGuard<'a, D: Driver>(&'a Entry<D>);
+
+impl<D: Driver> Drop for PanicGuard<'_, D> {
+    fn drop(&mut self) {
+        self.0.shared().on_task_panic();
     }
 }

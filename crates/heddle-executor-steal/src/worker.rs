@@ -18,10 +18,12 @@
 //! ping-pong pair cannot starve it. A task that woke itself (yielded) goes to the back.
 
 use std::cell::{Cell, RefCell};
+use std::task::Waker;
 
 use concurrent_queue::ConcurrentQueue;
 use heddle_driver::Driver;
 use heddle_task::{Runnable, Schedule, ScheduleInfo};
+use slab::Slab;
 
 use crate::idle::Idle;
 use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
@@ -37,6 +39,8 @@ pub(crate) const MAX_LIFO_POLLS: u32 = 3;
 pub(crate) struct Config {
     pub(crate) global_queue_interval: u32,
     pub(crate) event_interval: u32,
+    /// A task panic stops the workers (`Builder::shutdown_on_panic`).
+    pub(crate) shutdown_on_panic: bool,
 }
 
 /// What every worker and every handle shares.
@@ -48,7 +52,17 @@ pub(crate) struct Shared<D: Driver> {
     pub(crate) registry: Registry,
     pub(crate) config: Config,
     pub(crate) threads: ThreadConfig,
+    /// The workers stop at their next loop turn. Set by shutdown, or by the first task panic
+    /// when `config.shutdown_on_panic` is on; never cleared.
     pub(crate) shutdown: AtomicBool,
+    /// Set once, by the first task panic when `config.shutdown_on_panic` is on.
+    task_panicked: AtomicBool,
+    /// Set once, after `task_panicked`, by the last worker to exit: `block_on` panics from
+    /// then on.
+    stopped_by_panic: AtomicBool,
+    /// The wakers of the `block_on` calls that panic when a task panics (registered only
+    /// with `config.shutdown_on_panic`); all are woken by `on_workers_stopped`.
+    panic_waiters: Mutex<Slab<Waker>>,
     /// Set when shutdown was requested from a worker thread: the last worker to exit drops
     /// the tasks (nobody else waits for them).
     pub(crate) drain_on_exit: AtomicBool,
@@ -255,6 +269,62 @@ impl<D: Driver> Shared<D> {
         self.shutdown.load(Ordering::Acquire)
     }
 
+    /// Called while a panic unwinds out of a task's poll. With `config.shutdown_on_panic`,
+    /// the first one shuts the executor down: spawns are cancelled from now on and the
+    /// workers stop at their next loop turn (the tasks stay until the executor is dropped).
+    /// Only takes locks that are never held while a task runs, and cannot panic.
+    pub(crate) fn on_task_panic(&self) {
+        if !self.config.shutdown_on_panic || self.task_panicked.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.registry.close();
+        self.shutdown.store(true, Ordering::Release);
+        for remote in self.remotes.iter() {
+            remote.unparker.unpark();
+        }
+    }
+
+    /// Called by the last worker thread to exit. After a task panic (see `on_task_panic`),
+    /// every `block_on` may now panic: no task is running any more, so the panicking task's
+    /// output is in its `JoinHandle`.
+    pub(crate) fn on_workers_stopped(&self) {
+        if !self.task_panicked.load(Ordering::Acquire) {
+            return;
+        }
+        self.stopped_by_panic.store(true, Ordering::Release);
+        // The wakers are `block_on`'s thread unparkers: waking them under the lock runs no
+        // user code. A `block_on` that registers after this sees `stopped_by_panic` (the
+        // lock orders its check after the store above).
+        let waiters = self.panic_waiters.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, waker) in waiters.iter() {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// Whether the workers stopped because a task panicked (see `on_workers_stopped`).
+    pub(crate) fn stopped_by_panic(&self) -> bool {
+        self.stopped_by_panic.load(Ordering::Acquire)
+    }
+
+    /// Registers a `block_on` to be woken by `on_workers_stopped`; returns the key for
+    /// `remove_panic_waiter`.
+    pub(crate) fn add_panic_waiter(&self, waker: Waker) -> usize {
+        self.panic_waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(waker)
+    }
+
+    pub(crate) fn remove_panic_waiter(&self, key: usize) {
+        let waker = self
+            .panic_waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .try_remove(key);
+        // Dropped outside the lock.
+        drop(waker);
+    }
+
     /// Wakes a parked worker if the idle rules call for it.
     pub(crate) fn notify_parked(&self) {
         if let Some(worker) = self.idle.worker_to_notify() {
@@ -318,9 +388,10 @@ thread_local! {
 /// Gives the core of the worker behind `context` to a new worker thread. Returns `false`
 /// (and keeps the core) if no core is in the context or no thread could be started.
 fn hand_off<D: Driver + Send + 'static>(context: *const ()) -> bool {
-    // SAFETY: `hand_off::<D>` is stored in `CONTEXT` only by `run_worker::<D>`, next to a
-    // pointer to that worker's live `Context<D>`, and called with that pointer while the
-    // worker's loop (and so the context) is on this thread's stack.
+    // `hand_off::<D>` is stored in `CONTEXT` only by `run_worker::<D>`, next to a pointer to
+    // that worker's live `Context<D>`, and called with that pointer while the worker's loop
+    // (and so the context) is on this thread's stack.
+    // SAFETY: so `context` points to a live `Context<D>` (see above).
     let context = unsafe { &*context.cast::<Context<D>>() };
     let Some(core) = context.core.borrow_mut().take() else {
         return false;
@@ -502,10 +573,11 @@ where
                 if current != key {
                     return Some(task);
                 }
-                // SAFETY: `current == key` means this thread is a worker of the executor
-                // whose `Shared<D>` is at `key`, so `context` points to that worker's live
+                // `current == key` means this thread is a worker of the executor whose
+                // `Shared<D>` is at `key`, so `context` points to that worker's live
                 // `Context<D>` (set by `run_worker` for exactly the duration of the loop)
                 // with the same `D`.
+                // SAFETY: so `context` points to a live `Context<D>` of this `D` (see above).
                 let context = unsafe { &*context.cast::<Context<D>>() };
                 let mut slot = context.core.borrow_mut();
                 match slot.as_mut() {
@@ -554,6 +626,9 @@ pub(crate) fn create<D: Driver>(
         config,
         threads,
         shutdown: AtomicBool::new(false),
+        task_panicked: AtomicBool::new(false),
+        stopped_by_panic: AtomicBool::new(false),
+        panic_waiters: Mutex::new(Slab::new()),
         drain_on_exit: AtomicBool::new(false),
         cores: Mutex::new(Vec::new()),
         started: AtomicUsize::new(0),

@@ -156,7 +156,7 @@ pub mod reactor {
 }
 
 #[doc(inline)]
-pub use runtime::{Builder, Handle, Runtime};
+pub use runtime::{Builder, Handle, Runtime, UnhandledPanic};
 #[doc(inline)]
 pub use task::{spawn, spawn_blocking, spawn_local};
 

@@ -22,6 +22,81 @@ enum Kind {
 /// A thread start or stop hook.
 type Hook = Arc<dyn Fn() + Send + Sync + 'static>;
 
+/// What a runtime does when one of its spawned tasks panics; see
+/// [`Builder::unhandled_panic`].
+///
+/// A task panics when a panic unwinds out of its future's `poll`. These do not count: a
+/// panic the task catches itself (with `catch_unwind` inside the future), a panic in the
+/// future's `Drop`, a panic in a [`spawn_blocking`](crate::spawn_blocking) closure (as in
+/// tokio), and a panic in the future given to `block_on` (which propagates to its caller).
+/// Whether anyone awaits the task's [`JoinHandle`](crate::task::JoinHandle) does not matter
+/// either: the panic counts as unhandled even then, as in tokio, because the runtime cannot
+/// know whether the awaiting code will look at the error. In every case the panic is caught
+/// and the task's `JoinHandle` resolves to a [`JoinError`](crate::task::JoinError) for which
+/// `is_panic()` holds.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::runtime::UnhandledPanic;
+///
+/// let runtime = heddle::Builder::new_current_thread()
+///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+///     .build()?;
+/// # drop(runtime);
+/// assert_eq!(UnhandledPanic::default(), UnhandledPanic::Ignore);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnhandledPanic {
+    /// The panic affects only its task (the default): the runtime keeps running the other
+    /// tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle::runtime::UnhandledPanic;
+    ///
+    /// let runtime = heddle::Builder::new_multi_thread()
+    ///     .worker_threads(1)
+    ///     .unhandled_panic(UnhandledPanic::Ignore)
+    ///     .build()?;
+    /// let failing = runtime.spawn(async { panic!("boom") });
+    /// let fine = runtime.spawn(async { 1 });
+    /// runtime.block_on(async {
+    ///     assert!(failing.await.unwrap_err().is_panic());
+    ///     assert_eq!(fine.await.unwrap(), 1);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[default]
+    Ignore,
+    /// The first task panic shuts the runtime down: no task is polled again, every
+    /// `block_on` on the runtime panics (unless its future is ready when polled), and spawns
+    /// give `JoinHandle`s that resolve to cancelled. The other tasks' futures are dropped
+    /// when the runtime is dropped. Details under [`Builder::unhandled_panic`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle::runtime::UnhandledPanic;
+    /// use std::panic::{self, AssertUnwindSafe};
+    ///
+    /// let runtime = heddle::Builder::new_multi_thread()
+    ///     .worker_threads(1)
+    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+    ///     .build()?;
+    /// runtime.spawn(async { panic!("boom") });
+    /// let stopped = panic::catch_unwind(AssertUnwindSafe(|| {
+    ///     runtime.block_on(std::future::pending::<()>())
+    /// }));
+    /// assert!(stopped.is_err());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ShutdownRuntime,
+}
+
 /// Configures and creates a [`Runtime`].
 ///
 /// Settings are checked by [`build`](Builder::build), which returns
@@ -53,6 +128,7 @@ pub struct Builder {
     event_interval: u32,
     start_paused: bool,
     seed: Option<u64>,
+    unhandled_panic: UnhandledPanic,
 }
 
 impl Builder {
@@ -70,6 +146,7 @@ impl Builder {
             event_interval: heddle_executor_steal::DEFAULT_EVENT_INTERVAL,
             start_paused: false,
             seed: None,
+            unhandled_panic: UnhandledPanic::Ignore,
         }
     }
 
@@ -311,6 +388,56 @@ impl Builder {
         self
     }
 
+    /// What the runtime does when a spawned task panics (default
+    /// [`UnhandledPanic::Ignore`]). Both flavors support it (tokio offers it on the
+    /// current-thread runtime, behind `tokio_unstable`).
+    ///
+    /// With [`UnhandledPanic::ShutdownRuntime`], the first panic that unwinds out of a
+    /// spawned task's poll shuts the runtime down:
+    ///
+    /// * no task is polled again (on a multi-thread runtime, each worker first finishes the
+    ///   poll it is in);
+    /// * then a [`block_on`](Runtime::block_on) in progress panics with "a spawned task
+    ///   panicked and the runtime is configured to shut down on unhandled panic" (as
+    ///   tokio's does), and so does every later `block_on` whose future is not ready when
+    ///   first polled;
+    /// * spawns give `JoinHandle`s that resolve to cancelled;
+    /// * the panicking task's `JoinHandle` still gives the panic;
+    /// * the other tasks' futures are dropped, exactly once, when the runtime is dropped;
+    ///   [`spawn_blocking`](crate::spawn_blocking) closures keep running until then.
+    ///
+    /// See [`UnhandledPanic`] for which panics count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle::runtime::UnhandledPanic;
+    /// use std::panic::{self, AssertUnwindSafe};
+    ///
+    /// let runtime = heddle::Builder::new_current_thread()
+    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+    ///     .build()?;
+    /// let failing = runtime.spawn(async { panic!("boom") });
+    /// let stopped = panic::catch_unwind(AssertUnwindSafe(|| {
+    ///     runtime.block_on(async {
+    ///         // Never finishes: the panicking task stops the runtime first.
+    ///         heddle::time::sleep(std::time::Duration::from_secs(3600)).await;
+    ///     })
+    /// }));
+    /// let message = stopped.unwrap_err().downcast::<String>().unwrap();
+    /// assert!(message.contains("a spawned task panicked"));
+    ///
+    /// // Ready futures still complete: the panic is in the task's JoinHandle, and spawns
+    /// // after the shutdown are cancelled.
+    /// assert!(runtime.block_on(failing).unwrap_err().is_panic());
+    /// assert!(runtime.block_on(runtime.spawn(async {})).unwrap_err().is_cancelled());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn unhandled_panic(&mut self, behavior: UnhandledPanic) -> &mut Builder {
+        self.unhandled_panic = behavior;
+        self
+    }
+
     /// Creates the runtime.
     ///
     /// # Errors
@@ -329,6 +456,10 @@ impl Builder {
     pub fn build(&mut self) -> io::Result<Runtime> {
         self.validate()?;
         let (driver, handles) = drivers::build(self.start_paused)?;
+        let shutdown_on_panic = match self.unhandled_panic {
+            UnhandledPanic::Ignore => false,
+            UnhandledPanic::ShutdownRuntime => true,
+        };
         let inner = Arc::new(Inner {
             drivers: handles.clone(),
             flavor: OnceLock::new(),
@@ -349,7 +480,8 @@ impl Builder {
                         self.global_queue_interval
                             .unwrap_or(heddle_executor_local::DEFAULT_GLOBAL_QUEUE_INTERVAL),
                     )
-                    .event_interval(self.event_interval);
+                    .event_interval(self.event_interval)
+                    .shutdown_on_panic(shutdown_on_panic);
                 if let Some(seed) = self.seed {
                     executor = executor.seed(seed);
                 }
@@ -363,6 +495,7 @@ impl Builder {
                             .unwrap_or(heddle_executor_steal::DEFAULT_GLOBAL_QUEUE_INTERVAL),
                     )
                     .event_interval(self.event_interval)
+                    .shutdown_on_panic(shutdown_on_panic)
                     .around_worker(move |run| around(run));
                 if let Some(workers) = self.worker_threads {
                     executor = executor.worker_threads(workers);
@@ -452,6 +585,7 @@ impl fmt::Debug for Builder {
             .field("event_interval", &self.event_interval)
             .field("start_paused", &self.start_paused)
             .field("seed", &self.seed)
+            .field("unhandled_panic", &self.unhandled_panic)
             .finish_non_exhaustive()
     }
 }

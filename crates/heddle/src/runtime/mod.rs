@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use heddle_executor_steal::BlockingPool;
 use heddle_task::JoinHandle;
 
-pub use builder::Builder;
+pub use builder::{Builder, UnhandledPanic};
 pub(crate) use context::{allow_block_on, with_current};
 
 use current_thread::CurrentThread;
@@ -159,13 +159,15 @@ impl Runtime {
 
     /// Runs `future` to completion on this thread and returns its output. On a
     /// current-thread runtime this thread also runs the tasks meanwhile; on a multi-thread
-    /// runtime the workers do. A panic in `future` propagates; a panic in a task does not.
+    /// runtime the workers do. A panic in `future` propagates; a panic in a task does not,
+    /// unless the runtime was built with [`UnhandledPanic::ShutdownRuntime`].
     ///
     /// # Panics
     ///
     /// Panics if called from inside a runtime (a task, or another `block_on` on this
     /// thread): blocking there would stop the very tasks the future may wait for. Use
-    /// `.await` instead.
+    /// `.await` instead. With [`UnhandledPanic::ShutdownRuntime`], panics when a spawned
+    /// task panics (or has panicked) and `future` is not ready.
     ///
     /// # Examples
     ///
@@ -473,7 +475,9 @@ impl Handle {
     ///
     /// # Panics
     ///
-    /// Panics if called from inside a runtime; use `.await` instead.
+    /// Panics if called from inside a runtime; use `.await` instead. Panics after a task
+    /// panic, as [`Runtime::block_on`] does, on a runtime built with
+    /// [`UnhandledPanic::ShutdownRuntime`].
     ///
     /// # Examples
     ///
