@@ -319,9 +319,9 @@ struct Entry<U: Unparker> {
     local: bool,
 }
 
-// SAFETY: `Entry` only reaches `Shared` through `&`, and `Shared<U>` is `Sync` (its fields
-// are a concurrent queue, a `Sync` unparker and a mutex), so sharing or sending the pointer
-// is as safe as sending the `Arc<Shared>` it borrows from.
+// `Entry` only reaches `Shared` through `&`, and `Shared<U>` is `Sync` (its fields are a
+// concurrent queue, a `Sync` unparker and a mutex).
+// SAFETY: so sending the pointer is as safe as sending the `Arc<Shared>` it borrows from.
 unsafe impl<U: Unparker> Send for Entry<U> {}
 
 impl<U: Unparker> Entry<U> {

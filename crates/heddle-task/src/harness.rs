@@ -158,9 +158,9 @@ impl<F> Harness<'_, F> {
             self.meta.mark_finished();
             return;
         }
-        // SAFETY: `live` was true, so `future` is initialised and not yet dropped (the
-        // invariant on the field); it is dropped in place, never moved, which keeps the pinning
-        // promise; `live` is now false so no other path drops or polls it again.
+        // `live` was true, so `future` is initialised and not yet dropped (the invariant on
+        // the field); `live` is now false so no other path drops or polls it again.
+        // SAFETY: dropped once, in place and never moved, which keeps the pinning promise.
         let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
             ManuallyDrop::drop(&mut self.future)
         }));
@@ -175,8 +175,9 @@ impl<F: Future> Future for Harness<'_, F> {
     type Output = Output<F::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: the harness never moves `future` out of the pinned allocation: it is only
-        // polled through a re-pinned reference below and dropped in place by `drop_future`.
+        // `future` is only polled through a re-pinned reference below and dropped in place by
+        // `drop_future`.
+        // SAFETY: so the harness never moves `future` out of the pinned allocation.
         let this = unsafe { self.get_unchecked_mut() };
         let id = this.meta.id;
         if !this.live {
@@ -191,8 +192,8 @@ impl<F: Future> Future for Harness<'_, F> {
 
         let polled = {
             let _current = CurrentGuard::enter(id);
-            // SAFETY: `live` is true, so the future is initialised; it lives inside the task
-            // allocation, which async-task never moves, and is only dropped in place.
+            // `live` is true, so the future is initialised.
+            // SAFETY: it lives in the task allocation, never moved, and is dropped in place.
             let future = unsafe { Pin::new_unchecked(&mut *this.future) };
             panic::catch_unwind(AssertUnwindSafe(|| {
                 crate::coop::with_budget(|| future.poll(cx))

@@ -203,17 +203,17 @@ pub struct AbortHandle {
     waker: Waker,
 }
 
-// SAFETY: `AbortHandle` only reads `TaskMeta` through a shared reference, and `TaskMeta` is
-// `Sync` (atomics plus data that is immutable after spawn); the pointer stays valid on any
-// thread for as long as the handle's waker keeps the allocation alive (field invariant).
+// `AbortHandle` only reads `TaskMeta` through a shared reference, and `TaskMeta` is `Sync`
+// (atomics plus data that is immutable after spawn).
+// SAFETY: the pointer is valid on any thread while the waker keeps the allocation alive.
 unsafe impl Send for AbortHandle {}
 // SAFETY: as above; all methods take `&self` and only touch atomics or immutable data.
 unsafe impl Sync for AbortHandle {}
 
 impl AbortHandle {
     fn meta(&self) -> &TaskMeta {
-        // SAFETY: `self.waker` keeps the task allocation, and so the metadata, alive (field
-        // invariant); `TaskMeta` is only ever accessed through shared references.
+        // `TaskMeta` is only ever accessed through shared references.
+        // SAFETY: `self.waker` keeps the allocation, so the metadata, alive (field invariant).
         unsafe { self.meta.as_ref() }
     }
 

@@ -324,9 +324,9 @@ impl<'a> Builder<'a> {
         S: Schedule,
     {
         let meta = self.meta(false);
-        // SAFETY: `F` and its output are `Send + 'static` and `S` is `Send + Sync + 'static`,
-        // so the runnable, its wakers and the task may be used and dropped on any thread at
-        // any time: the duties of `spawn_unchecked` hold trivially.
+        // `F` and its output are `Send + 'static` and `S` is `Send + Sync + 'static`, so the
+        // runnable, its wakers and the task may be used and dropped on any thread at any time.
+        // SAFETY: so the duties of `spawn_unchecked` hold trivially.
         unsafe { spawn_unchecked(meta, future, schedule) }
     }
 
@@ -366,9 +366,9 @@ impl<'a> Builder<'a> {
         S: Schedule,
     {
         let meta = self.meta(true);
-        // SAFETY: the future and output are `'static`; the caller promises that the runnable
-        // is only run and dropped on this thread, which covers a `!Send` future; `S` is
-        // `Send + Sync + 'static`, so wakers may go anywhere.
+        // The future and output are `'static`; `S` is `Send + Sync + 'static`, so wakers may
+        // go anywhere.
+        // SAFETY: the caller runs and drops the runnable on this thread only (`!Send` is fine).
         unsafe { spawn_unchecked(meta, future, schedule) }
     }
 
@@ -407,10 +407,10 @@ where
             },
         );
     });
-    // SAFETY: the future is `'static` and borrows nothing but its own metadata, which
-    // async-task keeps pinned in the header for as long as the future lives; the schedule
-    // closure is `Send + Sync + 'static`; a `!Send` future is confined to this thread by the
-    // caller's contract.
+    // The future is `'static` and borrows nothing but its own metadata, which async-task
+    // keeps pinned in the header for as long as the future lives; the schedule closure is
+    // `Send + Sync + 'static`.
+    // SAFETY: and a `!Send` future is confined to this thread by the caller's contract.
     let (runnable, task) = unsafe {
         async_task::Builder::new()
             .metadata(meta)

@@ -269,8 +269,8 @@ impl<T: 'static, F: Future> Future for TaskLocalFuture<T, F> {
 
     #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: `future` is structurally pinned (re-pinned below, dropped only in place by
-        // assigning `None`); `slot` and `local` are not pinned and may be accessed freely.
+        // `slot` and `local` are not pinned and may be accessed freely.
+        // SAFETY: `future` is structurally pinned (re-pinned below, dropped only in place).
         let this = unsafe { self.get_unchecked_mut() };
         let _guard = this.local.enter(&mut this.slot);
         let future = this
