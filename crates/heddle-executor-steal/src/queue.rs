@@ -81,9 +81,9 @@ impl<T> Clone for Steal<T> {
     }
 }
 
-// SAFETY: the buffer's slots are handed from one thread to another only through the
-// Acquire/Release protocol on `head` and `tail` described in the module docs, so a `T` is
-// never accessed by two threads at once; moving `T`s across threads needs `T: Send`.
+// The buffer's slots are handed from one thread to another only through the Acquire/Release
+// protocol on `head` and `tail` described in the module docs.
+// SAFETY: so no `T` is accessed by two threads at once; moving one across needs `T: Send`.
 unsafe impl<T: Send> Send for Inner<T> {}
 // SAFETY: as above; shared access only ever reads or writes slots a thread has claimed.
 unsafe impl<T: Send> Sync for Inner<T> {}
@@ -172,8 +172,8 @@ impl<T> Local<T> {
             // Only the owner writes `tail`: Relaxed reads its own last store.
             let tail = self.inner.tail.load(Ordering::Relaxed);
             if tail.wrapping_sub(steal) < CAPACITY as u32 {
-                // SAFETY: `tail - steal < CAPACITY`, so the slot at `tail` is outside
-                // `steal..tail`: nobody reads it and it holds no live task.
+                // `tail - steal < CAPACITY`, so the slot at `tail` is outside `steal..tail`.
+                // SAFETY: so nobody reads the slot and it holds no live task.
                 unsafe { self.inner.put(tail, task) };
                 // Release publishes the slot's contents to stealers and poppers.
                 self.inner
@@ -296,8 +296,8 @@ impl<T> Steal<T> {
         // Keep the last stolen task to run now; publish the others in `dst`.
         let count = count - 1;
         let last = dst_tail.wrapping_add(count);
-        // SAFETY: `steal_into_inner` wrote positions `dst_tail..dst_tail + count + 1` of
-        // `dst`, which are not yet published (tail is unchanged), so only we see them.
+        // `steal_into_inner` wrote positions `dst_tail..dst_tail + count + 1` of `dst`.
+        // SAFETY: they are not yet published (tail is unchanged), so only we see them.
         let task = unsafe { dst.inner.take(last) };
         if count > 0 {
             dst.inner.tail.store(last, Ordering::Release);
@@ -338,9 +338,9 @@ impl<T> Steal<T> {
             }
         };
         for i in 0..count {
-            // SAFETY: positions `first..first + count` were claimed by the CAS above and
-            // stay reserved (`steal` has not passed them); the destination positions lie in
-            // `dst`'s free, unpublished space (checked by the caller: room for HALF).
+            // Positions `first..first + count` were claimed by the CAS above and stay
+            // reserved (`steal` has not passed them).
+            // SAFETY: and the destinations are `dst`'s free, unpublished space (room for HALF).
             unsafe {
                 let task = self.inner.take(first.wrapping_add(i));
                 dst.inner.put(dst_tail.wrapping_add(i), task);

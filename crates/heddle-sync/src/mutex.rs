@@ -40,9 +40,9 @@ pub struct Mutex<T> {
     data: UnsafeCell<T>,
 }
 
-// SAFETY: the mutex hands out access to `T` to one thread at a time (the holder of the single
-// permit of `queue`), so sharing the mutex only ever moves access to `T` between threads, which
-// `T: Send` allows.
+// The mutex hands out access to `T` to one thread at a time (the holder of the single permit
+// of `queue`).
+// SAFETY: so sharing it only moves access to `T` between threads, which `T: Send` allows.
 unsafe impl<T: Send> Sync for Mutex<T> {}
 // SAFETY: the mutex owns its `T`; sending the mutex sends the `T`, which `T: Send` allows.
 unsafe impl<T: Send> Send for Mutex<T> {}
@@ -185,8 +185,8 @@ impl<T> Mutex<T> {
     /// assert_eq!(mutex.into_inner(), 2);
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
-        // SAFETY: `&mut self` proves no guard exists (guards borrow or own the mutex), so this is
-        // the only access to the value for the returned lifetime.
+        // Guards borrow or own the mutex.
+        // SAFETY: `&mut self` proves no guard exists: this is the only access to the value.
         self.data.with_mut(|p| unsafe { &mut *p })
     }
 
@@ -199,8 +199,8 @@ impl<T> Mutex<T> {
     /// A mutable reference to the value for a guard. Only guards call this, through `&mut`.
     #[allow(clippy::mut_from_ref)]
     fn data_mut(&self) -> &mut T {
-        // SAFETY: the caller holds the mutex's only permit (a live guard, borrowed mutably), so
-        // this is the only reference to the value while it lives.
+        // The caller holds the mutex's only permit (a live guard, borrowed mutably).
+        // SAFETY: so this is the only reference to the value while it lives.
         self.data.with_mut(|p| unsafe { &mut *p })
     }
 }

@@ -46,8 +46,9 @@ pub struct RwLock<T> {
     data: UnsafeCell<T>,
 }
 
-// SAFETY: readers on several threads get `&T` at once (needs `T: Sync`), and a writer may be on
-// any thread (needs `T: Send`); the permits of `queue` keep readers and writers apart.
+// Readers on several threads get `&T` at once (needs `T: Sync`), and a writer may be on any
+// thread (needs `T: Send`).
+// SAFETY: and the permits of `queue` keep readers and writers apart.
 unsafe impl<T: Send + Sync> Sync for RwLock<T> {}
 // SAFETY: the lock owns its `T`; sending it sends the `T`.
 unsafe impl<T: Send> Send for RwLock<T> {}
@@ -238,15 +239,15 @@ impl<T> RwLock<T> {
     }
 
     fn data_ref(&self) -> &T {
-        // SAFETY: the caller holds at least one permit of `queue` (a live guard), so no writer
-        // holds all of them and no `&mut T` exists.
+        // The caller holds at least one permit of `queue` (a live guard).
+        // SAFETY: so no writer holds all of them and no `&mut T` exists.
         self.data.with(|p| unsafe { &*p })
     }
 
     #[allow(clippy::mut_from_ref)]
     fn data_mut(&self) -> &mut T {
-        // SAFETY: the caller holds all `MAX_READS` permits (a live write guard, borrowed
-        // mutably), so no other reference to the value exists while this one lives.
+        // The caller holds all `MAX_READS` permits (a live write guard, borrowed mutably).
+        // SAFETY: so no other reference to the value exists while this one lives.
         self.data.with_mut(|p| unsafe { &mut *p })
     }
 }
