@@ -878,7 +878,10 @@ where
     handle
 }
 
-/// A per-thread number that spreads spawning threads over the registry's shards.
+/// The shard for the next spawn on this thread: a per-thread counter, so consecutive tasks
+/// land on different shards. A task leaves its shard on whichever worker finishes it; with the
+/// shard chosen per thread instead, every worker finishing tasks spawned by one thread
+/// contended for that thread's shard.
 fn shard_hint() -> usize {
     use std::cell::Cell;
     use std::sync::atomic::AtomicUsize;
@@ -887,10 +890,12 @@ fn shard_hint() -> usize {
         static HINT: Cell<usize> = const { Cell::new(usize::MAX) };
     }
     HINT.try_with(|hint| {
-        if hint.get() == usize::MAX {
-            hint.set(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let mut next = hint.get();
+        if next == usize::MAX {
+            next = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        hint.get()
+        hint.set(next.wrapping_add(1) & (usize::MAX >> 1));
+        next
     })
     .unwrap_or(0)
 }
