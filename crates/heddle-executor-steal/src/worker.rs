@@ -653,6 +653,7 @@ pub(crate) fn create_with_defaults<D: Driver>(
     let config = Config {
         global_queue_interval: crate::DEFAULT_GLOBAL_QUEUE_INTERVAL,
         event_interval: crate::DEFAULT_EVENT_INTERVAL,
+        shutdown_on_panic: false,
     };
     let threads = ThreadConfig {
         name: String::new(),
