@@ -18,7 +18,7 @@
 //! ```
 //!
 //! Because `next` is the exact earliest deadline of the nearest level-0 slot (see
-//! [`crate::wheel`]), step 2 wakes at the deadline itself, not at the next millisecond; the
+//! [`crate::wheel`]), step 2 wakes at the deadline itself, not at the next tick boundary; the
 //! short spin absorbs the OS's wake-up latency (see [`SPIN_BEFORE_DEADLINE`]).
 
 use std::fmt;

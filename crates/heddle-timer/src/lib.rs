@@ -3,15 +3,16 @@
 //!
 //! # What this crate is
 //!
-//! * A **timing wheel** of six levels of 64 slots with a 1 ms tick: O(1) insert and cancel
-//!   whatever the number of pending timers, timers further than ~795 days out in an overflow
+//! * A **timing wheel** of six levels of 64 slots with a 65.536 µs tick: O(1) insert and cancel
+//!   whatever the number of pending timers, timers further than ~52 days out in an overflow
 //!   list. Each timer keeps its exact deadline; the rounding rule is that the *slot* is
-//!   `floor(deadline / 1 ms)` while the timer fires at the first check at or after its exact
+//!   `floor(deadline / 2^16 ns)` while the timer fires at the first check at or after its exact
 //!   deadline, never before.
 //! * [`TimerDriver<D>`](TimerDriver), a [`heddle_driver::Driver`] that wraps any other driver
 //!   (a thread parker, the reactor) and parks it until just before the exact earliest deadline
 //!   and spins the last 50 µs, so an idle runtime wakes at a deadline rather than on a
-//!   millisecond boundary or an OS wake-up latency later. Its [`Handle`] registers timers from any thread.
+//!   millisecond boundary or an OS wake-up latency later. Its [`Handle`] registers timers
+//!   from any thread.
 //! * The tokio-named futures and functions: [`sleep`], [`sleep_until`], [`timeout`],
 //!   [`timeout_at`], [`interval`], [`interval_at`], [`Instant`], [`error::Elapsed`],
 //!   [`MissedTickBehavior`], and the test clock controls [`pause`], [`resume`], [`advance`].

@@ -32,21 +32,29 @@ fn an_hour_long_sleep_finishes_in_wall_milliseconds() {
     assert!(wall.elapsed() < std::time::Duration::from_secs(5) || cfg!(miri));
 }
 
+/// The wheel's tick in nanoseconds: 2^16 (see the wheel's module docs).
+const TICK_NANOS: u64 = 1 << 16;
+
 #[test]
 fn level_boundaries_fire_exactly_on_time() {
-    let mut boundaries: Vec<u64> = (1..=5).map(|k| 1u64 << (6 * k)).collect();
-    boundaries.extend([1 << 30, 1 << 36]);
-    for ms in boundaries {
+    // The wheel's own level boundaries (2^6k ticks, and 2^36 ticks where the overflow list
+    // starts), and the same powers of two in milliseconds.
+    let mut boundaries: Vec<Duration> = Vec::new();
+    for exponent in (6..=36).step_by(6).chain([30]) {
+        boundaries.push(Duration::from_nanos(TICK_NANOS << exponent));
+        boundaries.push(Duration::from_millis(1u64 << exponent));
+    }
+    for boundary in boundaries {
         for delta_us in [-1i64, 0, 1] {
             let mut driver = paused_driver();
             let _guard = driver.handle().enter();
-            let wanted = Duration::from_millis(ms).checked_add_signed_us(delta_us);
+            let wanted = boundary.checked_add_signed_us(delta_us);
             let start = Instant::now();
             let deadline = start + wanted;
             block_on(&mut driver, sleep_until(deadline));
             // The rounding rule: a timer fires at its exact deadline, never before, and the
             // paused clock jumps exactly there.
-            assert_eq!(Instant::now(), deadline, "{ms} ms {delta_us:+} us");
+            assert_eq!(Instant::now(), deadline, "{boundary:?} {delta_us:+} us");
         }
     }
 }

@@ -16,7 +16,7 @@
 pub(crate) const LEVEL_BITS: u32 = 6;
 /// Slots per level.
 pub(crate) const SLOTS: usize = 1 << LEVEL_BITS;
-/// Levels in the wheel. Together they span `2^36` ticks (about 795 days at 1 ms a tick);
+/// Levels in the wheel. Together they span `2^36` ticks (about 52 days at 2^16 ns a tick);
 /// timers further out wait in the overflow list.
 pub(crate) const NUM_LEVELS: usize = 6;
 /// Mask selecting a slot index.
@@ -55,7 +55,7 @@ impl Slot {
 /// One level of the wheel.
 #[derive(Debug)]
 pub(crate) struct Level {
-    /// Which level this is (0 = the 1 ms slots).
+    /// Which level this is (0 = the one-tick slots).
     index: usize,
     /// Bit `s` is set if and only if slot `s` holds at least one entry.
     occupied: u64,
