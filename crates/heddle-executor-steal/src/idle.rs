@@ -15,12 +15,16 @@
 //!    (`transition_worker_to_searching`), so stealing does not thrash.
 //! 3. The last searcher to stop searching, whether because it found work or because it is
 //!    parking, re-checks every queue and wakes a worker if any has work
-//!    (`Worker::notify_if_work_pending`). Without this, work pushed while it was searching
+//!    (`Shared::notify_if_work_pending`). Without this, work pushed while it was searching
 //!    (and so not announced, by rule 1) could sit unseen while everyone sleeps.
 //!
 //! Rule 1 reads the state with a SeqCst read-modify-write after the work is pushed, and a
 //! parking worker decrements it with SeqCst before re-checking the queues: of the two, at
 //! least one sees the other (the store-buffer pattern), which is why SeqCst is needed here.
+//!
+//! A worker that `worker_to_notify` takes off the sleepers list is counted as searching until
+//! it says otherwise (`transition_worker_from_searching` or parking as a searcher), even if it
+//! wakes with work of its own (`unpark_worker_by_id` then returns `false`).
 
 use crate::loom::{AtomicUsize, Mutex, Ordering};
 
@@ -98,7 +102,8 @@ impl Idle {
     }
 
     /// Marks `worker` unparked (not searching) if it is in the sleepers list; for a worker
-    /// that returned from park on its own and found work.
+    /// that returned from park on its own and found work. `false` if it was not listed:
+    /// `worker_to_notify` took it off and already counted it as unparked and searching.
     pub(crate) fn unpark_worker_by_id(&self, worker: usize) -> bool {
         let mut sleepers = self.sleepers();
         match sleepers.iter().position(|&w| w == worker) {

@@ -177,8 +177,12 @@ impl<D: Driver> Core<D> {
     /// Returns `true` when the worker should run again, `false` to park again.
     fn transition_from_parked(&mut self, shared: &Shared<D>) -> bool {
         if self.has_local_work() {
-            // The driver woke tasks onto this core while it was parked.
-            shared.idle.unpark_worker_by_id(self.index);
+            // The driver woke tasks onto this core while it was parked. If `notify_parked`
+            // took this worker off the sleepers list meanwhile, it counted it as a searcher:
+            // stay one, so that `transition_from_searching` gives the count back. (Dropping
+            // the mark would leave the count raised for good: rule 1 would never wake a
+            // parked worker again.)
+            self.is_searching = !shared.idle.unpark_worker_by_id(self.index);
             return true;
         }
         if shared.idle.is_parked(self.index) {
@@ -561,4 +565,55 @@ pub(crate) fn create<D: Driver>(
         exited_cv: Condvar::new(),
     });
     (shared, cores)
+}
+
+/// `create` with the default intervals and unnamed threads, for tests and loom models that
+/// drive cores and the shared state without starting worker threads.
+#[cfg(test)]
+#[allow(clippy::vec_box)] // see `Shared::cores`
+pub(crate) fn create_with_defaults<D: Driver>(
+    driver: D,
+    workers: usize,
+) -> (Arc<Shared<D>>, Vec<Box<Core<D>>>) {
+    let config = Config {
+        global_queue_interval: crate::DEFAULT_GLOBAL_QUEUE_INTERVAL,
+        event_interval: crate::DEFAULT_EVENT_INTERVAL,
+    };
+    let threads = ThreadConfig {
+        name: String::new(),
+        stack_size: None,
+        around: None,
+        next_id: AtomicUsize::new(0),
+    };
+    create(driver, workers, config, threads)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use heddle_driver::ThreadParker;
+
+    use super::*;
+
+    /// A parked worker that `notify_parked` picks (and so counts as searching) while the
+    /// driver wakes a task onto its core must stay the searcher it was counted as; else the
+    /// count stays raised and no parked worker is ever woken for new work again.
+    #[test]
+    fn notified_worker_waking_with_local_work_stays_a_searcher() {
+        let (shared, mut cores) = create_with_defaults(ThreadParker::new(), 2);
+        assert!(cores[0].transition_to_parked(&shared));
+        assert_eq!(shared.idle.worker_to_notify(), Some(0));
+        let (task, _handle) = heddle_task::Builder::new().spawn(async {}, |_: Runnable| {});
+        cores[0].lifo = Some(task);
+
+        assert!(cores[0].transition_from_parked(&shared));
+        assert!(cores[0].is_searching);
+        // It runs the task: no longer searching, and nobody else is.
+        cores[0].transition_from_searching(&shared);
+        assert!(cores[1].transition_to_parked(&shared));
+        assert_eq!(
+            shared.idle.worker_to_notify(),
+            Some(1),
+            "new work must still wake a parked worker"
+        );
+    }
 }
