@@ -526,23 +526,16 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
             // the last one to exit drops the tasks. Then report the mistake.
             shared.drain_on_exit.store(true, Ordering::Release);
         }
-        if shared.shutdown.swap(true, Ordering::AcqRel) {
+        if !shared.begin_shutdown() {
             return;
         }
-        shared.registry.close();
         if inside {
-            for remote in shared.remotes.iter() {
-                remote.unparker.unpark();
-            }
             self.threads.clear();
             panic!(
                 "a heddle runtime was dropped or shut down from inside one of its own tasks; \
                  its workers are stopping, but shut it down from outside (e.g. after \
                  `block_on` returns) so that shutdown can wait for them"
             );
-        }
-        for remote in shared.remotes.iter() {
-            remote.unparker.unpark();
         }
         // Wait for the workers to stop (they see the flag at their next loop turn).
         let deadline = timeout.map(|t| Instant::now() + t);
@@ -738,7 +731,7 @@ pub(crate) fn block_on_parked<F: Future>(future: F) -> F::Output {
 }
 
 #[track_caller]
-fn spawn<D, F>(
+pub(crate) fn spawn<D, F>(
     shared: &Arc<Shared<D>>,
     builder: heddle_task::Builder<'_>,
     future: F,
