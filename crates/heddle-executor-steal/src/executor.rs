@@ -589,21 +589,15 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
-        shared.shutdown.store(true, Ordering::Release);
-        shared.registry.close();
+        // Started already if a task panicked with `shutdown_on_panic`; this call still waits.
+        shared.begin_shutdown();
         if inside {
-            for remote in shared.remotes.iter() {
-                remote.unparker.unpark();
-            }
             self.threads.clear();
             panic!(
                 "a heddle runtime was dropped or shut down from inside one of its own tasks; \
                  its workers are stopping, but shut it down from outside (e.g. after \
                  `block_on` returns) so that shutdown can wait for them"
             );
-        }
-        for remote in shared.remotes.iter() {
-            remote.unparker.unpark();
         }
         // Wait for the workers to stop (they see the flag at their next loop turn).
         let deadline = timeout.map(|t| Instant::now() + t);
@@ -848,7 +842,7 @@ pub(crate) fn block_on_parked<F: Future>(future: F) -> F::Output {
 }
 
 #[track_caller]
-fn spawn<D, F>(
+pub(crate) fn spawn<D, F>(
     shared: &Arc<Shared<D>>,
     builder: heddle_task::Builder<'_>,
     future: F,

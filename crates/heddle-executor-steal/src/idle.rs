@@ -25,6 +25,14 @@
 //! A worker that `worker_to_notify` takes off the sleepers list is counted as searching until
 //! it says otherwise (`transition_worker_from_searching` or parking as a searcher), even if it
 //! wakes with work of its own (`unpark_worker_by_id` then returns `false`).
+//!
+//! # Model
+//!
+//! Loom model L2 (`src/tests/loom_idle.rs`,
+//! `loom_remote_spawn_runs_once_while_workers_search_and_park`): two workers run the real
+//! worker loop over this module and `park`, a third thread spawns a task; loom reports a
+//! deadlock if the workers can all sleep with the task queued. `docs/scheduler.md`
+//! ("Searching and parking") has the numbers and loom's known false reports.
 
 use crate::loom::{AtomicUsize, Mutex, Ordering};
 

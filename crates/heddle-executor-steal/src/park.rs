@@ -11,38 +11,79 @@
 //!
 //! `unpark` swaps in `NOTIFIED` and acts on what it replaced, so a wake-up is never lost
 //! whichever way the worker parks (the same protocol as `heddle_driver::ThreadParker`).
+//!
+//! # The driver slot
+//!
+//! The driver sits in a cell behind a `held` flag that a worker takes with a compare-exchange
+//! and clears when done (a try-lock, as tokio's multi-threaded scheduler keeps its driver).
+//! A worker that finds it held parks on its condvar instead; nobody ever waits for the
+//! driver. It is not a `Mutex` because nobody needs to block on it, and because loom 0.7
+//! cannot check `Mutex::try_lock`: it blocks the thread whose `try_lock` loses the race
+//! until the holder unlocks (tokio-rs/loom#376), which is a false deadlock when the holder
+//! parks inside the driver.
 
 use std::time::Duration;
 
 use heddle_driver::{Driver, Unparker as _};
 
-use crate::loom::{Arc, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering, UnsafeCell};
 
 const EMPTY: usize = 0;
 const PARKED_CONDVAR: usize = 1;
 const PARKED_DRIVER: usize = 2;
 const NOTIFIED: usize = 3;
 
-/// The driver, shared by the workers; whoever holds the lock polls it.
+/// The driver, shared by the workers; whoever holds it polls it (see the module docs).
 pub(crate) struct DriverSlot<D: Driver> {
-    driver: Mutex<D>,
+    /// Whether a worker is using `driver`.
+    held: AtomicBool,
+    /// # Invariant
+    /// Accessed only inside `try_with`, by the thread that set `held`, until it clears it.
+    driver: UnsafeCell<D>,
     unparker: D::Unparker,
 }
+
+// One thread at a time uses the driver (the field invariant of `driver`); the unparker is
+// used from any thread, so it must be `Sync`.
+// SAFETY: with the driver never shared between threads, sharing the slot needs only `D: Send`.
+unsafe impl<D: Driver + Send> Sync for DriverSlot<D> where D::Unparker: Sync {}
 
 impl<D: Driver> DriverSlot<D> {
     pub(crate) fn new(driver: D) -> DriverSlot<D> {
         let unparker = driver.unparker();
         DriverSlot {
-            driver: Mutex::new(driver),
+            held: AtomicBool::new(false),
+            driver: UnsafeCell::new(driver),
             unparker,
         }
     }
 
+    /// Runs `f` on the driver, unless another worker holds it (then `None`).
+    fn try_with<R>(&self, f: impl FnOnce(&mut D) -> R) -> Option<R> {
+        // Acquire pairs with the Release in `Held::drop`: the previous holder's use of the
+        // driver happens before ours.
+        self.held
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()?;
+        // Cleared on return and on unwind.
+        struct Held<'a>(&'a AtomicBool);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _held = Held(&self.held);
+        Some(self.driver.with_mut(|driver| {
+            // No other thread touches the driver until `_held` clears the flag, after this
+            // closure returns.
+            // SAFETY: we set `held`, so we have the driver to ourselves (the field invariant).
+            f(unsafe { &mut *driver })
+        }))
+    }
+
     /// Polls the driver without blocking, if no other worker holds it.
     pub(crate) fn poll_now(&self) {
-        if let Ok(mut driver) = self.driver.try_lock() {
-            driver.park_timeout(Duration::ZERO);
-        }
+        self.try_with(|driver| driver.park_timeout(Duration::ZERO));
     }
 }
 
@@ -101,9 +142,12 @@ impl<D: Driver> Parker<D> {
         {
             return;
         }
-        match inner.driver.driver.try_lock() {
-            Ok(mut driver) => inner.park_driver(&mut driver),
-            Err(_) => inner.park_condvar(),
+        if inner
+            .driver
+            .try_with(|driver| inner.park_driver(driver))
+            .is_none()
+        {
+            inner.park_condvar();
         }
     }
 }

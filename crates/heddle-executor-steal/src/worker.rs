@@ -269,6 +269,20 @@ impl<D: Driver> Shared<D> {
         }
     }
 
+    /// Starts shutdown: sets the flag, closes the registry (spawns are cancelled from now on)
+    /// and unparks every worker, which stops at its next loop turn. `false` if shutdown had
+    /// already started.
+    pub(crate) fn begin_shutdown(&self) -> bool {
+        if self.shutdown.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        self.registry.close();
+        for remote in self.remotes.iter() {
+            remote.unparker.unpark();
+        }
+        true
+    }
+
     pub(crate) fn is_shutdown(&self) -> bool {
         self.shutdown.load(Ordering::Acquire)
     }
@@ -281,11 +295,7 @@ impl<D: Driver> Shared<D> {
         if !self.config.shutdown_on_panic || self.task_panicked.swap(true, Ordering::AcqRel) {
             return;
         }
-        self.registry.close();
-        self.shutdown.store(true, Ordering::Release);
-        for remote in self.remotes.iter() {
-            remote.unparker.unpark();
-        }
+        self.begin_shutdown();
     }
 
     /// Called by the last worker thread to exit. After a task panic (see `on_task_panic`),
@@ -382,11 +392,20 @@ fn no_hand_off(_: *const ()) -> bool {
     false
 }
 
+#[cfg(not(loom))]
 thread_local! {
     /// The worker running on this thread: the key of its executor's `Shared`, a pointer to
     /// its `Context`, and how to hand its core off. Key 0: not a worker.
     static CONTEXT: Cell<(usize, *const (), HandOff)> =
         const { Cell::new((0, std::ptr::null(), no_hand_off as HandOff)) };
+}
+
+// Loom runs every model thread on one OS thread: the models need loom's per-model-thread
+// storage to run the real worker loop (its macro takes no `const` initializer).
+#[cfg(loom)]
+loom::thread_local! {
+    static CONTEXT: Cell<(usize, *const (), HandOff)> =
+        Cell::new((0, std::ptr::null(), no_hand_off as HandOff));
 }
 
 /// Gives the core of the worker behind `context` to a new worker thread. Returns `false`
