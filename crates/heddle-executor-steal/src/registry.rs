@@ -100,8 +100,8 @@ pub(crate) struct Entry<D: Driver> {
     key: usize,
 }
 
-// SAFETY: `Entry` only reaches `Shared` through `&`, and the bound makes `Shared<D>` `Sync`;
-// sending the pointer is as safe as sending the `Arc` it borrows from.
+// `Entry` only reaches `Shared` through `&`, and the bound makes `Shared<D>` `Sync`.
+// SAFETY: so sending the pointer is as safe as sending the `Arc` it borrows from.
 unsafe impl<D: Driver> Send for Entry<D> where Shared<D>: Sync {}
 
 impl<D: Driver> Entry<D> {
