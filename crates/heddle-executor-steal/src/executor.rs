@@ -853,22 +853,36 @@ where
     F::Output: Send + 'static,
 {
     let index = shard_hint() & (shared.registry.shard_count() - 1);
-    let mut shard = shared.registry.shard(index);
-    if shard.closed {
-        drop(shard);
-        let (runnable, handle) = builder.spawn(future, Scheduler(shared.clone()));
-        // Shut down: the task is cancelled at once.
-        drop(runnable);
-        return handle;
-    }
-    let slot = shard.tasks.vacant_entry();
+    // Two short critical sections, so that allocating the task happens outside the lock: take
+    // a slot, build the task, then store its waker.
+    let key = {
+        let mut shard = shared.registry.shard(index);
+        if shard.closed {
+            drop(shard);
+            let (runnable, handle) = builder.spawn(future, Scheduler(shared.clone()));
+            // Shut down: the task is cancelled at once.
+            drop(runnable);
+            return handle;
+        }
+        shard.tasks.insert(None)
+    };
     // The entry lives inside the task's future, whose scheduler is created below.
     // SAFETY: the task's scheduler holds an `Arc` to `shared` until after the future is dropped.
-    let entry = unsafe { Entry::new(shared, index, slot.key()) };
+    let entry = unsafe { Entry::new(shared, index, key) };
     let (runnable, handle) = builder.spawn(Tracked::new(future, entry), Scheduler(shared.clone()));
-    slot.insert(runnable.waker());
-    drop(shard);
-    runnable.schedule();
+    let closed = {
+        let mut shard = shared.registry.shard(index);
+        if !shard.closed {
+            shard.tasks[key] = Some(runnable.waker());
+        }
+        shard.closed
+    };
+    if closed {
+        // Shut down in between: cancelled here; dropping the future frees the slot.
+        drop(runnable);
+    } else {
+        runnable.schedule();
+    }
     handle
 }
 

@@ -27,7 +27,9 @@ pub(crate) struct Registry {
 }
 
 pub(crate) struct Shard {
-    pub(crate) tasks: Slab<Waker>,
+    /// The waker of each live task; `None` for the moment between taking a slot and storing
+    /// the new task's waker (`executor::spawn`), when the task is not scheduled yet.
+    pub(crate) tasks: Slab<Option<Waker>>,
     pub(crate) closed: bool,
 }
 
@@ -75,7 +77,7 @@ impl Registry {
                 self.shard(i)
                     .tasks
                     .iter()
-                    .map(|(_, w)| w.clone())
+                    .filter_map(|(_, w)| w.clone())
                     .collect::<Vec<_>>()
             })
             .collect()
