@@ -57,12 +57,13 @@
 //!
 //! # Features
 //!
-//! None. The internal cfg `loom` (`RUSTFLAGS="--cfg loom"`) swaps the internal locks for loom's
-//! to run the models in `src/tests/`.
+//! None. The internal cfg `loom` (`RUSTFLAGS="--cfg loom"`) swaps the internal locks, atomics
+//! and cells for loom's to run the models in `src/tests/`.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+mod atomic_waker;
 mod barrier;
 pub mod broadcast;
 mod cancellation;

@@ -9,18 +9,42 @@
 //!   elsewhere never leaves the protected state half-updated; recovering the guard is sound.
 //! - [`UnsafeCell`] on the std side offers loom's closure API (`with`, `with_mut`), so accesses
 //!   are written the same way and loom can check them.
+//! - [`Backoff`] spins, then yields the thread; under loom it always yields, so a model that
+//!   waits for another thread's short step lets loom schedule that thread.
 
 #[cfg(loom)]
 pub(crate) use loom::sync::{
-    atomic::{AtomicUsize, Ordering},
+    atomic::{AtomicPtr, AtomicUsize, Ordering},
     Arc,
 };
 #[cfg(not(loom))]
 #[allow(unused_imports)]
 pub(crate) use std::sync::{
-    atomic::{AtomicUsize, Ordering},
+    atomic::{AtomicPtr, AtomicUsize, Ordering},
     Arc,
 };
+
+/// Waits a moment for another thread to finish a short critical step (a sender between
+/// claiming a slot and writing it): spins first, then yields the thread. Under loom it always
+/// yields, so the model schedules the other thread.
+#[derive(Debug, Default)]
+pub(crate) struct Backoff(u32);
+
+impl Backoff {
+    pub(crate) fn snooze(&mut self) {
+        #[cfg(loom)]
+        loom::thread::yield_now();
+        #[cfg(not(loom))]
+        if self.0 < 6 {
+            for _ in 0..1u32 << self.0 {
+                std::hint::spin_loop();
+            }
+        } else {
+            std::thread::yield_now();
+        }
+        self.0 = self.0.saturating_add(1);
+    }
+}
 
 #[cfg(loom)]
 use loom::sync as imp;

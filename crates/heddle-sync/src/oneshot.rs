@@ -13,13 +13,46 @@
 //!   only if the sender was dropped without sending.
 //! - After [`Receiver::close`], a value sent before the close can still be taken with
 //!   [`Receiver::try_recv`] (or by awaiting the receiver).
+//!
+//! # Design
+//!
+//! One allocation (an `Arc`) holds one atomic state word, the value cell and a waker cell for
+//! each side; no lock. The state bits:
+//!
+//! | bit | set by | meaning |
+//! |---|---|---|
+//! | `RX_TASK_SET` | receiver (cleared by it to swap wakers, and on drop) | `rx_waker` holds the receiver's waker; the sender may wake it by reference |
+//! | `TX_TASK_SET` | sender (cleared by it to swap wakers) | `tx_waker` holds the waker of `Sender::closed` |
+//! | `VALUE_SENT` | `send`, with `TX_DONE`, unless `RX_CLOSED` | `value` holds the value and belongs to the receiver |
+//! | `TX_DONE` | `send` or the sender's drop | no value comes after this |
+//! | `RX_CLOSED` | `Receiver::close` or the receiver's drop | sends fail |
+//!
+//! ```text
+//!   (1) send: write value, CAS      +--> TX_DONE|VALUE_SENT --(3) receiver takes the value
+//!   [open] -------------------------+
+//!      |                            +--> TX_DONE (RX_CLOSED was set: value handed back)
+//!      | (2) sender dropped: fetch_or
+//!      +------------------------------> TX_DONE --------------(3) receiver gets RecvError
+//! ```
+//!
+//! 1. [`Sender::send`] writes `value` (its own until `TX_DONE`), then sets `TX_DONE` and,
+//!    unless `RX_CLOSED` is set, `VALUE_SENT`, in one CAS; a refused value is taken back. If
+//!    `RX_TASK_SET` was set, it wakes the receiver.
+//! 2. Dropping an unused [`Sender`] sets `TX_DONE` and wakes the receiver the same way.
+//! 3. The receiver, having seen `TX_DONE`, takes the value if `VALUE_SENT` and releases its
+//!    handle on the channel.
+//!
+//! A waker cell is written only by its owner (the receiver for `rx_waker`, the sender for
+//! `tx_waker`), and only while its `*_TASK_SET` bit is clear and the other side's "done" bit
+//! (`TX_DONE` resp. `RX_CLOSED`) is not set; the other side reads it only if the same
+//! read-modify-write that set its "done" bit saw the `*_TASK_SET` bit. Both are decided by
+//! read-modify-writes of the one state word, so they never overlap. Wakers are called
+//! by reference after the state is final, so a panicking waker leaves the channel consistent.
 
-use crate::loom::Mutex;
-use crate::waiters::WakeList;
+use crate::loom::{Arc, AtomicUsize, Ordering, UnsafeCell};
 use std::fmt;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 pub mod error {
@@ -83,20 +116,80 @@ pub mod error {
 
 use error::{RecvError, TryRecvError};
 
-struct State<T> {
-    value: Option<T>,
-    /// The sender sent or was dropped: no value will come after this.
-    tx_done: bool,
-    /// The receiver closed or was dropped: sends fail.
-    rx_closed: bool,
-    /// The receiver took the value (so later polls report `Closed`).
-    taken: bool,
-    rx_waker: Option<Waker>,
-    tx_waker: Option<Waker>,
+/// `rx_waker` holds the receiver's waker.
+const RX_TASK_SET: usize = 0b0_0001;
+/// `tx_waker` holds the sender's waker.
+const TX_TASK_SET: usize = 0b0_0010;
+/// `value` holds the sent value; it belongs to the receiver.
+const VALUE_SENT: usize = 0b0_0100;
+/// The sender sent or was dropped.
+const TX_DONE: usize = 0b0_1000;
+/// The receiver closed or was dropped.
+const RX_CLOSED: usize = 0b1_0000;
+
+/// The channel; see the module docs for who may touch each cell when.
+struct Inner<T> {
+    state: AtomicUsize,
+    /// The sender's until `TX_DONE`; then the receiver's if `VALUE_SENT`.
+    value: UnsafeCell<Option<T>>,
+    rx_waker: UnsafeCell<Option<Waker>>,
+    tx_waker: UnsafeCell<Option<Waker>>,
 }
 
-struct Inner<T> {
-    state: Mutex<State<T>>,
+// The cells are handed between the two sides by the state word (module docs).
+// SAFETY: `T` moves from the sender's thread to the receiver's, so `T: Send` suffices.
+unsafe impl<T: Send> Send for Inner<T> {}
+// SAFETY: no cell is accessed from both sides at once (module docs), and `T` is only moved.
+unsafe impl<T: Send> Sync for Inner<T> {}
+
+/// Registers `waker` in `cell`, guarded by `task_bit`, unless `done` is (or becomes) set.
+/// `Ready(state)` means `done` was seen; `Pending` means the other side will wake `waker`.
+fn register_waker(
+    state: &AtomicUsize,
+    cell: &UnsafeCell<Option<Waker>>,
+    task_bit: usize,
+    done: usize,
+    waker: &Waker,
+) -> Poll<usize> {
+    let mut current = state.load(Ordering::Acquire);
+    if current & done != 0 {
+        return Poll::Ready(current);
+    }
+    if current & task_bit != 0 {
+        // While the bit is set the other side only reads the cell.
+        // SAFETY: shared read of a cell nobody writes now.
+        let same = cell.with(|w| unsafe { (*w).as_ref() }.is_some_and(|w| w.will_wake(waker)));
+        if same {
+            return Poll::Pending;
+        }
+        current = state.fetch_and(!task_bit, Ordering::AcqRel);
+        if current & done != 0 {
+            // The other side finished and may be reading the cell: leave it alone.
+            return Poll::Ready(current);
+        }
+    }
+    // The bit is clear and `done` unset: the other side reads the cell only after seeing the
+    // bit in the read-modify-write that sets `done`, so it is ours until we set the bit.
+    // SAFETY: exclusive access, as just argued.
+    cell.with_mut(|w| unsafe { *w = Some(waker.clone()) });
+    current = state.fetch_or(task_bit, Ordering::AcqRel);
+    if current & done != 0 {
+        return Poll::Ready(current);
+    }
+    Poll::Pending
+}
+
+/// Wakes the waker in `cell` by reference.
+///
+/// # Safety
+///
+/// The caller saw the cell's `*_TASK_SET` bit in the read-modify-write that set its own
+/// "done" bit, so the owner no longer writes the cell.
+unsafe fn wake_cell(cell: &UnsafeCell<Option<Waker>>) {
+    // SAFETY: the owner no longer writes the cell (the caller's contract).
+    if let Some(waker) = cell.with(|w| unsafe { (*w).as_ref() }) {
+        waker.wake_by_ref();
+    }
 }
 
 /// Creates a oneshot channel.
@@ -114,20 +207,16 @@ struct Inner<T> {
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let inner = Arc::new(Inner {
-        state: Mutex::new(State {
-            value: None,
-            tx_done: false,
-            rx_closed: false,
-            taken: false,
-            rx_waker: None,
-            tx_waker: None,
-        }),
+        state: AtomicUsize::new(0),
+        value: UnsafeCell::new(None),
+        rx_waker: UnsafeCell::new(None),
+        tx_waker: UnsafeCell::new(None),
     });
     (
         Sender {
             inner: Some(inner.clone()),
         },
-        Receiver { inner },
+        Receiver { inner: Some(inner) },
     )
 }
 
@@ -162,7 +251,8 @@ pub struct Sender<T> {
 /// # });
 /// ```
 pub struct Receiver<T> {
-    inner: Arc<Inner<T>>,
+    /// `None` once the outcome (value or error) was taken.
+    inner: Option<Arc<Inner<T>>>,
 }
 
 impl<T> Sender<T> {
@@ -190,22 +280,38 @@ impl<T> Sender<T> {
             .inner
             .take()
             .expect("a Sender holds its channel until it sends");
-        let (result, waker) = {
-            let mut state = inner.state.lock();
-            // Sent or not, no value will come after this call.
-            state.tx_done = true;
-            let result = if state.rx_closed {
-                Err(value)
+        // SAFETY: before `TX_DONE` the value cell is the sender's alone.
+        inner.value.with_mut(|v| unsafe { *v = Some(value) });
+        let mut state = inner.state.load(Ordering::Relaxed);
+        loop {
+            let done = if state & RX_CLOSED != 0 {
+                state | TX_DONE
             } else {
-                state.value = Some(value);
-                Ok(())
+                state | TX_DONE | VALUE_SENT
             };
-            (result, state.rx_waker.take())
+            // AcqRel: `Release` publishes the value; `Acquire` sees the receiver's waker.
+            match inner.state.compare_exchange_weak(
+                state,
+                done,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => state = actual,
+            }
+        }
+        let result = if state & RX_CLOSED != 0 {
+            // Refused: `VALUE_SENT` stays clear, so the value is still ours.
+            // SAFETY: the receiver reads the value cell only after `VALUE_SENT`.
+            Err(inner.value.with_mut(|v| unsafe { (*v).take() }))
+        } else {
+            Ok(())
         };
-        let mut wakers = WakeList::new();
-        wakers.push(waker);
-        wakers.wake_all();
-        result
+        if state & RX_TASK_SET != 0 {
+            // SAFETY: our CAS set `TX_DONE` and saw `RX_TASK_SET`.
+            unsafe { wake_cell(&inner.rx_waker) };
+        }
+        result.map_err(|value| value.expect("the sender wrote the value"))
     }
 
     /// Whether the receiver was dropped or closed (a send would fail).
@@ -219,7 +325,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.inner().state.lock().rx_closed
+        self.inner().state.load(Ordering::Acquire) & RX_CLOSED != 0
     }
 
     /// Polls for the receiver to be dropped or closed.
@@ -235,15 +341,15 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let mut state = self.inner().state.lock();
-        if state.rx_closed {
-            return Poll::Ready(());
-        }
-        match &mut state.tx_waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+        let inner = self.inner();
+        register_waker(
+            &inner.state,
+            &inner.tx_waker,
+            TX_TASK_SET,
+            RX_CLOSED,
+            cx.waker(),
+        )
+        .map(|_| ())
     }
 
     /// Completes when the receiver is dropped or closed; use it to stop computing a reply
@@ -272,14 +378,11 @@ impl<T> Drop for Sender<T> {
         let Some(inner) = self.inner.take() else {
             return;
         };
-        let waker = {
-            let mut state = inner.state.lock();
-            state.tx_done = true;
-            state.rx_waker.take()
-        };
-        let mut wakers = WakeList::new();
-        wakers.push(waker);
-        wakers.wake_all();
+        // AcqRel: `Acquire` sees the receiver's waker if `RX_TASK_SET` is set.
+        if inner.state.fetch_or(TX_DONE, Ordering::AcqRel) & RX_TASK_SET != 0 {
+            // SAFETY: our read-modify-write set `TX_DONE` and saw `RX_TASK_SET`.
+            unsafe { wake_cell(&inner.rx_waker) };
+        }
     }
 }
 
@@ -299,15 +402,26 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        let mut state = self.inner.state.lock();
-        if let Some(value) = state.value.take() {
-            state.taken = true;
-            Ok(value)
-        } else if state.tx_done || state.taken {
-            Err(TryRecvError::Closed)
-        } else {
-            Err(TryRecvError::Empty)
+        let Some(inner) = &self.inner else {
+            return Err(TryRecvError::Closed);
+        };
+        let state = inner.state.load(Ordering::Acquire);
+        if state & TX_DONE == 0 {
+            return Err(TryRecvError::Empty);
         }
+        self.take_outcome(state).map_err(|_| TryRecvError::Closed)
+    }
+
+    /// Takes the value (if `state`, which has `TX_DONE`, says it was sent) and lets go of the
+    /// channel.
+    fn take_outcome(&mut self, state: usize) -> Result<T, RecvError> {
+        let inner = self.inner.take().expect("taken only once");
+        if state & VALUE_SENT == 0 {
+            return Err(RecvError(()));
+        }
+        // SAFETY: `VALUE_SENT` gave the value cell to the receiver, and we take it once.
+        let value = inner.value.with_mut(|v| unsafe { (*v).take() });
+        Ok(value.expect("VALUE_SENT means the cell is full"))
     }
 
     /// Closes the channel: later sends fail and hand their value back. A value sent before the
@@ -321,14 +435,9 @@ impl<T> Receiver<T> {
     /// assert_eq!(tx.send(1), Err(1));
     /// ```
     pub fn close(&mut self) {
-        let waker = {
-            let mut state = self.inner.state.lock();
-            state.rx_closed = true;
-            state.tx_waker.take()
-        };
-        let mut wakers = WakeList::new();
-        wakers.push(waker);
-        wakers.wake_all();
+        if let Some(inner) = &self.inner {
+            inner.close_rx(false);
+        }
     }
 
     /// Whether the channel is finished: the value was taken, or the sender is gone.
@@ -342,8 +451,10 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_terminated());
     /// ```
     pub fn is_terminated(&self) -> bool {
-        let state = self.inner.state.lock();
-        state.taken || (state.tx_done && state.value.is_none())
+        self.inner.as_ref().is_none_or(|inner| {
+            let state = inner.state.load(Ordering::Acquire);
+            state & TX_DONE != 0 && state & VALUE_SENT == 0
+        })
     }
 }
 
@@ -363,34 +474,56 @@ impl<T> Future for Receiver<T> {
 
 impl<T> Receiver<T> {
     fn poll_value(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
-        let mut state = self.inner.state.lock();
-        if let Some(value) = state.value.take() {
-            state.taken = true;
-            return Poll::Ready(Ok(value));
-        }
-        if state.tx_done || state.taken {
+        let this = self.get_mut();
+        let Some(inner) = &this.inner else {
             return Poll::Ready(Err(RecvError(())));
+        };
+        let state = std::task::ready!(register_waker(
+            &inner.state,
+            &inner.rx_waker,
+            RX_TASK_SET,
+            TX_DONE,
+            cx.waker(),
+        ));
+        Poll::Ready(this.take_outcome(state))
+    }
+}
+
+impl<T> Inner<T> {
+    /// Sets `RX_CLOSED` (on drop also withdrawing the receiver's waker) and wakes a waiting
+    /// `Sender::closed`. Returns the previous state.
+    fn close_rx(&self, dropping: bool) -> usize {
+        let withdraw = if dropping { RX_TASK_SET } else { 0 };
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            match self.state.compare_exchange_weak(
+                state,
+                (state | RX_CLOSED) & !withdraw,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => state = actual,
+            }
         }
-        match &mut state.rx_waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
+        if state & TX_TASK_SET != 0 && state & (TX_DONE | RX_CLOSED) == 0 {
+            // SAFETY: our CAS set `RX_CLOSED` and saw `TX_TASK_SET`.
+            unsafe { wake_cell(&self.tx_waker) };
         }
-        Poll::Pending
+        state
     }
 }
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let (value, waker) = {
-            let mut state = self.inner.state.lock();
-            state.rx_closed = true;
-            (state.value.take(), state.tx_waker.take())
+        let Some(inner) = self.inner.take() else {
+            return;
         };
-        // The unreceived value is dropped here, outside the lock.
-        drop(value);
-        let mut wakers = WakeList::new();
-        wakers.push(waker);
-        wakers.wake_all();
+        if inner.close_rx(true) & VALUE_SENT != 0 {
+            // Drop the unreceived value now rather than with the last handle.
+            // SAFETY: `VALUE_SENT` gave the value cell to the receiver.
+            drop(inner.value.with_mut(|v| unsafe { (*v).take() }));
+        }
     }
 }
 

@@ -14,11 +14,29 @@
 //!
 //! # State and who may touch it
 //!
-//! Everything lives in one [`State`] behind one mutex: the free permit count, the closed flag,
-//! the FIFO `queue` of waiting slot keys and the `slots` themselves. A slot belongs to one
-//! [`Acquire`] future; it is created on that future's first pending poll and removed by the
-//! future itself, either when it completes or in its `Drop`. Other parties only change the
-//! slot's `grant` from `Waiting` to `Permits` or `Broadcast` and take its waker.
+//! The free permit count lives in one atomic `word`, next to two flags:
+//!
+//! | bits | name | set by | cleared by |
+//! |---|---|---|---|
+//! | 0 | `CLOSED` | [`WaitQueue::close`] (without the lock) | never |
+//! | 1 | `QUEUED` | a waiter joining an empty queue (lock held) | whoever empties the queue (lock held) |
+//! | 2.. | free permits | `release` (adds), `acquire` (takes) | |
+//!
+//! The FIFO `queue` of waiting slot keys and the `slots` themselves live behind the `waiters`
+//! mutex. A slot belongs to one [`Acquire`] future; it is created on that future's first
+//! pending poll and removed by the future itself, either when it completes or in its `Drop`.
+//! Other parties only change the slot's `grant` from `Waiting` to `Permits` or `Broadcast` and
+//! take its waker.
+//!
+//! **Fast path, no lock:** while `QUEUED` is clear, [`WaitQueue::try_acquire`] (and the first
+//! poll of an [`Acquire`]) take permits with one CAS on `word`; `release` adds them with one
+//! CAS, and [`WaitQueue::give_back`] (permits the caller holds, so the cap cannot be exceeded)
+//! with one `fetch_add`. **Slow path, under the lock:** an acquire that finds too few permits
+//! sets `QUEUED` (with a CAS that fails if a release slipped in, so it then sees the permit)
+//! and queues; a release that finds `QUEUED` set takes the lock, adds its permits and grants
+//! them to the queue head (`give_back` adds first, then sees the flag in the value its
+//! `fetch_add` returned and does the same). While `QUEUED` is set nobody takes permits without
+//! the lock, so a new acquirer never barges ahead of a queued one.
 //!
 //! ```text
 //!            (1) first poll, no permits          (2) grant_queued / grant_all
@@ -30,8 +48,8 @@
 //!                                                      released to the next waiter
 //! ```
 //!
-//! 1. [`Acquire::poll`] inserts the slot and pushes its key on `queue`.
-//! 2. [`State::grant_queued`] (permits available, strictly in queue order) or
+//! 1. [`Acquire::poll`] inserts the slot, sets `QUEUED` and pushes its key on `queue`.
+//! 2. [`WaitQueue::grant_queued`] (permits available, strictly in queue order) or
 //!    [`WaitQueue::grant_all`] (a `notify_waiters`) pops the key and marks the slot granted.
 //! 3. [`Acquire::poll`] returns `Closed`, or `Drop` removes a waiting slot; removing the head
 //!    may unblock the waiters behind it, so `grant_queued` runs again.
@@ -43,10 +61,15 @@
 //!
 //! - Every key in `queue` names a slot whose grant is `Waiting`, and every waiting slot is in
 //!   `queue` exactly once.
-//! - When `queue` is not empty, its head needs more permits than are free (otherwise
-//!   `grant_queued` would have granted it before the lock was released). This is what makes the
-//!   queue FIFO-fair: a later, smaller request never overtakes the head.
-//! - `permits <= cap`.
+//! - Whenever the lock is free: `QUEUED` is set exactly when `queue` is not empty, and then its
+//!   head needs more permits than are free (otherwise `grant_queued` would have granted it
+//!   before the lock was released), except for permits a `give_back` added and is about to
+//!   grant. This is what makes the queue FIFO-fair: a later, smaller request never overtakes
+//!   the head.
+//! - Whoever adds permits to `word` while `QUEUED` is set runs `grant_queued` under the lock
+//!   afterwards (`release` adds them under the lock, `give_back` just before taking it). So a
+//!   permit released while waiters queue always reaches them.
+//! - `permits <= cap <= usize::MAX >> 2`.
 //!
 //! # Wakers
 //!
@@ -54,7 +77,7 @@
 //! unlock, then wake. A waker that panics does not stop the others from being woken, and the
 //! state was fully updated before any waker ran, so the queue stays consistent and usable.
 
-use crate::loom::Mutex;
+use crate::loom::{AtomicUsize, Mutex, Ordering};
 use slab::Slab;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -62,18 +85,25 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-/// Wakers collected under a lock, to be woken after it is released.
+/// Wakers collected under a lock, to be woken after it is released. The first one is stored
+/// inline, so the common case (zero or one waker) does not allocate.
 #[derive(Default)]
-pub(crate) struct WakeList(Vec<Waker>);
+pub(crate) struct WakeList {
+    first: Option<Waker>,
+    rest: Vec<Waker>,
+}
 
 impl WakeList {
     pub(crate) fn new() -> Self {
-        WakeList(Vec::new())
+        WakeList::default()
     }
 
     pub(crate) fn push(&mut self, waker: Option<Waker>) {
-        if let Some(waker) = waker {
-            self.0.push(waker);
+        let Some(waker) = waker else { return };
+        if self.first.is_none() {
+            self.first = Some(waker);
+        } else {
+            self.rest.push(waker);
         }
     }
 
@@ -83,7 +113,7 @@ impl WakeList {
     /// (then it is swallowed: a second panic would abort the process).
     pub(crate) fn wake_all(self) {
         let mut first_panic = None;
-        for waker in self.0 {
+        for waker in self.first.into_iter().chain(self.rest) {
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| waker.wake())) {
                 first_panic.get_or_insert(payload);
             }
@@ -123,12 +153,9 @@ struct Slot {
     grant: Grant,
 }
 
+/// The queue itself: everything but the permit count. Guarded by [`WaitQueue::waiters`].
 #[derive(Debug)]
-struct State {
-    /// Free permits. `permits <= cap`.
-    permits: usize,
-    cap: usize,
-    closed: bool,
+struct Waiters {
     /// Bumped by every [`WaitQueue::grant_all`]; lets `Notify` see calls made after a future
     /// was created but before it was first polled.
     generation: u64,
@@ -137,46 +164,35 @@ struct State {
     slots: Slab<Slot>,
 }
 
-impl State {
-    /// Grants permits to queued waiters, strictly in FIFO order, while the head fits. A closed
-    /// queue grants nothing more: its waiters were woken by `close` and fail on their next poll.
-    fn grant_queued(&mut self, wakers: &mut WakeList) {
-        if self.closed {
-            return;
-        }
-        while let Some(&key) = self.queue.front() {
-            let slot = &mut self.slots[key];
-            if slot.needed > self.permits {
-                break;
-            }
-            self.permits -= slot.needed;
-            slot.grant = Grant::Permits;
-            wakers.push(slot.waker.take());
-            self.queue.pop_front();
-        }
-    }
+/// `word` bit: the queue is closed.
+const CLOSED: usize = 0b01;
+/// `word` bit: waiters are queued; permits are taken only under the lock.
+const QUEUED: usize = 0b10;
+const FLAGS: usize = CLOSED | QUEUED;
+/// The free permit count sits above the flags.
+const PERMIT_SHIFT: u32 = 2;
 
-    fn release(&mut self, n: usize, wakers: &mut WakeList) {
-        self.permits = self.permits.saturating_add(n).min(self.cap);
-        self.grant_queued(wakers);
-    }
+fn free_permits(word: usize) -> usize {
+    word >> PERMIT_SHIFT
 }
 
 /// A fair counting semaphore with a FIFO waiter queue; see the module docs.
 #[derive(Debug)]
 pub(crate) struct WaitQueue {
-    state: Mutex<State>,
+    /// `free permits << PERMIT_SHIFT | QUEUED | CLOSED`.
+    word: AtomicUsize,
+    cap: usize,
+    waiters: Mutex<Waiters>,
 }
 
 impl WaitQueue {
     /// A queue with `permits` free permits, never holding more than `cap`.
     pub(crate) fn new(permits: usize, cap: usize) -> Self {
-        debug_assert!(permits <= cap);
+        debug_assert!(permits <= cap && cap <= usize::MAX >> PERMIT_SHIFT);
         WaitQueue {
-            state: Mutex::new(State {
-                permits,
-                cap,
-                closed: false,
+            word: AtomicUsize::new(permits << PERMIT_SHIFT),
+            cap,
+            waiters: Mutex::new(Waiters {
                 generation: 0,
                 queue: VecDeque::new(),
                 slots: Slab::new(),
@@ -184,16 +200,26 @@ impl WaitQueue {
         }
     }
 
-    /// Takes `n` permits now, or says why not. Never jumps the queue.
+    /// Takes `n` permits now, or says why not. Never jumps the queue. Lock-free.
     pub(crate) fn try_acquire(&self, n: usize) -> Result<(), Refused> {
-        let mut state = self.state.lock();
-        if state.closed {
-            Err(Refused::Closed)
-        } else if state.queue.is_empty() && state.permits >= n {
-            state.permits -= n;
-            Ok(())
-        } else {
-            Err(Refused::NoPermits)
+        let mut word = self.word.load(Ordering::Acquire);
+        loop {
+            if word & CLOSED != 0 {
+                return Err(Refused::Closed);
+            }
+            if word & QUEUED != 0 || free_permits(word) < n {
+                return Err(Refused::NoPermits);
+            }
+            // Acquire: pairs with the `Release` of the `release` that freed these permits.
+            match self.word.compare_exchange_weak(
+                word,
+                word - (n << PERMIT_SHIFT),
+                Ordering::Acquire,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(actual) => word = actual,
+            }
         }
     }
 
@@ -212,7 +238,7 @@ impl WaitQueue {
     ///
     /// [`grant_all`]: Self::grant_all
     pub(crate) fn acquire_or_broadcast(&self) -> Acquire<'_> {
-        let generation = self.state.lock().generation;
+        let generation = self.waiters.lock().generation;
         Acquire {
             queue: self,
             needed: 1,
@@ -221,25 +247,121 @@ impl WaitQueue {
         }
     }
 
-    /// Returns `n` permits (saturating at the cap) and grants queued waiters.
+    /// Returns `n` permits (saturating at the cap) and grants queued waiters. Lock-free unless
+    /// waiters are queued.
     pub(crate) fn release(&self, n: usize) {
-        let mut wakers = WakeList::new();
-        self.state.lock().release(n, &mut wakers);
-        wakers.wake_all();
+        let mut word = self.word.load(Ordering::Relaxed);
+        loop {
+            if word & QUEUED != 0 {
+                // The permits go to the queue head, under the lock.
+                let mut wakers = WakeList::new();
+                {
+                    let mut waiters = self.waiters.lock();
+                    self.add_permits(n);
+                    self.grant_queued(&mut waiters, &mut wakers);
+                }
+                wakers.wake_all();
+                return;
+            }
+            // Fails (and retries, seeing the flag) if a waiter set `QUEUED` meanwhile.
+            match self.word.compare_exchange_weak(
+                word,
+                self.with_added(word, n),
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => word = actual,
+            }
+        }
+    }
+
+    /// Gives back `n` permits the caller holds (so the cap cannot be exceeded) and grants
+    /// queued waiters: one `fetch_add`, plus the lock only if waiters are queued.
+    pub(crate) fn give_back(&self, n: usize) {
+        // The permits may sit in `word` with `QUEUED` set until we hold the lock; nobody
+        // takes them without the lock meanwhile, and we grant them next.
+        if self.word.fetch_add(n << PERMIT_SHIFT, Ordering::Release) & QUEUED != 0 {
+            let mut wakers = WakeList::new();
+            {
+                let mut waiters = self.waiters.lock();
+                self.grant_queued(&mut waiters, &mut wakers);
+            }
+            wakers.wake_all();
+        }
+    }
+
+    /// `word` with `n` more free permits, saturating at the cap.
+    fn with_added(&self, word: usize, n: usize) -> usize {
+        let permits = free_permits(word).saturating_add(n).min(self.cap);
+        permits << PERMIT_SHIFT | word & FLAGS
+    }
+
+    /// Adds `n` permits whatever the flags (the caller holds the lock and grants next).
+    fn add_permits(&self, n: usize) {
+        let mut word = self.word.load(Ordering::Relaxed);
+        while let Err(actual) = self.word.compare_exchange_weak(
+            word,
+            self.with_added(word, n),
+            Ordering::Release,
+            Ordering::Relaxed,
+        ) {
+            word = actual;
+        }
+    }
+
+    /// Takes `n` free permits if there are that many, whatever the flags.
+    fn take_permits(&self, n: usize) -> bool {
+        let mut word = self.word.load(Ordering::Acquire);
+        loop {
+            if free_permits(word) < n {
+                return false;
+            }
+            match self.word.compare_exchange_weak(
+                word,
+                word - (n << PERMIT_SHIFT),
+                Ordering::Acquire,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return true,
+                Err(actual) => word = actual,
+            }
+        }
+    }
+
+    /// Grants permits to queued waiters, strictly in FIFO order, while the head fits, then
+    /// clears `QUEUED` if the queue is empty. A closed queue grants nothing more: its waiters
+    /// were woken by `close` and fail on their next poll. Call with the lock held.
+    fn grant_queued(&self, waiters: &mut Waiters, wakers: &mut WakeList) {
+        if !self.is_closed() {
+            while let Some(&key) = waiters.queue.front() {
+                let slot = &mut waiters.slots[key];
+                if !self.take_permits(slot.needed) {
+                    break;
+                }
+                slot.grant = Grant::Permits;
+                wakers.push(slot.waker.take());
+                waiters.queue.pop_front();
+            }
+        }
+        if waiters.queue.is_empty() {
+            self.word.fetch_and(!QUEUED, Ordering::Release);
+        }
     }
 
     /// Wakes every waiter queued now without giving them permits (`Notify::notify_waiters`).
     pub(crate) fn grant_all(&self) {
         let mut wakers = WakeList::new();
         {
-            let mut state = self.state.lock();
-            let state = &mut *state;
-            state.generation = state.generation.wrapping_add(1);
-            for key in state.queue.drain(..) {
-                let slot = &mut state.slots[key];
+            let mut guard = self.waiters.lock();
+            let waiters = &mut *guard;
+            waiters.generation = waiters.generation.wrapping_add(1);
+            for key in waiters.queue.drain(..) {
+                let slot = &mut waiters.slots[key];
                 slot.grant = Grant::Broadcast;
                 wakers.push(slot.waker.take());
             }
+            self.word.fetch_and(!QUEUED, Ordering::Release);
         }
         wakers.wake_all();
     }
@@ -247,15 +369,15 @@ impl WaitQueue {
     /// Closes the queue: pending and future acquires fail; granted ones keep their permits.
     /// Returns `true` if this call closed it.
     pub(crate) fn close(&self) -> bool {
+        // Set before taking the lock: a waiter that queues after this sees the flag under the
+        // lock (or its `QUEUED` CAS fails on it), and one queued before is woken below.
+        let newly_closed = self.word.fetch_or(CLOSED, Ordering::AcqRel) & CLOSED == 0;
         let mut wakers = WakeList::new();
-        let newly_closed;
         {
-            let mut state = self.state.lock();
-            let state = &mut *state;
-            newly_closed = !state.closed;
-            state.closed = true;
-            for &key in &state.queue {
-                wakers.push(state.slots[key].waker.take());
+            let mut guard = self.waiters.lock();
+            let waiters = &mut *guard;
+            for &key in &waiters.queue {
+                wakers.push(waiters.slots[key].waker.take());
             }
         }
         wakers.wake_all();
@@ -263,20 +385,79 @@ impl WaitQueue {
     }
 
     pub(crate) fn is_closed(&self) -> bool {
-        self.state.lock().closed
+        self.word.load(Ordering::Acquire) & CLOSED != 0
     }
 
     pub(crate) fn available_permits(&self) -> usize {
-        self.state.lock().permits
+        free_permits(self.word.load(Ordering::Acquire))
+    }
+
+    /// Whether the queue is closed and all `cap` permits are free: nobody holds one and
+    /// nobody can get one any more.
+    pub(crate) fn is_closed_and_idle(&self) -> bool {
+        let word = self.word.load(Ordering::Acquire);
+        word & CLOSED != 0 && free_permits(word) == self.cap
     }
 
     /// Removes up to `n` free permits; returns how many were removed.
     pub(crate) fn forget_permits(&self, n: usize) -> usize {
-        let mut state = self.state.lock();
-        let taken = state.permits.min(n);
-        state.permits -= taken;
-        taken
+        let mut word = self.word.load(Ordering::Relaxed);
+        loop {
+            let taken = free_permits(word).min(n);
+            match self.word.compare_exchange_weak(
+                word,
+                word - (taken << PERMIT_SHIFT),
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return taken,
+                Err(actual) => word = actual,
+            }
+        }
     }
+
+    /// The locked part of a first poll: take the permits, or queue.
+    fn acquire_or_queue(&self, waiters: &mut Waiters, needed: usize, waker: &Waker) -> FirstPoll {
+        let mut word = self.word.load(Ordering::Acquire);
+        loop {
+            if word & CLOSED != 0 {
+                return FirstPoll::Done(Err(Refused::Closed));
+            }
+            if word & QUEUED != 0 {
+                // Others wait already; join the back (the flag stays set: we hold the lock).
+                break;
+            }
+            let (new, taken) = if free_permits(word) >= needed {
+                (word - (needed << PERMIT_SHIFT), true)
+            } else {
+                (word | QUEUED, false)
+            };
+            // A release or close that slips in makes this fail; we then re-read the word.
+            match self
+                .word
+                .compare_exchange_weak(word, new, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) if taken => return FirstPoll::Done(Ok(())),
+                Ok(_) => break,
+                Err(actual) => word = actual,
+            }
+        }
+        let key = waiters.slots.insert(Slot {
+            needed,
+            waker: Some(waker.clone()),
+            grant: Grant::Waiting,
+        });
+        waiters.queue.push_back(key);
+        FirstPoll::Queued(key)
+    }
+}
+
+/// The outcome of [`WaitQueue::acquire_or_queue`].
+#[must_use]
+enum FirstPoll {
+    Done(Result<(), Refused>),
+    /// Queued under this slot key.
+    Queued(usize),
 }
 
 /// The future returned by [`WaitQueue::acquire`].
@@ -301,47 +482,50 @@ impl Future for Acquire<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if this.key.is_none() && this.generation.is_none() {
+            // The lock-free fast path; only a queue that is closed, busy or short goes on.
+            match this.queue.try_acquire(this.needed) {
+                Err(Refused::NoPermits) => {}
+                done => return Poll::Ready(done),
+            }
+        }
         let mut wakers = WakeList::new();
-        let mut guard = this.queue.state.lock();
-        let state = &mut *guard;
+        let mut guard = this.queue.waiters.lock();
+        let waiters = &mut *guard;
         let result = match this.key {
             None => {
-                if this.generation.is_some_and(|g| g != state.generation) {
+                if this.generation.is_some_and(|g| g != waiters.generation) {
                     this.generation = None;
                     Poll::Ready(Ok(()))
-                } else if state.closed {
-                    Poll::Ready(Err(Refused::Closed))
-                } else if state.queue.is_empty() && state.permits >= this.needed {
-                    state.permits -= this.needed;
-                    Poll::Ready(Ok(()))
                 } else {
-                    let waker = cx.waker().clone();
-                    let key = state.slots.insert(Slot {
-                        needed: this.needed,
-                        waker: Some(waker),
-                        grant: Grant::Waiting,
-                    });
-                    state.queue.push_back(key);
-                    this.key = Some(key);
-                    Poll::Pending
+                    match this
+                        .queue
+                        .acquire_or_queue(waiters, this.needed, cx.waker())
+                    {
+                        FirstPoll::Done(done) => Poll::Ready(done),
+                        FirstPoll::Queued(key) => {
+                            this.key = Some(key);
+                            Poll::Pending
+                        }
+                    }
                 }
             }
-            Some(key) => match state.slots[key].grant {
+            Some(key) => match waiters.slots[key].grant {
                 Grant::Permits | Grant::Broadcast => {
-                    state.slots.remove(key);
+                    waiters.slots.remove(key);
                     this.key = None;
                     Poll::Ready(Ok(()))
                 }
-                Grant::Waiting if state.closed => {
-                    state.slots.remove(key);
-                    state.queue.retain(|&k| k != key);
+                Grant::Waiting if this.queue.is_closed() => {
+                    waiters.slots.remove(key);
+                    waiters.queue.retain(|&k| k != key);
                     this.key = None;
-                    // The head left; those behind it may fit now.
-                    state.grant_queued(&mut wakers);
+                    // Keeps `QUEUED` in step with the queue.
+                    this.queue.grant_queued(waiters, &mut wakers);
                     Poll::Ready(Err(Refused::Closed))
                 }
                 Grant::Waiting => {
-                    let slot = &mut state.slots[key];
+                    let slot = &mut waiters.slots[key];
                     match &slot.waker {
                         Some(w) if w.will_wake(cx.waker()) => {}
                         _ => slot.waker = Some(cx.waker().clone()),
@@ -367,14 +551,19 @@ impl Drop for Acquire<'_> {
         // Declared outside the locked block, so its waker is dropped after the unlock.
         let slot;
         {
-            let mut state = self.queue.state.lock();
-            slot = state.slots.remove(key);
+            let mut guard = self.queue.waiters.lock();
+            let waiters = &mut *guard;
+            slot = waiters.slots.remove(key);
             match slot.grant {
                 Grant::Waiting => {
-                    state.queue.retain(|&k| k != key);
-                    state.grant_queued(&mut wakers);
+                    // The head may have left; those behind it may fit now.
+                    waiters.queue.retain(|&k| k != key);
+                    self.queue.grant_queued(waiters, &mut wakers);
                 }
-                Grant::Permits => state.release(slot.needed, &mut wakers),
+                Grant::Permits => {
+                    self.queue.add_permits(slot.needed);
+                    self.queue.grant_queued(waiters, &mut wakers);
+                }
                 Grant::Broadcast => {}
             }
         }

@@ -9,7 +9,7 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
-use support::{poll_once, scaled, Tracked};
+use support::{poll_once, poll_with, scaled, CountWaker, Tracked};
 
 #[test]
 fn oneshot_send_fails_iff_the_receiver_is_gone() {
@@ -69,6 +69,49 @@ fn oneshot_pending_receiver_dropped_consumes_nothing_and_works_across_threads() 
         assert_eq!(block_on(&mut rx), Ok(3));
         handle.join().unwrap();
     }
+}
+
+#[test]
+fn oneshot_after_close_the_receiver_waits_for_the_sender_to_finish() {
+    let (tx, mut rx) = oneshot::channel::<u8>();
+    rx.close();
+    assert_eq!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty));
+    let (count, waker) = CountWaker::new();
+    assert!(poll_with(pin!(&mut rx), &waker).is_pending());
+    assert!(!rx.is_terminated());
+    assert_eq!(tx.send(1), Err(1));
+    assert_eq!(count.count(), 1, "the failed send woke the receiver");
+    assert_eq!(
+        poll_once(pin!(&mut rx)),
+        Poll::Ready(Err(oneshot::error::RecvError(())))
+    );
+    assert!(rx.is_terminated());
+    assert_eq!(rx.try_recv(), Err(oneshot::error::TryRecvError::Closed));
+}
+
+#[test]
+fn oneshot_wakes_the_latest_waker_and_only_it() {
+    let (tx, mut rx) = oneshot::channel();
+    let (first, first_waker) = CountWaker::new();
+    let (second, second_waker) = CountWaker::new();
+    assert!(poll_with(pin!(&mut rx), &first_waker).is_pending());
+    assert!(poll_with(pin!(&mut rx), &second_waker).is_pending());
+    tx.send(3).unwrap();
+    assert_eq!((first.count(), second.count()), (0, 1));
+    assert!(!rx.is_terminated());
+    assert_eq!(poll_once(pin!(&mut rx)), Poll::Ready(Ok(3)));
+    assert!(rx.is_terminated());
+    assert_eq!(
+        poll_once(pin!(&mut rx)),
+        Poll::Ready(Err(oneshot::error::RecvError(())))
+    );
+
+    let (mut tx, rx) = oneshot::channel::<u8>();
+    let (closed, closed_waker) = CountWaker::new();
+    assert!(poll_with(pin!(tx.closed()), &closed_waker).is_pending());
+    drop(rx);
+    assert_eq!(closed.count(), 1);
+    assert!(tx.is_closed());
 }
 
 #[test]

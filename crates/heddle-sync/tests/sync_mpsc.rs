@@ -13,7 +13,7 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
-use support::{poll_once, scaled, Tracked};
+use support::{poll_once, poll_with, scaled, CountWaker, Tracked};
 
 #[test]
 fn every_ok_message_is_received_exactly_once_in_order_per_producer() {
@@ -278,6 +278,88 @@ fn weak_senders_do_not_keep_the_channel_open() {
 }
 
 #[test]
+fn a_slot_granted_before_close_and_then_cancelled_ends_the_stream() {
+    let (tx, mut rx) = mpsc::channel::<u8>(1);
+    tx.try_send(0).unwrap();
+    let mut send = Box::pin(tx.send(1));
+    assert!(poll_once(send.as_mut()).is_pending());
+    // Frees the slot, which is granted to the queued send, then closes.
+    assert_eq!(rx.try_recv(), Ok(0));
+    rx.close();
+    let (count, waker) = CountWaker::new();
+    {
+        let mut recv = pin!(rx.recv());
+        // The granted send may still deliver: the stream is not over.
+        assert!(poll_with(recv.as_mut(), &waker).is_pending());
+        drop(send);
+        assert_eq!(
+            count.count(),
+            1,
+            "the slot came back: the receiver is woken"
+        );
+        assert_eq!(poll_once(recv.as_mut()), Poll::Ready(None));
+    }
+    assert_eq!(tx.capacity(), 1);
+}
+
+#[test]
+fn many_blocks_keep_fifo_order_length_and_drop_counts() {
+    let n = scaled(200, 70);
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (utx, mut urx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::channel(n);
+    for i in 0..n {
+        utx.send(Tracked::new(i, &drops)).unwrap();
+        tx.try_send(Tracked::new(i, &drops)).unwrap();
+    }
+    assert_eq!((urx.len(), rx.len()), (n, n));
+    for i in 0..n / 2 {
+        assert_eq!(urx.try_recv().unwrap().id, i);
+        assert_eq!(block_on(rx.recv()).unwrap().id, i);
+    }
+    assert_eq!((urx.len(), rx.len()), (n - n / 2, n - n / 2));
+    assert_eq!(drops.load(Ordering::SeqCst), 2 * (n / 2));
+    // The rest, across several blocks, is dropped with the receivers, exactly once.
+    drop((urx, rx));
+    assert_eq!(drops.load(Ordering::SeqCst), 2 * n);
+    drop((utx, tx));
+    assert_eq!(drops.load(Ordering::SeqCst), 2 * n);
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn large_messages_do_not_need_a_block_on_the_stack() {
+    // A block of 32 KiB messages is about 1 MiB; it must be built on the heap, in place.
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(|| {
+            let (tx, mut rx) = mpsc::unbounded_channel::<[u8; 32 * 1024]>();
+            for i in 0..40u8 {
+                tx.send([i; 32 * 1024]).unwrap();
+            }
+            for i in 0..40u8 {
+                assert_eq!(rx.try_recv().unwrap()[0], i);
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn the_latest_waker_of_a_pending_recv_is_woken() {
+    let (tx, mut rx) = mpsc::channel(1);
+    let (first, first_waker) = CountWaker::new();
+    let (second, second_waker) = CountWaker::new();
+    let mut recv = pin!(rx.recv());
+    assert!(poll_with(recv.as_mut(), &first_waker).is_pending());
+    assert!(poll_with(recv.as_mut(), &second_waker).is_pending());
+    tx.try_send(1).unwrap();
+    assert_eq!((first.count(), second.count()), (0, 1));
+    assert_eq!(poll_once(recv.as_mut()), Poll::Ready(Some(1)));
+}
+
+#[test]
 #[should_panic(expected = "mpsc bounded channel requires buffer > 0")]
 fn a_zero_capacity_channel_panics() {
     let _ = mpsc::channel::<u8>(0);
@@ -286,7 +368,11 @@ fn a_zero_capacity_channel_panics() {
 #[derive(Debug, Clone)]
 enum Op {
     TrySend(usize),
+    Reserve(usize),
+    SendPermit,
+    DropPermit,
     TryRecv,
+    RecvMany(usize),
     Close,
     DropSender(usize),
 }
@@ -294,10 +380,40 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..2usize).prop_map(Op::TrySend),
+        2 => (0..2usize).prop_map(Op::Reserve),
+        1 => Just(Op::SendPermit),
+        1 => Just(Op::DropPermit),
         4 => Just(Op::TryRecv),
+        1 => (1..4usize).prop_map(Op::RecvMany),
         1 => Just(Op::Close),
         1 => (0..2usize).prop_map(Op::DropSender),
     ]
+}
+
+/// Operations on an unbounded channel.
+#[derive(Debug, Clone)]
+enum UnboundedOp {
+    Send(usize),
+    TryRecv,
+    RecvMany(usize),
+    Close,
+    DropSender(usize),
+}
+
+fn unbounded_op() -> impl Strategy<Value = UnboundedOp> {
+    prop_oneof![
+        4 => (0..2usize).prop_map(UnboundedOp::Send),
+        4 => Just(UnboundedOp::TryRecv),
+        1 => (1..4usize).prop_map(UnboundedOp::RecvMany),
+        1 => Just(UnboundedOp::Close),
+        1 => (0..2usize).prop_map(UnboundedOp::DropSender),
+    ]
+}
+
+/// What a receive should find in the model: the stream ends once the buffer is empty and
+/// nothing can be sent any more (closed or senderless, and no permit outstanding).
+fn finished(model: &VecDeque<u32>, closed: bool, senders: usize, permits: usize) -> bool {
+    model.is_empty() && (closed || senders == 0) && permits == 0
 }
 
 proptest! {
@@ -309,17 +425,19 @@ proptest! {
     ) {
         let (tx, mut rx) = mpsc::channel::<u32>(capacity);
         let mut senders = [Some(tx.clone()), Some(tx)];
+        let mut permits: Vec<mpsc::OwnedPermit<u32>> = Vec::new();
         let mut model = VecDeque::new();
         let mut closed = false;
         let (mut next, mut sent, mut received) = (0u32, Vec::new(), Vec::new());
         for op in ops {
+            let live = senders.iter().flatten().count();
             match op {
                 Op::TrySend(i) => {
                     let Some(tx) = &senders[i] else { continue };
                     let result = tx.try_send(next);
                     if closed {
                         prop_assert_eq!(result, Err(TrySendError::Closed(next)));
-                    } else if model.len() == capacity {
+                    } else if model.len() + permits.len() == capacity {
                         prop_assert_eq!(result, Err(TrySendError::Full(next)));
                     } else {
                         prop_assert_eq!(result, Ok(()));
@@ -328,10 +446,32 @@ proptest! {
                     }
                     next += 1;
                 }
+                Op::Reserve(i) => {
+                    let Some(tx) = &senders[i] else { continue };
+                    match tx.clone().try_reserve_owned() {
+                        Ok(permit) => {
+                            prop_assert!(!closed && model.len() + permits.len() < capacity);
+                            permits.push(permit);
+                        }
+                        Err(TrySendError::Closed(_)) => prop_assert!(closed),
+                        Err(TrySendError::Full(_)) => {
+                            prop_assert!(!closed && model.len() + permits.len() == capacity);
+                        }
+                    }
+                }
+                Op::SendPermit => {
+                    // A permit granted before a close still delivers.
+                    let Some(permit) = permits.pop() else { continue };
+                    drop(permit.send(next));
+                    model.push_back(next);
+                    sent.push(next);
+                    next += 1;
+                }
+                Op::DropPermit => drop(permits.pop()),
                 Op::TryRecv => {
                     let expected = match model.pop_front() {
                         Some(v) => Ok(v),
-                        None if closed || senders.iter().all(Option::is_none) => {
+                        None if finished(&model, closed, live, permits.len()) => {
                             Err(TryRecvError::Disconnected)
                         }
                         None => Err(TryRecvError::Empty),
@@ -342,12 +482,100 @@ proptest! {
                         received.push(v);
                     }
                 }
+                Op::RecvMany(limit) => {
+                    let mut buf = Vec::new();
+                    let got = poll_once(pin!(rx.recv_many(&mut buf, limit)));
+                    let n = limit.min(model.len());
+                    if n > 0 {
+                        prop_assert_eq!(got, Poll::Ready(n));
+                        let expected: Vec<u32> = model.drain(..n).collect();
+                        prop_assert_eq!(&buf, &expected);
+                        received.extend(buf);
+                    } else if finished(&model, closed, live, permits.len()) {
+                        prop_assert_eq!(got, Poll::Ready(0));
+                    } else {
+                        prop_assert_eq!(got, Poll::Pending);
+                    }
+                }
                 Op::Close => {
                     rx.close();
                     closed = true;
                 }
                 Op::DropSender(i) => senders[i] = None,
             }
+            prop_assert_eq!(rx.len(), model.len());
+            if let Some(tx) = senders.iter().flatten().next() {
+                prop_assert_eq!(tx.capacity(), capacity - model.len() - permits.len());
+            }
+        }
+        drop(senders);
+        drop(permits);
+        while let Some(v) = block_on(rx.recv()) {
+            received.push(v);
+        }
+        prop_assert!(rx.is_closed());
+        prop_assert_eq!(sent, received);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn unbounded_channel_matches_a_vecdeque_model(
+        ops in proptest::collection::vec(unbounded_op(), 0..64),
+    ) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<u32>();
+        let mut senders = [Some(tx.clone()), Some(tx)];
+        let mut model = VecDeque::new();
+        let mut closed = false;
+        let (mut next, mut sent, mut received) = (0u32, Vec::new(), Vec::new());
+        for op in ops {
+            let live = senders.iter().flatten().count();
+            match op {
+                UnboundedOp::Send(i) => {
+                    let Some(tx) = &senders[i] else { continue };
+                    let result = tx.send(next);
+                    if closed {
+                        prop_assert_eq!(result.map_err(|e| e.0), Err(next));
+                    } else {
+                        prop_assert!(result.is_ok());
+                        model.push_back(next);
+                        sent.push(next);
+                    }
+                    next += 1;
+                }
+                UnboundedOp::TryRecv => {
+                    let expected = match model.pop_front() {
+                        Some(v) => Ok(v),
+                        None if finished(&model, closed, live, 0) => Err(TryRecvError::Disconnected),
+                        None => Err(TryRecvError::Empty),
+                    };
+                    let got = rx.try_recv();
+                    prop_assert_eq!(got, expected);
+                    if let Ok(v) = got {
+                        received.push(v);
+                    }
+                }
+                UnboundedOp::RecvMany(limit) => {
+                    let mut buf = Vec::new();
+                    let got = poll_once(pin!(rx.recv_many(&mut buf, limit)));
+                    let n = limit.min(model.len());
+                    if n > 0 {
+                        prop_assert_eq!(got, Poll::Ready(n));
+                        let expected: Vec<u32> = model.drain(..n).collect();
+                        prop_assert_eq!(&buf, &expected);
+                        received.extend(buf);
+                    } else if finished(&model, closed, live, 0) {
+                        prop_assert_eq!(got, Poll::Ready(0));
+                    } else {
+                        prop_assert_eq!(got, Poll::Pending);
+                    }
+                }
+                UnboundedOp::Close => {
+                    rx.close();
+                    closed = true;
+                }
+                UnboundedOp::DropSender(i) => senders[i] = None,
+            }
+            prop_assert_eq!(rx.len(), model.len());
         }
         drop(senders);
         while let Some(v) = block_on(rx.recv()) {

@@ -4,12 +4,10 @@
 //! the slot back when it pops. Back-pressure is therefore fair: senders waiting for room are
 //! served in FIFO order.
 
-use super::chan::Chan;
+use super::chan::{self, Chan, Rx, Tx, WeakTx};
 use super::error::{SendError, TryRecvError, TrySendError};
 use crate::waiters::Refused;
 use std::fmt;
-use std::future::poll_fn;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 /// Creates a bounded channel holding at most `buffer` messages.
@@ -40,8 +38,8 @@ pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
         buffer <= crate::Semaphore::MAX_PERMITS,
         "mpsc bounded channel buffer must be at most Semaphore::MAX_PERMITS"
     );
-    let chan = Arc::new(Chan::new(Some(buffer)));
-    (Sender { chan: chan.clone() }, Receiver { chan })
+    let (tx, rx) = chan::channel(Some(buffer));
+    (Sender { tx }, Receiver { rx })
 }
 
 /// The sending half of a bounded channel; clone it for more producers.
@@ -58,7 +56,7 @@ pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
 /// # });
 /// ```
 pub struct Sender<T> {
-    chan: Arc<Chan<T>>,
+    tx: Tx<T>,
 }
 
 /// A sender that does not keep the channel open; [`upgrade`](WeakSender::upgrade) it to send.
@@ -73,7 +71,7 @@ pub struct Sender<T> {
 /// assert!(weak.upgrade().is_none());
 /// ```
 pub struct WeakSender<T> {
-    chan: Arc<Chan<T>>,
+    weak: WeakTx<T>,
 }
 
 /// The receiving half of a bounded channel.
@@ -88,7 +86,7 @@ pub struct WeakSender<T> {
 /// # });
 /// ```
 pub struct Receiver<T> {
-    chan: Arc<Chan<T>>,
+    rx: Rx<T>,
 }
 
 /// A reserved slot, borrowed from a [`Sender`]; sending through it cannot fail for lack of room.
@@ -202,8 +200,10 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        match self.slots().acquire(1).await {
-            Ok(()) => Ok(Permit { chan: &self.chan }),
+        match self.tx.acquire_slot().await {
+            Ok(()) => Ok(Permit {
+                chan: self.tx.chan(),
+            }),
             Err(_) => Err(SendError(())),
         }
     }
@@ -222,8 +222,10 @@ impl<T> Sender<T> {
     /// assert!(tx.try_reserve().is_err());
     /// ```
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
-        match self.slots().try_acquire(1) {
-            Ok(()) => Ok(Permit { chan: &self.chan }),
+        match self.tx.try_acquire_slot() {
+            Ok(()) => Ok(Permit {
+                chan: self.tx.chan(),
+            }),
             Err(Refused::NoPermits) => Err(TrySendError::Full(())),
             Err(Refused::Closed) => Err(TrySendError::Closed(())),
         }
@@ -250,7 +252,8 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<Self>> {
-        match self.slots().acquire(1).await {
+        let acquired = self.tx.acquire_slot().await;
+        match acquired {
             Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
             Err(_) => Err(SendError(self)),
         }
@@ -271,7 +274,7 @@ impl<T> Sender<T> {
     /// # drop(permit);
     /// ```
     pub fn try_reserve_owned(self) -> Result<OwnedPermit<T>, TrySendError<Self>> {
-        match self.slots().try_acquire(1) {
+        match self.tx.try_acquire_slot() {
             Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
             Err(Refused::NoPermits) => Err(TrySendError::Full(self)),
             Err(Refused::Closed) => Err(TrySendError::Closed(self)),
@@ -294,7 +297,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        self.chan.rx_closed().await
+        self.tx.chan().rx_closed().await
     }
 
     /// Whether the receiver is closed or dropped.
@@ -307,7 +310,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.chan.is_rx_closed()
+        self.tx.chan().is_rx_closed()
     }
 
     /// Free slots right now.
@@ -320,7 +323,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.capacity(), 2);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.slots().available_permits()
+        self.tx.chan().slots().available_permits()
     }
 
     /// The bound given to [`channel`].
@@ -332,7 +335,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.max_capacity(), 3);
     /// ```
     pub fn max_capacity(&self) -> usize {
-        self.chan.capacity
+        self.tx.chan().capacity()
     }
 
     /// A [`WeakSender`] for this channel.
@@ -346,7 +349,7 @@ impl<T> Sender<T> {
     /// ```
     pub fn downgrade(&self) -> WeakSender<T> {
         WeakSender {
-            chan: self.chan.clone(),
+            weak: self.tx.downgrade(),
         }
     }
 
@@ -359,29 +362,15 @@ impl<T> Sender<T> {
     /// assert!(tx.same_channel(&tx.clone()));
     /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.chan, &other.chan)
-    }
-
-    fn slots(&self) -> &crate::waiters::WaitQueue {
-        self.chan
-            .slots
-            .as_ref()
-            .expect("a bounded channel has slots")
+        self.tx.same_channel(&other.tx)
     }
 }
 
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
-        self.chan.add_sender();
         Sender {
-            chan: self.chan.clone(),
+            tx: self.tx.clone(),
         }
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    fn drop(&mut self) {
-        self.chan.drop_sender();
     }
 }
 
@@ -397,16 +386,14 @@ impl<T> WeakSender<T> {
     /// assert!(weak.upgrade().is_none());
     /// ```
     pub fn upgrade(&self) -> Option<Sender<T>> {
-        self.chan.try_add_sender().then(|| Sender {
-            chan: self.chan.clone(),
-        })
+        self.weak.upgrade().map(|tx| Sender { tx })
     }
 }
 
 impl<T> Clone for WeakSender<T> {
     fn clone(&self) -> Self {
         WeakSender {
-            chan: self.chan.clone(),
+            weak: self.weak.clone(),
         }
     }
 }
@@ -431,7 +418,7 @@ impl<'a, T> Permit<'a, T> {
         let chan = self.chan;
         // The slot now belongs to the message (or is released below); skip `Drop`.
         std::mem::forget(self);
-        chan.push(value, true).inspect_err(|_| chan.release_slot())
+        chan.push(value).inspect_err(|_| chan.release_slot())
     }
 }
 
@@ -458,8 +445,9 @@ impl<T> OwnedPermit<T> {
             .sender
             .take()
             .expect("an unused permit holds its sender");
-        if sender.chan.push(value, true).is_err() {
-            sender.chan.release_slot();
+        let chan = sender.tx.chan();
+        if chan.push(value).is_err() {
+            chan.release_slot();
         }
         sender
     }
@@ -478,7 +466,7 @@ impl<T> OwnedPermit<T> {
             .sender
             .take()
             .expect("an unused permit holds its sender");
-        sender.chan.release_slot();
+        sender.tx.chan().release_slot();
         sender
     }
 }
@@ -486,7 +474,7 @@ impl<T> OwnedPermit<T> {
 impl<T> Drop for OwnedPermit<T> {
     fn drop(&mut self) {
         if let Some(sender) = &self.sender {
-            sender.chan.release_slot();
+            sender.tx.chan().release_slot();
         }
     }
 }
@@ -510,7 +498,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
+        self.rx.recv().await
     }
 
     /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
@@ -532,7 +520,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+        self.rx.recv_many(buffer, limit).await
     }
 
     /// Polls for the next message (the poll form of [`recv`](Self::recv)).
@@ -547,7 +535,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
+        self.rx.poll_recv(cx)
     }
 
     /// Takes a buffered message without waiting.
@@ -565,7 +553,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv()
+        self.rx.try_recv()
     }
 
     /// Closes the channel: sends that have not reserved a slot fail and hand their value back,
@@ -585,7 +573,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub fn close(&mut self) {
-        self.chan.close_rx();
+        self.rx.close();
     }
 
     /// Whether the channel is finished: nothing buffered and nothing more can come.
@@ -599,7 +587,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.chan.is_finished()
+        self.rx.is_closed()
     }
 
     /// Whether nothing is buffered.
@@ -611,7 +599,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.chan.len() == 0
+        self.rx.len() == 0
     }
 
     /// How many messages are buffered.
@@ -624,13 +612,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.chan.len()
-    }
-}
-
-impl<T> Drop for Receiver<T> {
-    fn drop(&mut self) {
-        self.chan.drop_rx();
+        self.rx.len()
     }
 }
 

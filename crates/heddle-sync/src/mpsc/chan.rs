@@ -1,209 +1,121 @@
-//! The state shared by both mpsc flavours: the buffer, the receiver's waker, the sender count
-//! and, for bounded channels, the slot semaphore.
+//! The channel shared by both mpsc flavours, and the sending and receiving logic they share:
+//! [`Tx`] (counted sender), [`WeakTx`], [`Rx`] (the one receiver) and [`AcquireSlot`].
 //!
-//! # Who touches what
+//! # Parts and who touches them
 //!
-//! - `state` (one mutex): `buf`, `rx_waker`, `tx_count`, `rx_closed`, `rx_dropped`. Senders push
-//!   and count themselves; the one receiver pops, registers its waker and closes.
-//! - `slots` (bounded only): a [`WaitQueue`] of `capacity` permits. A sender holds one permit
-//!   from `reserve` until its message is popped by the receiver (then the receiver releases
-//!   it) or until the permit is dropped unused. So `capacity - free slots` counts buffered
-//!   messages plus outstanding permits.
+//! - `list` ([`List`]): the messages, lock-free. Senders push; only the receiver pops.
+//! - `slots` (bounded only): a [`WaitQueue`] of `capacity` permits. A sender takes one permit
+//!   (lock-free while there is room) from `reserve` until its message is popped (then the
+//!   receiver releases it) or until the permit is dropped unused. So `capacity - free slots`
+//!   counts buffered messages plus outstanding permits. Senders that find no room queue FIFO
+//!   in its slow path.
+//! - `tx_count`: live [`Tx`]s; once zero it never grows again.
+//! - `rx_waker` ([`AtomicWaker`]): the receiver's waker.
 //! - `rx_gone`: a permit-less [`WaitQueue`] closed when the receiver closes or drops;
 //!   `Sender::closed` waits on it.
 //!
-//! Lock order: `state`, then the `slots` lock (only to read the free count). Nothing takes
-//! them the other way round, and no waker runs under either.
+//! A send with room takes no lock: a CAS on the slot count (bounded), a CAS claiming a list
+//! position and a swap publishing the message. A receive of a buffered message takes no lock
+//! either: a load, a read and, for bounded channels, a `fetch_add` giving the slot back (it
+//! takes the slot queue's lock only when senders are queued, to grant them the slot in order).
+//!
+//! # Parking the receiver
+//!
+//! The receiver registers its waker, marks the head slot `RX_WAITING` (see [`List`]) and
+//! re-checks whether the stream ended. A sender whose publishing swap finds the mark wakes it.
+//! The other events the receiver may wait for wake it through `rx_waker` after changing what
+//! the re-check reads: the last sender leaving (`tx_count` to 0), and a slot coming back to a
+//! closed bounded channel (the last outstanding permit). [`AtomicWaker`] orders each of those
+//! against the registration, so none is missed.
 //!
 //! # End of stream
 //!
-//! The receiver sees the end (`None`, `Disconnected`) only when the buffer is empty and no
-//! message can arrive any more: every sender is gone, or the receiver closed and (bounded) all
-//! slots are free again, i.e. no permit granted before the close is still outstanding. A permit
-//! granted before `close` may still send, and that message is received; that is how a send
-//! racing a close either succeeds receivably or hands its value back.
+//! The receiver sees the end (`None`, `Disconnected`) only when every claimed position has
+//! been read and no message can arrive any more ([`Chan::no_more_sends`]): every sender is
+//! gone; or an unbounded channel's list is closed; or a bounded channel's slot queue is closed
+//! and all its slots are free again, i.e. no permit granted before the close is still
+//! outstanding. A permit granted before `close` may still send, and that message is received;
+//! that is how a send racing a close either succeeds receivably or hands its value back.
+//!
+//! Closing differs by flavour: `Receiver::close` closes the slot queue of a bounded channel
+//! (permits already granted stay valid) and the list of an unbounded one. Dropping the
+//! receiver closes both, so any later push hands its value back.
 
 use super::error::TryRecvError;
-use crate::loom::Mutex;
-use crate::waiters::{WaitQueue, WakeList};
-use std::collections::VecDeque;
-use std::task::{Context, Poll, Waker};
+use super::list::List;
+use crate::atomic_waker::AtomicWaker;
+use crate::loom::{Arc, AtomicUsize, Backoff, Ordering};
+use crate::waiters::{Acquire, Refused, WaitQueue};
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
 pub(super) struct Chan<T> {
-    state: Mutex<State<T>>,
+    list: List<T>,
     /// Free slots of a bounded channel; `None` for an unbounded one.
-    pub(super) slots: Option<WaitQueue>,
+    slots: Option<WaitQueue>,
     /// The bound (`usize::MAX` for unbounded channels).
-    pub(super) capacity: usize,
+    capacity: usize,
+    /// Live senders (not weak ones).
+    tx_count: AtomicUsize,
+    rx_waker: AtomicWaker,
     /// Closed when the receiver closes or is dropped.
     rx_gone: WaitQueue,
 }
 
-struct State<T> {
-    buf: VecDeque<T>,
-    rx_waker: Option<Waker>,
-    /// Live `Sender`s (not weak ones). Once zero it never grows again.
-    tx_count: usize,
-    /// `Receiver::close` was called or the receiver was dropped.
-    rx_closed: bool,
-    /// The receiver was dropped: nothing will ever be received.
-    rx_dropped: bool,
+/// A channel with one sender: bounded by `bound`, or unbounded.
+pub(super) fn channel<T>(bound: Option<usize>) -> (Tx<T>, Rx<T>) {
+    let chan = Arc::new(Chan {
+        list: List::new(),
+        slots: bound.map(|n| WaitQueue::new(n, n)),
+        capacity: bound.unwrap_or(usize::MAX),
+        tx_count: AtomicUsize::new(1),
+        rx_waker: AtomicWaker::new(),
+        rx_gone: WaitQueue::new(0, 0),
+    });
+    (Tx { chan: chan.clone() }, Rx { chan })
 }
 
 impl<T> Chan<T> {
-    pub(super) fn new(bound: Option<usize>) -> Self {
-        Chan {
-            state: Mutex::new(State {
-                buf: VecDeque::new(),
-                rx_waker: None,
-                tx_count: 1,
-                rx_closed: false,
-                rx_dropped: false,
-            }),
-            slots: bound.map(|n| WaitQueue::new(n, n)),
-            capacity: bound.unwrap_or(usize::MAX),
-            rx_gone: WaitQueue::new(0, 0),
-        }
+    /// The slot queue of a bounded channel.
+    pub(super) fn slots(&self) -> &WaitQueue {
+        self.slots.as_ref().expect("a bounded channel has slots")
     }
 
-    /// Pushes a message. `reserved` says the sender holds a slot permit granted before any
-    /// close, so only a dropped receiver refuses it. Hands the value back on refusal.
-    pub(super) fn push(&self, value: T, reserved: bool) -> Result<(), T> {
-        let waker = {
-            let mut state = self.state.lock();
-            let refused = if reserved {
-                state.rx_dropped
-            } else {
-                state.rx_closed
-            };
-            if refused {
-                return Err(value);
-            }
-            state.buf.push_back(value);
-            state.rx_waker.take()
-        };
-        wake(waker);
+    pub(super) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Pushes a message and wakes the receiver if it was parked on it. For a bounded channel
+    /// the caller holds a slot permit, which now belongs to the message. Hands the value back
+    /// if the list is closed (an unbounded receiver closed, or any receiver dropped).
+    pub(super) fn push(&self, value: T) -> Result<(), T> {
+        if self.list.push(value)? {
+            self.rx_waker.wake();
+        }
         Ok(())
     }
 
     /// Gives back a slot whose permit was dropped unused; wakes a closed receiver that may be
     /// waiting for the last outstanding permit.
     pub(super) fn release_slot(&self) {
-        if let Some(slots) = &self.slots {
-            slots.release(1);
-        }
-        let waker = {
-            let mut state = self.state.lock();
-            if state.rx_closed {
-                state.rx_waker.take()
-            } else {
-                None
-            }
-        };
-        wake(waker);
-    }
-
-    fn finished(&self, state: &State<T>) -> bool {
-        state.buf.is_empty()
-            && (state.tx_count == 0
-                || (state.rx_closed
-                    && self
-                        .slots
-                        .as_ref()
-                        .is_none_or(|s| s.available_permits() == self.capacity)))
-    }
-
-    pub(super) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        // One budget unit per receive (see `heddle_task::coop`); refunded if nothing came.
-        let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
-        let result = self.poll_recv_one(cx);
-        if result.is_ready() {
-            progress.made_progress();
-        }
-        result
-    }
-
-    fn poll_recv_one(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let mut buf = Vec::new();
-        match self.poll_recv_many(cx, &mut buf, 1) {
-            Poll::Ready(0) => Poll::Ready(None),
-            Poll::Ready(_) => Poll::Ready(buf.pop()),
-            Poll::Pending => Poll::Pending,
+        let slots = self.slots();
+        slots.give_back(1);
+        // Read after our release (same atomic), so if the close came first we see it here; if
+        // it came later, the receiver's own check sees our release.
+        if slots.is_closed() {
+            self.rx_waker.wake();
         }
     }
 
-    /// Moves up to `limit` messages into `out`; `Ready(0)` means the end (or `limit == 0`).
-    pub(super) fn poll_recv_many(
-        &self,
-        cx: &mut Context<'_>,
-        out: &mut Vec<T>,
-        limit: usize,
-    ) -> Poll<usize> {
-        if limit == 0 {
-            return Poll::Ready(0);
-        }
-        let mut state = self.state.lock();
-        let n = limit.min(state.buf.len());
-        if n > 0 {
-            out.extend(state.buf.drain(..n));
-            drop(state);
-            if let Some(slots) = &self.slots {
-                slots.release(n);
-            }
-            return Poll::Ready(n);
-        }
-        if self.finished(&state) {
-            return Poll::Ready(0);
-        }
-        match &mut state.rx_waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
-    }
-
-    pub(super) fn try_recv(&self) -> Result<T, TryRecvError> {
-        let mut state = self.state.lock();
-        if let Some(value) = state.buf.pop_front() {
-            drop(state);
-            if let Some(slots) = &self.slots {
-                slots.release(1);
-            }
-            Ok(value)
-        } else if self.finished(&state) {
-            Err(TryRecvError::Disconnected)
-        } else {
-            Err(TryRecvError::Empty)
-        }
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.state.lock().buf.len()
-    }
-
-    /// `Receiver::close`: refuse new sends, keep what is buffered.
-    pub(super) fn close_rx(&self) {
-        self.state.lock().rx_closed = true;
-        if let Some(slots) = &self.slots {
-            slots.close();
-        }
-        self.rx_gone.close();
-    }
-
-    /// The receiver is dropped: refuse everything and drop what is buffered, outside the lock.
-    pub(super) fn drop_rx(&self) {
-        let buffered = {
-            let mut state = self.state.lock();
-            state.rx_closed = true;
-            state.rx_dropped = true;
-            state.rx_waker = None;
-            std::mem::take(&mut state.buf)
-        };
-        if let Some(slots) = &self.slots {
-            slots.close();
-        }
-        self.rx_gone.close();
-        drop(buffered);
+    /// Whether no message can be claimed any more (see the module docs).
+    fn no_more_sends(&self) -> bool {
+        self.tx_count.load(Ordering::Acquire) == 0
+            || self.list.is_closed()
+            || self
+                .slots
+                .as_ref()
+                .is_some_and(WaitQueue::is_closed_and_idle)
     }
 
     pub(super) fn is_rx_closed(&self) -> bool {
@@ -214,43 +126,300 @@ impl<T> Chan<T> {
         // No permits ever: this only ends when the receiver closes `rx_gone`.
         let _ = self.rx_gone.acquire(1).await;
     }
+}
 
-    pub(super) fn is_finished(&self) -> bool {
-        let state = self.state.lock();
-        self.finished(&state)
+/// A counted sender: the channel stays open while one exists.
+pub(super) struct Tx<T> {
+    chan: Arc<Chan<T>>,
+}
+
+impl<T> Tx<T> {
+    pub(super) fn chan(&self) -> &Chan<T> {
+        &self.chan
     }
 
-    pub(super) fn add_sender(&self) {
-        self.state.lock().tx_count += 1;
-    }
-
-    /// For `WeakSender::upgrade`: counts a new sender only if one is still alive.
-    pub(super) fn try_add_sender(&self) -> bool {
-        let mut state = self.state.lock();
-        if state.tx_count == 0 {
-            false
-        } else {
-            state.tx_count += 1;
-            true
+    pub(super) fn downgrade(&self) -> WeakTx<T> {
+        WeakTx {
+            chan: self.chan.clone(),
         }
     }
 
-    pub(super) fn drop_sender(&self) {
-        let waker = {
-            let mut state = self.state.lock();
-            state.tx_count -= 1;
-            if state.tx_count == 0 {
-                state.rx_waker.take()
-            } else {
-                None
-            }
-        };
-        wake(waker);
+    pub(super) fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.chan, &other.chan)
+    }
+
+    /// Waits for a slot of a bounded channel; see [`AcquireSlot`].
+    pub(super) fn acquire_slot(&self) -> AcquireSlot<'_, T> {
+        AcquireSlot {
+            chan: &self.chan,
+            acquire: Some(self.chan.slots().acquire(1)),
+        }
+    }
+
+    /// Takes a slot of a bounded channel now.
+    pub(super) fn try_acquire_slot(&self) -> Result<(), Refused> {
+        self.chan.slots().try_acquire(1)
     }
 }
 
-fn wake(waker: Option<Waker>) {
-    let mut wakers = WakeList::new();
-    wakers.push(waker);
-    wakers.wake_all();
+impl<T> Clone for Tx<T> {
+    fn clone(&self) -> Self {
+        // Relaxed: the new sender is derived from a live one, so the count is not zero.
+        self.chan.tx_count.fetch_add(1, Ordering::Relaxed);
+        Tx {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<T> Drop for Tx<T> {
+    fn drop(&mut self) {
+        // AcqRel: the receiver's `Acquire` load of 0 then sees every push of every sender.
+        if self.chan.tx_count.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.chan.rx_waker.wake();
+        }
+    }
+}
+
+/// An uncounted sender.
+pub(super) struct WeakTx<T> {
+    chan: Arc<Chan<T>>,
+}
+
+impl<T> WeakTx<T> {
+    /// A counted sender, if one is still alive.
+    pub(super) fn upgrade(&self) -> Option<Tx<T>> {
+        let mut count = self.chan.tx_count.load(Ordering::Relaxed);
+        loop {
+            if count == 0 {
+                return None;
+            }
+            match self.chan.tx_count.compare_exchange_weak(
+                count,
+                count + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    return Some(Tx {
+                        chan: self.chan.clone(),
+                    })
+                }
+                Err(actual) => count = actual,
+            }
+        }
+    }
+}
+
+impl<T> Clone for WeakTx<T> {
+    fn clone(&self) -> Self {
+        WeakTx {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+/// The future of a bounded `reserve`: a FIFO wait for one slot.
+///
+/// Dropped before it completes, it gives up its place, and a slot granted to it (before any
+/// close) goes back to the queue. If the channel is closed by then, the receiver may be
+/// waiting for exactly that slot to come back (end of stream), so it is woken.
+pub(super) struct AcquireSlot<'a, T> {
+    chan: &'a Chan<T>,
+    /// `None` once completed.
+    acquire: Option<Acquire<'a>>,
+}
+
+impl<T> Future for AcquireSlot<'_, T> {
+    type Output = Result<(), Refused>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let acquire = this.acquire.as_mut().expect("polled after completion");
+        let result = ready!(Pin::new(acquire).poll(cx));
+        this.acquire = None;
+        Poll::Ready(result)
+    }
+}
+
+impl<T> Drop for AcquireSlot<'_, T> {
+    fn drop(&mut self) {
+        if let Some(acquire) = self.acquire.take() {
+            drop(acquire);
+            if self.chan.slots().is_closed() {
+                self.chan.rx_waker.wake();
+            }
+        }
+    }
+}
+
+/// The one receiver. Being unique (`&mut self` to receive), it is what may call the list's
+/// receiver-side methods.
+pub(super) struct Rx<T> {
+    chan: Arc<Chan<T>>,
+}
+
+impl<T> Rx<T> {
+    /// Pops one message and gives its slot back.
+    fn pop(&mut self) -> Option<T> {
+        // SAFETY: `&mut self` on the only `Rx`: no other receiver-side call runs.
+        let value = unsafe { self.chan.list.pop() }?;
+        if let Some(slots) = &self.chan.slots {
+            slots.give_back(1);
+        }
+        Some(value)
+    }
+
+    /// Pops up to `limit` messages into `out` and gives their slots back in one go.
+    fn pop_many(&mut self, out: &mut Vec<T>, limit: usize) -> usize {
+        let mut n = 0;
+        while n < limit {
+            // SAFETY: `&mut self` on the only `Rx`: no other receiver-side call runs.
+            let Some(value) = (unsafe { self.chan.list.pop() }) else {
+                break;
+            };
+            out.push(value);
+            n += 1;
+        }
+        if n > 0 {
+            if let Some(slots) = &self.chan.slots {
+                slots.give_back(n);
+            }
+        }
+        n
+    }
+
+    /// Whether every claimed message was read.
+    fn is_drained(&self) -> bool {
+        // SAFETY: we are the only `Rx`; `&self` excludes our own receiver-side writes.
+        unsafe { self.chan.list.is_drained() }
+    }
+
+    /// The shared receive loop: `take` pops (one or many); parks when it finds nothing.
+    /// `Ready(None)` is the end of the stream.
+    fn poll_take<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut take: impl FnMut(&mut Self) -> Option<R>,
+    ) -> Poll<Option<R>> {
+        if let Some(taken) = take(self) {
+            return Poll::Ready(Some(taken));
+        }
+        // Park: register, mark the head slot, then re-check (see the module docs).
+        self.chan.rx_waker.register(cx.waker());
+        // SAFETY: `&mut self` on the only `Rx`: no other receiver-side call runs.
+        let written = unsafe { !self.chan.list.mark_rx_waiting() };
+        let ending = self.chan.no_more_sends();
+        if written || ending {
+            // A send finished after the first try (perhaps right before the last sender
+            // left): take it first.
+            if let Some(taken) = take(self) {
+                return Poll::Ready(Some(taken));
+            }
+            if ending && self.is_drained() {
+                return Poll::Ready(None);
+            }
+        }
+        Poll::Pending
+    }
+
+    pub(super) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        // One budget unit per receive (see `heddle_task::coop`); refunded if nothing came.
+        let progress = ready!(heddle_task::coop::poll_proceed(cx));
+        let result = self.poll_take(cx, Self::pop);
+        if result.is_ready() {
+            progress.made_progress();
+        }
+        result
+    }
+
+    /// Moves up to `limit` messages into `out`; `Ready(0)` means the end (or `limit == 0`).
+    pub(super) fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        out: &mut Vec<T>,
+        limit: usize,
+    ) -> Poll<usize> {
+        if limit == 0 {
+            return Poll::Ready(0);
+        }
+        self.poll_take(cx, |rx| match rx.pop_many(out, limit) {
+            0 => None,
+            n => Some(n),
+        })
+        .map(Option::unwrap_or_default)
+    }
+
+    pub(super) async fn recv(&mut self) -> Option<T> {
+        poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
+    pub(super) async fn recv_many(&mut self, out: &mut Vec<T>, limit: usize) -> usize {
+        poll_fn(|cx| self.poll_recv_many(cx, out, limit)).await
+    }
+
+    pub(super) fn try_recv(&mut self) -> Result<T, TryRecvError> {
+        let mut backoff = Backoff::default();
+        loop {
+            if let Some(value) = self.pop() {
+                return Ok(value);
+            }
+            if self.is_drained() {
+                if !self.chan.no_more_sends() {
+                    return Err(TryRecvError::Empty);
+                }
+                // The last send may have finished after the first try, before the last
+                // sender left.
+                if let Some(value) = self.pop() {
+                    return Ok(value);
+                }
+                if self.is_drained() {
+                    return Err(TryRecvError::Disconnected);
+                }
+            }
+            // A sender claimed the head slot and is writing it (a few instructions away):
+            // wait for it rather than report `Empty` while later messages may be there.
+            backoff.snooze();
+        }
+    }
+
+    /// `Receiver::close`: refuse new sends, keep what is buffered.
+    pub(super) fn close(&mut self) {
+        match &self.chan.slots {
+            Some(slots) => {
+                slots.close();
+            }
+            None => {
+                self.chan.list.close();
+            }
+        }
+        self.chan.rx_gone.close();
+    }
+
+    /// Whether the stream is finished: nothing buffered and nothing more can come.
+    pub(super) fn is_closed(&self) -> bool {
+        self.chan.no_more_sends() && self.is_drained()
+    }
+
+    pub(super) fn len(&self) -> usize {
+        // SAFETY: we are the only `Rx`; `&self` excludes our own receiver-side writes.
+        unsafe { self.chan.list.len() }
+    }
+}
+
+impl<T> Drop for Rx<T> {
+    /// Refuses everything and drops what is buffered. A message whose position was claimed
+    /// before the close but is written after this runs is dropped with the channel.
+    fn drop(&mut self) {
+        if let Some(slots) = &self.chan.slots {
+            slots.close();
+        }
+        self.chan.list.close();
+        self.chan.rx_gone.close();
+        drop(self.chan.rx_waker.take());
+        // SAFETY: we are the only `Rx`, in `Drop`.
+        while let Some(value) = unsafe { self.chan.list.pop() } {
+            drop(value);
+        }
+    }
 }

@@ -5,11 +5,9 @@
 //! itself bounded elsewhere).
 
 use super::bounded::opaque_debug;
-use super::chan::Chan;
+use super::chan::{self, Rx, Tx, WeakTx};
 use super::error::{SendError, TryRecvError};
 use std::fmt;
-use std::future::poll_fn;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 /// Creates an unbounded channel.
@@ -28,11 +26,8 @@ use std::task::{Context, Poll};
 /// # });
 /// ```
 pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
-    let chan = Arc::new(Chan::new(None));
-    (
-        UnboundedSender { chan: chan.clone() },
-        UnboundedReceiver { chan },
-    )
+    let (tx, rx) = chan::channel(None);
+    (UnboundedSender { tx }, UnboundedReceiver { rx })
 }
 
 /// The sending half of an unbounded channel.
@@ -45,7 +40,7 @@ pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
 /// assert_eq!(rx.try_recv(), Ok(1));
 /// ```
 pub struct UnboundedSender<T> {
-    chan: Arc<Chan<T>>,
+    tx: Tx<T>,
 }
 
 /// An unbounded sender that does not keep the channel open.
@@ -59,7 +54,7 @@ pub struct UnboundedSender<T> {
 /// assert!(weak.upgrade().is_none());
 /// ```
 pub struct WeakUnboundedSender<T> {
-    chan: Arc<Chan<T>>,
+    weak: WeakTx<T>,
 }
 
 /// The receiving half of an unbounded channel.
@@ -74,7 +69,7 @@ pub struct WeakUnboundedSender<T> {
 /// # });
 /// ```
 pub struct UnboundedReceiver<T> {
-    chan: Arc<Chan<T>>,
+    rx: Rx<T>,
 }
 
 impl<T> UnboundedSender<T> {
@@ -93,7 +88,7 @@ impl<T> UnboundedSender<T> {
     /// assert_eq!(tx.send(2).unwrap_err().0, 2);
     /// ```
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
-        self.chan.push(value, false).map_err(SendError)
+        self.tx.chan().push(value).map_err(SendError)
     }
 
     /// Completes when the receiver is closed or dropped.
@@ -112,7 +107,7 @@ impl<T> UnboundedSender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        self.chan.rx_closed().await
+        self.tx.chan().rx_closed().await
     }
 
     /// Whether the receiver is closed or dropped.
@@ -125,7 +120,7 @@ impl<T> UnboundedSender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.chan.is_rx_closed()
+        self.tx.chan().is_rx_closed()
     }
 
     /// A [`WeakUnboundedSender`] for this channel.
@@ -138,7 +133,7 @@ impl<T> UnboundedSender<T> {
     /// ```
     pub fn downgrade(&self) -> WeakUnboundedSender<T> {
         WeakUnboundedSender {
-            chan: self.chan.clone(),
+            weak: self.tx.downgrade(),
         }
     }
 
@@ -151,22 +146,15 @@ impl<T> UnboundedSender<T> {
     /// assert!(tx.same_channel(&tx.clone()));
     /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.chan, &other.chan)
+        self.tx.same_channel(&other.tx)
     }
 }
 
 impl<T> Clone for UnboundedSender<T> {
     fn clone(&self) -> Self {
-        self.chan.add_sender();
         UnboundedSender {
-            chan: self.chan.clone(),
+            tx: self.tx.clone(),
         }
-    }
-}
-
-impl<T> Drop for UnboundedSender<T> {
-    fn drop(&mut self) {
-        self.chan.drop_sender();
     }
 }
 
@@ -181,16 +169,14 @@ impl<T> WeakUnboundedSender<T> {
     /// assert!(weak.upgrade().is_some());
     /// ```
     pub fn upgrade(&self) -> Option<UnboundedSender<T>> {
-        self.chan.try_add_sender().then(|| UnboundedSender {
-            chan: self.chan.clone(),
-        })
+        self.weak.upgrade().map(|tx| UnboundedSender { tx })
     }
 }
 
 impl<T> Clone for WeakUnboundedSender<T> {
     fn clone(&self) -> Self {
         WeakUnboundedSender {
-            chan: self.chan.clone(),
+            weak: self.weak.clone(),
         }
     }
 }
@@ -213,7 +199,7 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
+        self.rx.recv().await
     }
 
     /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
@@ -235,7 +221,7 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+        self.rx.recv_many(buffer, limit).await
     }
 
     /// Polls for the next message.
@@ -250,7 +236,7 @@ impl<T> UnboundedReceiver<T> {
     /// # });
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
+        self.rx.poll_recv(cx)
     }
 
     /// Takes a buffered message without waiting.
@@ -267,7 +253,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert!(rx.try_recv().is_err());
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv()
+        self.rx.try_recv()
     }
 
     /// Closes the channel: later sends fail and hand their value back; buffered messages can
@@ -283,7 +269,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn close(&mut self) {
-        self.chan.close_rx();
+        self.rx.close();
     }
 
     /// Whether the channel is finished: nothing buffered and nothing more can come.
@@ -296,7 +282,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert!(rx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.chan.is_finished()
+        self.rx.is_closed()
     }
 
     /// Whether nothing is buffered.
@@ -308,7 +294,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert!(rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.chan.len() == 0
+        self.rx.len() == 0
     }
 
     /// How many messages are buffered.
@@ -321,13 +307,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.chan.len()
-    }
-}
-
-impl<T> Drop for UnboundedReceiver<T> {
-    fn drop(&mut self) {
-        self.chan.drop_rx();
+        self.rx.len()
     }
 }
 

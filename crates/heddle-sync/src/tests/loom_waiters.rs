@@ -1,8 +1,9 @@
 //! L8 waiter queue: a grant (a semaphore permit, a `notify_one`) made to a waiter that is then
 //! dropped before observing it passes to the next waiter; no interleaving loses it. A lost
-//! grant leaves the last waiter blocked forever, which loom reports as a deadlock.
+//! grant leaves the last waiter blocked forever, which loom reports as a deadlock. The
+//! lock-free fast path never lets a new acquirer overtake a queued one.
 
-use super::poll_once_then_drop;
+use super::{poll_once, poll_once_then_drop};
 use crate::{Notify, Semaphore};
 use loom::future::block_on;
 use std::sync::Arc;
@@ -46,5 +47,34 @@ fn loom_notify_one_vs_a_cancelled_waiter() {
         notify.notify_one();
         cancelled.join().unwrap();
         waiter.join().unwrap();
+    });
+}
+
+#[test]
+fn loom_semaphore_release_vs_a_barging_acquire() {
+    loom::model(|| {
+        let semaphore = Arc::new(Semaphore::new(0));
+        let mut queued = Box::pin(semaphore.acquire());
+        assert!(poll_once(queued.as_mut()).is_pending());
+
+        let s1 = semaphore.clone();
+        let releaser = loom::thread::spawn(move || s1.add_permits(1));
+        let s2 = semaphore.clone();
+        let barger = loom::thread::spawn(move || {
+            let barged = s2.try_acquire().map(|permit| permit.forget()).is_ok();
+            if barged {
+                // Give it back so the queued waiter is not blocked forever.
+                s2.add_permits(1);
+            }
+            barged
+        });
+        assert!(
+            !barger.join().unwrap(),
+            "a later acquirer took the permit from a queued waiter"
+        );
+        releaser.join().unwrap();
+        // The released permit was granted to the queued waiter.
+        drop(block_on(queued).unwrap());
+        assert_eq!(semaphore.available_permits(), 1);
     });
 }

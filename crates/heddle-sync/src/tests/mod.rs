@@ -1,16 +1,45 @@
-//! Loom models of this crate's waiter queue and channels (run with `--cfg loom`, see
-//! RELIABILITY.md section 0). Each model keeps to 2–3 threads.
+//! Loom models of this crate's waiter queue, waker cell and channels (run with `--cfg loom`,
+//! see RELIABILITY.md section 0). Each model keeps to 2–3 threads.
 
+mod loom_atomic_waker;
 mod loom_mpsc;
 mod loom_oneshot;
 mod loom_waiters;
 
+use crate::loom::{Arc, AtomicUsize, Ordering};
 use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// Polls `fut` once with a waker that does nothing.
+fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
+    fut.poll(&mut Context::from_waker(Waker::noop()))
+}
 
 /// Polls `fut` once with a waker that does nothing, then drops it: a cancelled waiter.
 fn poll_once_then_drop<F: Future>(fut: F) -> Poll<F::Output> {
-    let fut = pin!(fut);
-    fut.poll(&mut Context::from_waker(Waker::noop()))
+    poll_once(pin!(fut))
+}
+
+/// A waker whose `wake` panics. It unwinds with `resume_unwind`, which skips the panic hook,
+/// so thousands of model iterations print nothing.
+struct PanicWaker;
+
+impl Wake for PanicWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        std::panic::resume_unwind(Box::new("waker panicked on purpose"));
+    }
+}
+
+fn panic_waker() -> Waker {
+    Waker::from(std::sync::Arc::new(PanicWaker))
+}
+
+/// A message that counts its drops.
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
 }
