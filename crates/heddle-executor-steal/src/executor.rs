@@ -3,15 +3,14 @@
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::pin::{pin, Pin};
 use std::sync::Arc as StdArc;
-use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker as _};
+use heddle_driver::Driver;
 use heddle_task::JoinHandle;
 
+use crate::block_on::{block_on_parked, UntilTaskPanic};
 use crate::loom::{Arc, AtomicUsize, Ordering};
 use crate::registry::{Entry, Tracked};
 use crate::worker::{self, Config, Context, Core, Scheduler, Shared};
@@ -52,11 +51,6 @@ pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
 /// A zero-timeout poll of the reactor is a system call; every 61 polls keeps it cheap while
 /// bounding how long ready I/O waits behind busy workers (tokio's default too).
 pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
-
-/// The message `block_on` panics with when a task panicked and the executor was built with
-/// [`Builder::shutdown_on_panic`] (tokio's wording, so that searches for it find both).
-const TASK_PANICKED: &str =
-    "a spawned task panicked and the runtime is configured to shut down on unhandled panic";
 
 /// Runs each worker thread's loop; given the loop to run (see [`Builder::around_worker`]).
 pub type AroundWorker = StdArc<dyn Fn(&mut dyn FnMut()) + Send + Sync + 'static>;
@@ -754,90 +748,10 @@ impl<D: Driver + Send + 'static> Spawner<D> {
              would stall the tasks the future may wait for. Use `.await` instead."
         );
         if self.shared.config.shutdown_on_panic {
-            block_on_parked(UntilTaskPanic {
-                shared: &self.shared,
-                future,
-                waiter: None,
-            })
+            block_on_parked(UntilTaskPanic::new(&self.shared, future))
         } else {
             block_on_parked(future)
         }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// `future`, but panicking with `TASK_PANICKED` when it is pending and the workers have
-    /// stopped because a task panicked (with `shutdown_on_panic`). Only polled by
-    /// `block_on_parked`, whose waker never changes, so the waker is registered once.
-    struct UntilTaskPanic<'a, D: Driver, F> {
-        shared: &'a Shared<D>,
-        #[pin]
-        future: F,
-        waiter: Option<usize>,
-    }
-
-    impl<D: Driver, F> PinnedDrop for UntilTaskPanic<'_, D, F> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if let Some(key) = this.waiter.take() {
-                this.shared.remove_panic_waiter(key);
-            }
-        }
-    }
-}
-
-impl<D: Driver, F: Future> Future for UntilTaskPanic<'_, D, F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        if this.waiter.is_none() {
-            // Registered before the check below, so a stop after the check wakes us.
-            *this.waiter = Some(this.shared.add_panic_waiter(cx.waker().clone()));
-        }
-        if let Poll::Ready(output) = this.future.poll(cx) {
-            return Poll::Ready(output);
-        }
-        if this.shared.stopped_by_panic() {
-            panic!("{TASK_PANICKED}");
-        }
-        Poll::Pending
-    }
-}
-
-/// Runs `future` to completion on the calling thread, parking it between polls. Runs no
-/// tasks: use it for futures that other threads complete (a `JoinHandle`, a channel).
-///
-/// # Examples
-///
-/// ```
-/// let value = heddle_executor_steal::block_on(async { 7 });
-/// assert_eq!(value, 7);
-/// ```
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    block_on_parked(future)
-}
-
-/// Polls `future` on this thread, parking between polls.
-pub(crate) fn block_on_parked<F: Future>(future: F) -> F::Output {
-    struct Unpark(ThreadUnparker);
-    impl Wake for Unpark {
-        fn wake(self: StdArc<Self>) {
-            self.0.unpark();
-        }
-        fn wake_by_ref(self: &StdArc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let mut parker = ThreadParker::new();
-    let waker = Waker::from(StdArc::new(Unpark(parker.unparker())));
-    let mut cx = TaskContext::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        parker.park();
     }
 }
 

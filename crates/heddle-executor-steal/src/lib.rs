@@ -43,6 +43,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+mod block_on;
 mod blocking;
 mod executor;
 mod idle;
@@ -52,10 +53,11 @@ mod queue;
 mod registry;
 mod worker;
 
+pub use block_on::block_on;
 pub use blocking::{BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE};
 pub use executor::{
-    block_in_place, block_on, AroundWorker, Builder, Spawner, StealExecutor,
-    DEFAULT_EVENT_INTERVAL, DEFAULT_GLOBAL_QUEUE_INTERVAL,
+    block_in_place, AroundWorker, Builder, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
+    DEFAULT_GLOBAL_QUEUE_INTERVAL,
 };
 
 #[cfg(all(test, loom))]
