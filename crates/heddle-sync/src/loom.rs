@@ -14,13 +14,13 @@
 
 #[cfg(loom)]
 pub(crate) use loom::sync::{
-    atomic::{AtomicPtr, AtomicUsize, Ordering},
+    atomic::{fence, AtomicPtr, AtomicUsize, Ordering},
     Arc,
 };
 #[cfg(not(loom))]
 #[allow(unused_imports)]
 pub(crate) use std::sync::{
-    atomic::{AtomicPtr, AtomicUsize, Ordering},
+    atomic::{fence, AtomicPtr, AtomicUsize, Ordering},
     Arc,
 };
 

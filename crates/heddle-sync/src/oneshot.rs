@@ -16,8 +16,9 @@
 //!
 //! # Design
 //!
-//! One allocation (an `Arc`) holds one atomic state word, the value cell and a waker cell for
-//! each side; no lock. The state bits:
+//! One allocation holds one atomic state word, the value cell and a waker cell for each side;
+//! no lock. It is reference-counted by hand, like an `Arc` made with both references at once,
+//! so creating a channel costs no atomic operation. The state bits:
 //!
 //! | bit | set by | meaning |
 //! |---|---|---|
@@ -49,10 +50,12 @@
 //! read-modify-writes of the one state word, so they never overlap. Wakers are called
 //! by reference after the state is final, so a panicking waker leaves the channel consistent.
 
-use crate::loom::{Arc, AtomicUsize, Ordering, UnsafeCell};
+use crate::loom::{fence, AtomicUsize, Ordering, UnsafeCell};
 use std::fmt;
 use std::future::{poll_fn, Future};
+use std::ops::Deref;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
 pub mod error {
@@ -130,6 +133,8 @@ const RX_CLOSED: usize = 0b1_0000;
 /// The channel; see the module docs for who may touch each cell when.
 struct Inner<T> {
     state: AtomicUsize,
+    /// How many of the two halves still hold the allocation ([`Shared`]).
+    refs: AtomicUsize,
     /// The sender's until `TX_DONE`; then the receiver's if `VALUE_SENT`.
     value: UnsafeCell<Option<T>>,
     rx_waker: UnsafeCell<Option<Waker>>,
@@ -141,6 +146,50 @@ struct Inner<T> {
 unsafe impl<T: Send> Send for Inner<T> {}
 // SAFETY: no cell is accessed from both sides at once (module docs), and `T` is only moved.
 unsafe impl<T: Send> Sync for Inner<T> {}
+
+/// A half's hold on the channel's allocation: an `Arc` counted by hand, so that the two
+/// holds are made together without an atomic operation.
+struct Shared<T> {
+    /// Points to a live `Inner<T>` from `Box::leak`; `refs` counts the `Shared`s.
+    inner: NonNull<Inner<T>>,
+}
+
+// SAFETY: a `Shared` only gives `&Inner<T>`, which is `Send + Sync` for `T: Send`, and the
+// last one frees it (after an `Acquire` fence), as `Arc` does.
+unsafe impl<T: Send> Send for Shared<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Sync for Shared<T> {}
+
+impl<T> Shared<T> {
+    /// The two holds on a new channel.
+    /// `inner.refs` must be 2.
+    fn pair(inner: Inner<T>) -> (Shared<T>, Shared<T>) {
+        let inner = NonNull::from(Box::leak(Box::new(inner)));
+        (Shared { inner }, Shared { inner })
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = Inner<T>;
+
+    fn deref(&self) -> &Inner<T> {
+        // SAFETY: the allocation lives while a `Shared` does (`refs` counts this one).
+        unsafe { self.inner.as_ref() }
+    }
+}
+
+impl<T> Drop for Shared<T> {
+    fn drop(&mut self) {
+        // Release: our accesses come before the free; the last one's fence acquires them all.
+        if self.refs.fetch_sub(1, Ordering::Release) != 1 {
+            return;
+        }
+        fence(Ordering::Acquire);
+        // SAFETY: we were the last hold, so nothing else can reach the allocation, which came
+        // from `Box::leak` in `pair`.
+        drop(unsafe { Box::from_raw(self.inner.as_ptr()) });
+    }
+}
 
 /// Registers `waker` in `cell`, guarded by `task_bit`, unless `done` is (or becomes) set.
 /// `Ready(state)` means `done` was seen; `Pending` means the other side will wake `waker`.
@@ -171,8 +220,9 @@ fn register_waker(
     // The bit is clear and `done` unset: the other side reads the cell only after seeing the
     // bit in the read-modify-write that sets `done`, so it is ours until we set the bit.
     // SAFETY: exclusive access, as just argued.
-    cell.with_mut(|w| unsafe { *w = Some(waker.clone()) });
+    let old = cell.with_mut(|w| unsafe { (*w).replace(waker.clone()) });
     current = state.fetch_or(task_bit, Ordering::AcqRel);
+    drop(old);
     if current & done != 0 {
         return Poll::Ready(current);
     }
@@ -206,18 +256,14 @@ unsafe fn wake_cell(cell: &UnsafeCell<Option<Waker>>) {
 /// # });
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Arc::new(Inner {
+    let (tx, rx) = Shared::pair(Inner {
         state: AtomicUsize::new(0),
+        refs: AtomicUsize::new(2),
         value: UnsafeCell::new(None),
         rx_waker: UnsafeCell::new(None),
         tx_waker: UnsafeCell::new(None),
     });
-    (
-        Sender {
-            inner: Some(inner.clone()),
-        },
-        Receiver { inner: Some(inner) },
-    )
+    (Sender { inner: Some(tx) }, Receiver { inner: Some(rx) })
 }
 
 /// Sends the one value; see [`channel`].
@@ -231,7 +277,7 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
 /// ```
 pub struct Sender<T> {
     /// `None` once `send` consumed it.
-    inner: Option<Arc<Inner<T>>>,
+    inner: Option<Shared<T>>,
 }
 
 /// Receives the one value; a future resolving to `Result<T, RecvError>`.
@@ -252,7 +298,7 @@ pub struct Sender<T> {
 /// ```
 pub struct Receiver<T> {
     /// `None` once the outcome (value or error) was taken.
-    inner: Option<Arc<Inner<T>>>,
+    inner: Option<Shared<T>>,
 }
 
 impl<T> Sender<T> {

@@ -149,10 +149,16 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        match self.reserve().await {
-            Ok(permit) => permit.try_send(value).map_err(SendError),
-            Err(_) => Err(SendError(value)),
-        }
+        // With room and nobody queued before us, no waiting future is needed.
+        let permit = match self.try_reserve() {
+            Ok(permit) => permit,
+            Err(TrySendError::Closed(())) => return Err(SendError(value)),
+            Err(TrySendError::Full(())) => match self.reserve().await {
+                Ok(permit) => permit,
+                Err(_) => return Err(SendError(value)),
+            },
+        };
+        permit.try_send(value).map_err(SendError)
     }
 
     /// Sends `value` if there is room right now.

@@ -25,8 +25,9 @@
 //! re-checks whether the stream ended. A sender whose publishing swap finds the mark wakes it.
 //! The other events the receiver may wait for wake it through `rx_waker` after changing what
 //! the re-check reads: the last sender leaving (`tx_count` to 0), and a slot coming back to a
-//! closed bounded channel (the last outstanding permit). [`AtomicWaker`] orders each of those
-//! against the registration, so none is missed.
+//! closed bounded channel (the last outstanding permit). [`AtomicWaker`] calls the registered
+//! waker after each such `wake` began, so the receiver polls again after the change and its
+//! re-check sees it: none is missed.
 //!
 //! # End of stream
 //!
@@ -306,7 +307,8 @@ impl<T> Rx<T> {
             return Poll::Ready(Some(taken));
         }
         // Park: register, mark the head slot, then re-check (see the module docs).
-        self.chan.rx_waker.register(cx.waker());
+        // SAFETY: `&mut self` on the only `Rx`: no other registration runs.
+        unsafe { self.chan.rx_waker.register(cx.waker()) };
         // SAFETY: `&mut self` on the only `Rx`: no other receiver-side call runs.
         let written = unsafe { !self.chan.list.mark_rx_waiting() };
         let ending = self.chan.no_more_sends();
@@ -416,7 +418,8 @@ impl<T> Drop for Rx<T> {
         }
         self.chan.list.close();
         self.chan.rx_gone.close();
-        drop(self.chan.rx_waker.take());
+        // SAFETY: `&mut self` on the only `Rx`: no registration runs.
+        unsafe { self.chan.rx_waker.clear() };
         // SAFETY: we are the only `Rx`, in `Drop`.
         while let Some(value) = unsafe { self.chan.list.pop() } {
             drop(value);
