@@ -347,6 +347,24 @@ fn large_messages_do_not_need_a_block_on_the_stack() {
 }
 
 #[test]
+fn a_receiver_parked_again_with_the_same_waker_is_woken_each_time() {
+    let (tx, mut rx) = mpsc::channel(4);
+    let (count, waker) = CountWaker::new();
+    for round in 1..=3 {
+        let mut recv = pin!(rx.recv());
+        assert!(poll_with(recv.as_mut(), &waker).is_pending());
+        tx.try_send(round).unwrap();
+        assert_eq!(count.count(), round);
+        assert_eq!(poll_with(recv.as_mut(), &waker), Poll::Ready(Some(round)));
+    }
+    // The registered waker is released with the receiver, not kept by the senders.
+    let held = Arc::strong_count(&count);
+    drop(rx);
+    assert_eq!(Arc::strong_count(&count), held - 1);
+    drop(tx);
+}
+
+#[test]
 fn the_latest_waker_of_a_pending_recv_is_woken() {
     let (tx, mut rx) = mpsc::channel(1);
     let (first, first_waker) = CountWaker::new();
