@@ -315,7 +315,8 @@ struct Entry<U: Unparker> {
     /// only after the future (in `destroy`, once the task is freed). So the `Arc` outlives
     /// every use of this pointer.
     shared: NonNull<Shared<U>>,
-    key: usize,
+    /// A `u32`: an `Entry` lives in every task's future, so it is kept to 16 bytes.
+    key: u32,
     local: bool,
 }
 
@@ -328,7 +329,7 @@ impl<U: Unparker> Entry<U> {
     fn new(shared: &Arc<Shared<U>>, key: usize, local: bool) -> Entry<U> {
         Entry {
             shared: NonNull::from(&**shared),
-            key,
+            key: u32::try_from(key).expect("fewer than 2^32 live tasks on one executor"),
             local,
         }
     }
@@ -347,7 +348,7 @@ impl<U: Unparker> Drop for Entry<U> {
             if self.local {
                 registry.local_tasks -= 1;
             }
-            registry.tasks.try_remove(self.key)
+            registry.tasks.try_remove(self.key as usize)
         };
         // Dropped outside the lock: dropping a waker can free the task, which runs no user
         // code, but keep the rule simple.

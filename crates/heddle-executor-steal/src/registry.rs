@@ -98,8 +98,9 @@ pub(crate) struct Entry<D: Driver> {
     /// future, and the task's scheduler (in the same allocation, dropped only after the
     /// future) holds an `Arc` to it.
     shared: NonNull<Shared<D>>,
-    shard: usize,
-    key: usize,
+    /// `u32`s: an `Entry` lives in every task's future, so it is kept to 16 bytes.
+    shard: u32,
+    key: u32,
 }
 
 // `Entry` only reaches `Shared` through `&`, and the bound makes `Shared<D>` `Sync`.
@@ -113,8 +114,8 @@ impl<D: Driver> Entry<D> {
     pub(crate) unsafe fn new(shared: &Shared<D>, shard: usize, key: usize) -> Entry<D> {
         Entry {
             shared: NonNull::from(shared),
-            shard,
-            key,
+            shard: u32::try_from(shard).expect("fewer than 2^32 registry shards"),
+            key: u32::try_from(key).expect("fewer than 2^32 live tasks in one registry shard"),
         }
     }
 
@@ -129,9 +130,9 @@ impl<D: Driver> Drop for Entry<D> {
         let waker = self
             .shared()
             .registry
-            .shard(self.shard)
+            .shard(self.shard as usize)
             .tasks
-            .try_remove(self.key);
+            .try_remove(self.key as usize);
         // Dropped outside the lock.
         drop(waker);
     }

@@ -129,10 +129,10 @@ pub(crate) struct Harness<'a, F> {
     /// The user's future, pinned in place inside the task allocation.
     ///
     /// # Invariant
-    /// Initialised while `live` is true; dropped in place (never moved) exactly once, by
-    /// `drop_future`, which clears `live` first.
+    /// Initialised until `meta.release_future()` first returns `true`; dropped in place (never
+    /// moved) exactly once, by `drop_future`, which claims that first. The flag sits in the
+    /// task's metadata rather than here, which keeps every task 8 bytes smaller.
     future: ManuallyDrop<F>,
-    live: bool,
 }
 
 impl<'a, F: Future> Harness<'a, F> {
@@ -140,7 +140,6 @@ impl<'a, F: Future> Harness<'a, F> {
         Harness {
             meta,
             future: ManuallyDrop::new(future),
-            live: true,
         }
     }
 }
@@ -148,18 +147,17 @@ impl<'a, F: Future> Harness<'a, F> {
 impl<F> Harness<'_, F> {
     /// Drops the user's future in place, at most once, never unwinding.
     fn drop_future(&mut self) {
-        if !self.live {
+        // Claimed first: even if the future's Drop panics, it is never dropped again.
+        if !self.meta.release_future() {
             return;
         }
-        // Cleared first: even if the future's Drop panics, it is never dropped again.
-        self.live = false;
         if std::thread::panicking() {
             // A panic inside this Drop would abort the process: leak the future instead.
             self.meta.mark_finished();
             return;
         }
-        // `live` was true, so `future` is initialised and not yet dropped (the invariant on
-        // the field); `live` is now false so no other path drops or polls it again.
+        // We claimed the release, so `future` is initialised and not yet dropped (the invariant
+        // on the field), and no other path drops or polls it again.
         // SAFETY: dropped once, in place and never moved, which keeps the pinning promise.
         let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
             ManuallyDrop::drop(&mut self.future)
@@ -180,7 +178,7 @@ impl<F: Future> Future for Harness<'_, F> {
         // SAFETY: so the harness never moves `future` out of the pinned allocation.
         let this = unsafe { self.get_unchecked_mut() };
         let id = this.meta.id;
-        if !this.live {
+        if this.meta.is_future_released() {
             // async-task never polls a completed future; this is only reachable if an
             // executor misbehaves. Report cancellation rather than touching a dropped future.
             return Poll::Ready(Output::new(Err(JoinError::cancelled(id))));
@@ -192,7 +190,7 @@ impl<F: Future> Future for Harness<'_, F> {
 
         let polled = {
             let _current = CurrentGuard::enter(id);
-            // `live` is true, so the future is initialised.
+            // Not released, so the future is initialised.
             // SAFETY: it lives in the task allocation, never moved, and is dropped in place.
             let future = unsafe { Pin::new_unchecked(&mut *this.future) };
             panic::catch_unwind(AssertUnwindSafe(|| {

@@ -21,12 +21,17 @@ use crate::Id;
 const ABORT: u8 = 1 << 0;
 /// The future has been dropped; the task will never run again.
 const FINISHED: u8 = 1 << 1;
+/// The harness has begun dropping the future (set before the drop, so a panicking `Drop` never
+/// leads to a second one); only the harness reads it.
+const RELEASED: u8 = 1 << 2;
 
 /// Per-task data stored in the async-task header (one allocation per task).
 #[derive(Debug)]
 pub(crate) struct TaskMeta {
     pub(crate) id: Id,
-    pub(crate) name: Option<Box<str>>,
+    /// Boxed twice so that the header carries one pointer, not two: names are rare, the
+    /// header is in every task.
+    pub(crate) name: Option<Box<Box<str>>>,
     pub(crate) location: &'static Location<'static>,
     /// Whether the task's future is `!Send` and must be polled and dropped on its home thread.
     pub(crate) local: bool,
@@ -36,7 +41,7 @@ pub(crate) struct TaskMeta {
 
 impl TaskMeta {
     pub(crate) fn new(
-        name: Option<Box<str>>,
+        name: Option<Box<Box<str>>>,
         location: &'static Location<'static>,
         local: bool,
     ) -> TaskMeta {
@@ -65,5 +70,15 @@ impl TaskMeta {
 
     pub(crate) fn is_finished(&self) -> bool {
         self.flags.load(Ordering::Acquire) & FINISHED != 0
+    }
+
+    /// Claims the drop of the future: `true` for the first caller only.
+    pub(crate) fn release_future(&self) -> bool {
+        self.flags.fetch_or(RELEASED, Ordering::Relaxed) & RELEASED == 0
+    }
+
+    /// Whether the future was dropped or is being dropped.
+    pub(crate) fn is_future_released(&self) -> bool {
+        self.flags.load(Ordering::Relaxed) & RELEASED != 0
     }
 }

@@ -181,7 +181,7 @@ impl Runnable {
     /// assert_eq!(runnable.name(), None);
     /// ```
     pub fn name(&self) -> Option<&str> {
-        self.0.metadata().name.as_deref()
+        self.0.metadata().name.as_deref().map(|name| &**name)
     }
 
     /// Where the task was spawned (captured with `#[track_caller]` through the spawn calls).
@@ -378,7 +378,11 @@ impl<'a> Builder<'a> {
             Some(location) => location,
             None => Location::caller(),
         };
-        TaskMeta::new(self.name.map(Box::from), location, local)
+        TaskMeta::new(
+            self.name.map(|name| Box::new(Box::from(name))),
+            location,
+            local,
+        )
     }
 }
 
