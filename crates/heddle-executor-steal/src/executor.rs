@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::sync::Arc as StdArc;
+use std::task::Waker;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -778,7 +779,8 @@ where
             drop(runnable);
             return handle;
         }
-        shard.tasks.insert(None)
+        // A waker that does nothing holds the slot until the task's own is stored.
+        shard.tasks.insert(Waker::noop().clone())
     };
     // The entry lives inside the task's future, whose scheduler is created below.
     // SAFETY: the task's scheduler holds an `Arc` to `shared` until after the future is dropped.
@@ -787,7 +789,7 @@ where
     let closed = {
         let mut shard = shared.registry.shard(index);
         if !shard.closed {
-            shard.tasks[key] = Some(runnable.waker());
+            shard.tasks[key] = runnable.waker();
         }
         shard.closed
     };

@@ -27,9 +27,10 @@ pub(crate) struct Registry {
 }
 
 pub(crate) struct Shard {
-    /// The waker of each live task; `None` for the moment between taking a slot and storing
-    /// the new task's waker (`executor::spawn`), when the task is not scheduled yet.
-    pub(crate) tasks: Slab<Option<Waker>>,
+    /// The waker of each live task; a no-op waker for the moment between taking a slot and
+    /// storing the new task's waker (`executor::spawn`), when the task is not scheduled yet.
+    /// (`Waker`, not `Option<Waker>`: a slab entry of 16 bytes rather than 24, per task.)
+    pub(crate) tasks: Slab<Waker>,
     pub(crate) closed: bool,
 }
 
@@ -77,7 +78,7 @@ impl Registry {
                 self.shard(i)
                     .tasks
                     .iter()
-                    .filter_map(|(_, w)| w.clone())
+                    .map(|(_, w)| w.clone())
                     .collect::<Vec<_>>()
             })
             .collect()
