@@ -177,7 +177,7 @@ impl<F: Future> Future for Harness<'_, F> {
         // `drop_future`.
         // SAFETY: so the harness never moves `future` out of the pinned allocation.
         let this = unsafe { self.get_unchecked_mut() };
-        let id = this.meta.id;
+        let id = this.meta.id();
         if this.meta.is_future_released() {
             // async-task never polls a completed future; this is only reachable if an
             // executor misbehaves. Report cancellation rather than touching a dropped future.

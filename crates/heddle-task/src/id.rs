@@ -71,6 +71,11 @@ impl Id {
     pub fn as_u64(self) -> u64 {
         self.0.get()
     }
+
+    /// The id `raw`, as [`Id::as_u64`] gave it.
+    pub(crate) fn from_u64(raw: u64) -> Id {
+        Id(NonZeroU64::new(raw).expect("task ids start at 1"))
+    }
 }
 
 /// Takes `count` ids from the global counter and returns the first.

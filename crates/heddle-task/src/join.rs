@@ -258,7 +258,7 @@ impl AbortHandle {
     /// assert_eq!(handle.abort_handle().id(), handle.id());
     /// ```
     pub fn id(&self) -> Id {
-        self.meta().id
+        self.meta().id()
     }
 }
 

@@ -168,7 +168,7 @@ impl Runnable {
     /// assert_eq!(runnable.id(), handle.id());
     /// ```
     pub fn id(&self) -> Id {
-        self.0.metadata().id
+        self.0.metadata().id()
     }
 
     /// The task's name, if it was given one with [`Builder::name`].
@@ -208,7 +208,7 @@ impl Runnable {
     /// assert!(!runnable.is_local());
     /// ```
     pub fn is_local(&self) -> bool {
-        self.0.metadata().local
+        self.0.metadata().is_local()
     }
 }
 
