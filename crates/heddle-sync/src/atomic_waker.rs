@@ -16,10 +16,11 @@
 //!
 //! `state` is `wakes << 2 | PANICKED | REGISTERING`: how many `wake` calls are in progress,
 //! whether the registered waker panicked, and whether the consumer is replacing the waker.
+//! `PANICKED` may accompany any row below.
 //!
 //! | state | meaning | who may touch `waker` |
 //! |---|---|---|
-//! | idle: no wakes, no `REGISTERING` | | the consumer may read it; the next `wake` or replacing `register` locks it |
+//! | idle: no wakes, no `REGISTERING` | nobody wakes or replaces the waker | the consumer may read it; the next `wake` or replacing `register` locks it |
 //! | `REGISTERING` | the consumer replaces the waker | that consumer (reads and writes) |
 //! | `wakes > 0`, no `REGISTERING` | one `wake` (the *drainer*) calls the waker | the drainer and the consumer read it; nobody writes |
 //! | `wakes > 0`, `REGISTERING` | wakes arrived while the consumer replaced the waker | the consumer, which drains them when it unlocks |
