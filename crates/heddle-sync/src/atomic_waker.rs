@@ -135,10 +135,10 @@ impl AtomicWaker {
         }
         let reset = ResetOnUnwind(&self.state);
         // The CAS above took `REGISTERING`: nobody else reads or writes the cell until we unlock.
-        // SAFETY: exclusive access to `waker`.
-        let old = self
-            .waker
-            .with_mut(|cell| unsafe { (*cell).replace(waker.clone()) });
+        let old = self.waker.with_mut(|cell| {
+            // SAFETY: exclusive access to `waker`, as just said.
+            unsafe { (*cell).replace(waker.clone()) }
+        });
         std::mem::forget(reset);
         self.unlock();
         drop(old);

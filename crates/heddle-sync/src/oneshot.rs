@@ -154,17 +154,23 @@ struct Shared<T> {
     inner: NonNull<Inner<T>>,
 }
 
-// SAFETY: a `Shared` only gives `&Inner<T>`, which is `Send + Sync` for `T: Send`, and the
-// last one frees it (after an `Acquire` fence), as `Arc` does.
+// A `Shared` only gives `&Inner<T>`, which is `Send + Sync` for `T: Send`, and the last one
+// frees it (after an `Acquire` fence), as `Arc` does.
+// SAFETY: so moving one to another thread is as safe as moving an `Arc<Inner<T>>`.
 unsafe impl<T: Send> Send for Shared<T> {}
 // SAFETY: as above.
 unsafe impl<T: Send> Sync for Shared<T> {}
 
 impl<T> Shared<T> {
-    /// The two holds on a new channel.
-    /// `inner.refs` must be 2.
-    fn pair(inner: Inner<T>) -> (Shared<T>, Shared<T>) {
-        let inner = NonNull::from(Box::leak(Box::new(inner)));
+    /// A new, empty channel and the two holds on it.
+    fn pair() -> (Shared<T>, Shared<T>) {
+        let inner = NonNull::from(Box::leak(Box::new(Inner {
+            state: AtomicUsize::new(0),
+            refs: AtomicUsize::new(2),
+            value: UnsafeCell::new(None),
+            rx_waker: UnsafeCell::new(None),
+            tx_waker: UnsafeCell::new(None),
+        })));
         (Shared { inner }, Shared { inner })
     }
 }
@@ -185,8 +191,9 @@ impl<T> Drop for Shared<T> {
             return;
         }
         fence(Ordering::Acquire);
-        // SAFETY: we were the last hold, so nothing else can reach the allocation, which came
-        // from `Box::leak` in `pair`.
+        // We were the last hold, so nothing else can reach the allocation, which came from
+        // `Box::leak` in `pair`.
+        // SAFETY: so it is ours to free, once.
         drop(unsafe { Box::from_raw(self.inner.as_ptr()) });
     }
 }
@@ -256,13 +263,7 @@ unsafe fn wake_cell(cell: &UnsafeCell<Option<Waker>>) {
 /// # });
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let (tx, rx) = Shared::pair(Inner {
-        state: AtomicUsize::new(0),
-        refs: AtomicUsize::new(2),
-        value: UnsafeCell::new(None),
-        rx_waker: UnsafeCell::new(None),
-        tx_waker: UnsafeCell::new(None),
-    });
+    let (tx, rx) = Shared::pair();
     (Sender { inner: Some(tx) }, Receiver { inner: Some(rx) })
 }
 

@@ -177,13 +177,13 @@ impl<F: Future> Future for Harness<'_, F> {
         // `drop_future`.
         // SAFETY: so the harness never moves `future` out of the pinned allocation.
         let this = unsafe { self.get_unchecked_mut() };
-        let id = this.meta.id();
-        if this.meta.is_future_released() {
+        let (id, released, abort_requested) = this.meta.before_poll();
+        if released {
             // async-task never polls a completed future; this is only reachable if an
             // executor misbehaves. Report cancellation rather than touching a dropped future.
             return Poll::Ready(Output::new(Err(JoinError::cancelled(id))));
         }
-        if this.meta.is_abort_requested() {
+        if abort_requested {
             this.drop_future();
             return Poll::Ready(Output::new(Err(JoinError::cancelled(id))));
         }

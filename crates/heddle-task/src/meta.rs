@@ -69,13 +69,21 @@ impl TaskMeta {
         self.word.load(Ordering::Relaxed) & LOCAL != 0
     }
 
-    /// Requests cancellation. Release: pairs with the Acquire in `is_abort_requested`.
-    pub(crate) fn request_abort(&self) {
-        self.word.fetch_or(ABORT, Ordering::Release);
+    /// What the harness checks before each poll, from one read of the word: the id, whether
+    /// the future was released, whether abort was requested (Acquire: pairs with
+    /// `request_abort`).
+    pub(crate) fn before_poll(&self) -> (Id, bool, bool) {
+        let word = self.word.load(Ordering::Acquire);
+        (
+            Id::from_u64(word >> ID_SHIFT),
+            word & RELEASED != 0,
+            word & ABORT != 0,
+        )
     }
 
-    pub(crate) fn is_abort_requested(&self) -> bool {
-        self.word.load(Ordering::Acquire) & ABORT != 0
+    /// Requests cancellation. Release: pairs with the Acquire in `before_poll`.
+    pub(crate) fn request_abort(&self) {
+        self.word.fetch_or(ABORT, Ordering::Release);
     }
 
     /// Marks the future as dropped. Release so an observer of `FINISHED` sees the drop's effects.
@@ -90,10 +98,5 @@ impl TaskMeta {
     /// Claims the drop of the future: `true` for the first caller only.
     pub(crate) fn release_future(&self) -> bool {
         self.word.fetch_or(RELEASED, Ordering::Relaxed) & RELEASED == 0
-    }
-
-    /// Whether the future was dropped or is being dropped.
-    pub(crate) fn is_future_released(&self) -> bool {
-        self.word.load(Ordering::Relaxed) & RELEASED != 0
     }
 }
