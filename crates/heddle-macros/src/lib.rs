@@ -1,5 +1,7 @@
 //! `#[heddle::main]` and `#[heddle::test]`: turn an `async fn` into a plain `fn` that builds a
-//! heddle runtime and blocks on the function's body.
+//! heddle runtime and blocks on the function's body. Also the expansions behind the facade's
+//! `join!`, `try_join!` and `select!` (see `concurrent`), which are used through the facade's
+//! `macro_rules!` wrappers only.
 //!
 //! This crate is the macros layer beside the facade: the code it generates calls
 //! `::heddle::Builder`, so it is used through the `heddle` crate (`#[heddle::main]`), never
@@ -18,6 +20,8 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ItemFn, Lit, MetaNameValue, Token};
+
+mod concurrent;
 
 /// Runs an `async fn` (usually `main`) on a heddle runtime; multi-thread by default.
 ///
@@ -53,6 +57,27 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand(args.into(), item.into(), Kind::Test).into()
+}
+
+/// The expansion of `heddle::join!`; input: `$crate; futures…`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn join_impl(input: TokenStream) -> TokenStream {
+    concurrent::join(input.into()).into()
+}
+
+/// The expansion of `heddle::try_join!`; input: `$crate; futures…`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn try_join_impl(input: TokenStream) -> TokenStream {
+    concurrent::try_join(input.into()).into()
+}
+
+/// The expansion of `heddle::select!`; input: `$crate; branches…`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn select_impl(input: TokenStream) -> TokenStream {
+    concurrent::select(input.into()).into()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

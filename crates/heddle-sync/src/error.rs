@@ -106,6 +106,36 @@ enum TryAcquireKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TryAcquireError(TryAcquireKind);
 
+/// tokio's `TryAcquireError` is an enum with these two variants; the constants let code
+/// written for it build unchanged: `Err(TryAcquireError::NoPermits) => …` matches.
+#[allow(non_upper_case_globals)]
+impl TryAcquireError {
+    /// The semaphore was closed (the error [`is_closed`](Self::is_closed) reports).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{Semaphore, TryAcquireError};
+    ///
+    /// let semaphore = Semaphore::new(1);
+    /// semaphore.close();
+    /// assert!(matches!(semaphore.try_acquire(), Err(TryAcquireError::Closed)));
+    /// ```
+    pub const Closed: Self = Self::closed();
+
+    /// Not enough free permits (the error [`is_no_permits`](Self::is_no_permits) reports).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{Semaphore, TryAcquireError};
+    ///
+    /// let semaphore = Semaphore::new(0);
+    /// assert!(matches!(semaphore.try_acquire(), Err(TryAcquireError::NoPermits)));
+    /// ```
+    pub const NoPermits: Self = Self::no_permits();
+}
+
 impl TryAcquireError {
     pub(crate) const fn closed() -> Self {
         TryAcquireError(TryAcquireKind::Closed)

@@ -27,6 +27,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod join_set;
+mod macros;
 pub mod runtime;
 pub mod task;
 
@@ -298,5 +299,7 @@ struct ReadmeDoctests;
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::macros::{select_start, MaybeDone};
+    pub use heddle_macros::{join_impl, select_impl, try_join_impl};
     pub use heddle_task;
 }
