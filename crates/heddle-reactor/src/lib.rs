@@ -22,6 +22,18 @@
 //! Design notes (interest re-arming, lost-readiness and stale-event guards) are in
 //! `docs/reactor.md` at the repository root.
 //!
+//! # Features
+//!
+//! Both are off by default and only add trait implementations and adapters.
+//!
+//! * `tokio-io`: `tokio::io::AsyncRead` and `tokio::io::AsyncWrite` for the [`net`] streams,
+//!   the halves of a [`TcpStream`](net::TcpStream) and [`Async<T>`], next to the `futures-io`
+//!   traits and behaving the same (`poll_shutdown` is `poll_close`). Pulls in tokio with no
+//!   tokio feature: its traits only, no tokio runtime.
+//! * `hyper`: `hyper::Io`, which adapts a `futures-io` stream to hyper 1.x's
+//!   `rt::Read`/`rt::Write` (and back), so hyper servers and clients can use heddle's
+//!   sockets. Pulls in hyper with no hyper feature.
+//!
 //! # Examples
 //!
 //! A TCP echo under a foreign executor, served by the global reactor:
@@ -52,12 +64,16 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod async_io;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 mod loom;
 pub mod net;
 mod reactor;
 mod registry;
 mod source;
+#[cfg(feature = "tokio-io")]
+mod tokio_io;
 
 pub use async_io::Async;
 pub use reactor::{EnterGuard, Handle, Reactor, ReactorUnparker};

@@ -26,6 +26,8 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+#[cfg(feature = "hyper")]
+pub mod hyper;
 mod join_set;
 mod macros;
 pub mod runtime;

@@ -1,0 +1,197 @@
+//! tokio's I/O traits, `tokio::io::AsyncRead` and `tokio::io::AsyncWrite`, for every stream
+//! that implements the `futures-io` ones: [`TcpStream`], [`UnixStream`], the halves of a
+//! `TcpStream`, and [`Async<T>`] (also behind a shared reference).
+//!
+//! Each method forwards to the `futures-io` implementation, so the two sets of traits behave
+//! the same: `poll_shutdown` is `poll_close` (on a TCP or Unix stream it shuts the write half
+//! down, so the peer reads end-of-file), and vectored writes are forwarded where the stream
+//! has them. `poll_read` reads into the unfilled part of tokio's `ReadBuf`, zeroing only the
+//! bytes that `ReadBuf` does not already know to be initialised, and advances it.
+//!
+//! Only with the `tokio-io` feature. It needs no tokio feature and starts no tokio runtime:
+//! the streams stay on heddle's reactor.
+//!
+//! # Examples
+//!
+//! ```
+//! # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+//! # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+//! use std::future::poll_fn;
+//! use std::pin::Pin;
+//!
+//! use heddle_reactor::io::AsyncWriteExt;
+//! use heddle_reactor::net::UnixStream;
+//!
+//! futures::executor::block_on(async {
+//!     let (mut a, mut b) = UnixStream::pair()?;
+//!     b.write_all(b"hi").await?;
+//!     let mut storage = [0; 2];
+//!     let mut buf = tokio::io::ReadBuf::new(&mut storage);
+//!     poll_fn(|cx| tokio::io::AsyncRead::poll_read(Pin::new(&mut a), cx, &mut buf)).await?;
+//!     assert_eq!(buf.filled(), b"hi");
+//!     std::io::Result::Ok(())
+//! })?;
+//! # std::io::Result::Ok(())
+//! # }
+//! ```
+
+use std::io::{self, IoSlice, Read, Write};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use tokio::io::ReadBuf;
+
+use crate::net::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, TcpStream, UnixStream, WriteHalf};
+use crate::Async;
+
+/// `tokio::io::AsyncRead::poll_read` in terms of `futures_io::AsyncRead::poll_read`.
+fn poll_read_buf<R: futures_io::AsyncRead + ?Sized>(
+    reader: Pin<&mut R>,
+    cx: &mut Context<'_>,
+    buf: &mut ReadBuf<'_>,
+) -> Poll<io::Result<()>> {
+    let n = ready!(reader.poll_read(cx, buf.initialize_unfilled()))?;
+    // `advance` panics if `n` exceeds what was initialised, which only a reader that
+    // reports more bytes than its buffer holds could cause; heddle's readers never do.
+    buf.advance(n);
+    Poll::Ready(Ok(()))
+}
+
+/// `tokio::io::AsyncRead` for a type with `futures_io::AsyncRead`.
+macro_rules! tokio_read {
+    ($($ty:ty),* $(,)?) => {$(
+        impl tokio::io::AsyncRead for $ty {
+            fn poll_read(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &mut ReadBuf<'_>,
+            ) -> Poll<io::Result<()>> {
+                poll_read_buf(self, cx, buf)
+            }
+        }
+    )*};
+}
+
+/// `tokio::io::AsyncWrite` for a type with `futures_io::AsyncWrite` whose vectored writes
+/// are real (one `sendmsg`/`writev`, not only the first buffer).
+macro_rules! tokio_write {
+    ($($ty:ty),* $(,)?) => {$(
+        impl tokio::io::AsyncWrite for $ty {
+            fn poll_write(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &[u8],
+            ) -> Poll<io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write(self, cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                futures_io::AsyncWrite::poll_flush(self, cx)
+            }
+
+            fn poll_shutdown(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<io::Result<()>> {
+                futures_io::AsyncWrite::poll_close(self, cx)
+            }
+        }
+    )*};
+}
+
+tokio_read!(TcpStream, UnixStream, ReadHalf<'_>, OwnedReadHalf);
+tokio_write!(TcpStream, UnixStream, WriteHalf<'_>, OwnedWriteHalf);
+
+impl<T> tokio::io::AsyncRead for Async<T>
+where
+    for<'a> &'a T: Read,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        poll_read_buf(self, cx, buf)
+    }
+}
+
+impl<T> tokio::io::AsyncRead for &Async<T>
+where
+    for<'a> &'a T: Read,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        poll_read_buf(self, cx, buf)
+    }
+}
+
+impl<T> tokio::io::AsyncWrite for Async<T>
+where
+    for<'a> &'a T: Write,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write(self, cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_flush(self, cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_close(self, cx)
+    }
+}
+
+/// Through a shared reference `Async<T>` has no vectored write of its own (as with
+/// `futures-io`), so tokio's default, which writes the first non-empty buffer, applies.
+impl<T> tokio::io::AsyncWrite for &Async<T>
+where
+    for<'a> &'a T: Write,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write(self, cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_flush(self, cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_close(self, cx)
+    }
+}
