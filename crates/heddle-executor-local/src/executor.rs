@@ -430,11 +430,15 @@ impl<D: Driver> LocalExecutor<D> {
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
 
+        self.shared.worker_metrics.start_busy();
         let previous = self.shared.enter(&mut self.queue);
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             self.run_loop(&main, &mut cx, future.as_mut())
         }));
         self.shared.exit(&mut self.queue, previous);
+        let metrics = &self.shared.worker_metrics;
+        metrics.set_local_queue_depth(self.queue.len());
+        metrics.stop_busy();
         self.shared.registry().running = 0;
         match result {
             Ok(Some(output)) => output,
@@ -484,10 +488,16 @@ impl<D: Driver> LocalExecutor<D> {
             since_event += ran;
             if ran == 0 && arrived == 0 {
                 if !main.woken.load(Ordering::Acquire) {
+                    let metrics = &self.shared.worker_metrics;
+                    metrics.about_to_park();
                     self.driver.park();
+                    metrics.unparked();
                     since_event = 0;
                 }
             } else if since_event >= self.event_interval {
+                self.shared
+                    .worker_metrics
+                    .set_local_queue_depth(shared::local_len());
                 self.driver.park_timeout(Duration::ZERO);
                 since_event = 0;
             }

@@ -8,7 +8,9 @@
 //! others: polls per tick are bounded and the injector is drained every tick), a panicking
 //! task never stops it, and dropping it drops every task exactly once. A seeded mode
 //! ([`Builder::seed`]) shuffles the ready order reproducibly, to replay interleavings that
-//! expose ordering bugs.
+//! expose ordering bugs. [`Metrics`] reads its park count and busy time, queue depths and
+//! task counts, and [`Spawner::dump_tasks`] lists the live tasks, at no cost to task polls,
+//! wakes or spawns.
 //!
 //! This crate is layer 2: it depends on `heddle-task` (tasks) and `heddle-driver` (what it
 //! parks on), and knows nothing of I/O or timers; the `heddle` facade runs it over the
@@ -35,6 +37,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod executor;
+mod metrics;
 mod rng;
 mod shared;
 
@@ -46,6 +49,7 @@ use heddle_driver::Unparker;
 use heddle_task::JoinHandle;
 
 pub use executor::{Builder, LocalExecutor, DEFAULT_EVENT_INTERVAL, DEFAULT_GLOBAL_QUEUE_INTERVAL};
+pub use metrics::Metrics;
 
 use shared::Shared;
 

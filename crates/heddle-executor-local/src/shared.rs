@@ -8,6 +8,8 @@
 //! `Drop for LocalExecutor` reach tasks that are idle, with their wakers held elsewhere, and
 //! drop their futures before it returns. All fields of the registry are guarded by one mutex,
 //! which is never held while user code runs (no future is polled, dropped or woken under it).
+//! The registry also answers the task counts and the task list of `Metrics` and
+//! `Spawner::dump_tasks`, from the wakers it holds anyway.
 //!
 //! # Home thread
 //!
@@ -35,8 +37,10 @@ use std::task::Waker;
 
 use concurrent_queue::{ConcurrentQueue, PushError};
 use heddle_driver::Unparker;
-use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo};
+use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo, TaskInfo};
 use slab::Slab;
+
+use crate::metrics::WorkerMetrics;
 
 thread_local! {
     /// The `Shared` of the executor running on this thread (null when none).
@@ -69,6 +73,9 @@ pub(crate) struct Shared<U> {
     /// Wakes the executor's driver when something is pushed to the injector.
     pub(crate) unparker: U,
     registry: Mutex<Registry>,
+    /// The park counts, busy time and published queue depth of the thread running the
+    /// executor (see `metrics`).
+    pub(crate) worker_metrics: WorkerMetrics,
     /// Whether a task panic shuts the executor down (`Builder::shutdown_on_panic`).
     shutdown_on_panic: bool,
     /// Set once, by the first task panic when `shutdown_on_panic` is on; never cleared.
@@ -86,6 +93,9 @@ pub(crate) struct Registry {
     pub(crate) running: u64,
     /// How many live tasks are `!Send`.
     pub(crate) local_tasks: usize,
+    /// How many tasks were spawned (bumped by the spawns under the lock they take anyway);
+    /// for `Metrics::spawned_tasks_count`.
+    spawned: u64,
 }
 
 impl<U: Unparker> Shared<U> {
@@ -99,7 +109,9 @@ impl<U: Unparker> Shared<U> {
                 home: 0,
                 running: 0,
                 local_tasks: 0,
+                spawned: 0,
             }),
+            worker_metrics: WorkerMetrics::new(),
             shutdown_on_panic,
             task_panicked: AtomicBool::new(false),
         }
@@ -148,6 +160,7 @@ impl<U: Unparker> Shared<U> {
             drop(registry);
             return cancelled(builder.spawn(future, Scheduler(self.clone())));
         }
+        registry.spawned += 1;
         let slot = registry.tasks.vacant_entry();
         let tracked = Tracked::new(future, Entry::new(self, slot.key(), false));
         let (runnable, handle) = builder.spawn(tracked, Scheduler(self.clone()));
@@ -200,6 +213,7 @@ impl<U: Unparker> Shared<U> {
             return handle;
         }
         registry.local_tasks += 1;
+        registry.spawned += 1;
         let slot = registry.tasks.vacant_entry();
         let tracked = Tracked::new(future, Entry::new(self, slot.key(), true));
         // `is_local()` is set on this runnable. The executor polls runnables only while
@@ -229,6 +243,27 @@ impl<U: Unparker> Shared<U> {
         self.registry().tasks.len()
     }
 
+    /// How many tasks were spawned (not counting those cancelled at spawn by shutdown).
+    pub(crate) fn spawned(&self) -> u64 {
+        self.registry().spawned
+    }
+
+    /// The id, name and spawn location of every live task. Under the lock it only reads the
+    /// metadata through the wakers (none is cloned, woken or dropped), so no user code runs
+    /// while the lock is held.
+    pub(crate) fn tasks(&self) -> Vec<TaskInfo> {
+        let registry = self.registry();
+        registry
+            .tasks
+            .iter()
+            .filter_map(|(_, waker)| {
+                // `spawn` and `spawn_local` store only wakers from `Runnable::waker`.
+                // SAFETY: so each is a task waker of heddle-task, as `from_waker` requires.
+                unsafe { TaskInfo::from_waker(waker) }
+            })
+            .collect()
+    }
+
     /// Marks this executor as running on this thread: run queue pushes from this thread go to
     /// the thread-local queue. Returns the previous `CURRENT` for `exit`.
     pub(crate) fn enter(self: &Arc<Self>, queue: &mut VecDeque<Runnable>) -> *const () {
@@ -255,6 +290,11 @@ pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Runnable> 
             _ => q.pop_front(),
         }
     })
+}
+
+/// The length of the running executor's queue.
+pub(crate) fn local_len() -> usize {
+    QUEUE.with(|q| q.borrow().len())
 }
 
 /// Pushes onto the running executor's queue.

@@ -235,6 +235,34 @@ impl BlockingPool {
     pub fn threads(&self) -> usize {
         self.inner.state().threads
     }
+
+    /// How many pool threads are idle, waiting for a closure (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(10));
+    /// heddle_executor_steal::block_on(pool.spawn_blocking(|| ())).unwrap();
+    /// // The thread that ran the closure goes idle once it is done (or has just exited).
+    /// assert!(pool.idle_threads() <= pool.threads());
+    /// ```
+    pub fn idle_threads(&self) -> usize {
+        let state = self.inner.state();
+        // A notified thread is about to take a closure: it is not idle any more.
+        state.idle.saturating_sub(state.notified)
+    }
+
+    /// How many closures wait for a thread (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// assert_eq!(pool.queue_depth(), 0);
+    /// ```
+    pub fn queue_depth(&self) -> usize {
+        self.inner.state().queue.len()
+    }
 }
 
 impl Inner {

@@ -8,7 +8,9 @@
 //! woken only when there is work and nobody is already searching, and the last searcher to
 //! park re-checks every queue, so no wake-up is lost. One worker at a time owns the driver
 //! (reactor and timers); the others park on a condition variable. The design, every constant
-//! and the measurements behind them are in `docs/scheduler.md`.
+//! and the measurements behind them are in `docs/scheduler.md`. [`Metrics`] reads the
+//! workers' park counts and busy time, queue depths and task counts, and
+//! [`Spawner::dump_tasks`] lists the live tasks, at no cost to task polls, wakes or spawns.
 //!
 //! This crate is layer 2: it depends on `heddle-task` and `heddle-driver` only; the `heddle`
 //! facade runs it over the reactor and timer stack. It is not the single-threaded executor
@@ -48,6 +50,7 @@ mod blocking;
 mod executor;
 mod idle;
 mod loom;
+mod metrics;
 mod park;
 mod queue;
 mod registry;
@@ -59,6 +62,7 @@ pub use executor::{
     block_in_place, AroundWorker, Builder, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
     DEFAULT_GLOBAL_QUEUE_INTERVAL,
 };
+pub use metrics::Metrics;
 
 #[cfg(all(test, loom))]
 mod tests;

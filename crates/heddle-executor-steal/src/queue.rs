@@ -278,6 +278,12 @@ impl<T> Steal<T> {
         self.inner.len() == 0
     }
 
+    /// The number of queued tasks (a snapshot). Capped at the capacity: the owner may pop
+    /// and push between the two index loads, making the raw difference overshoot.
+    pub(crate) fn len(&self) -> usize {
+        self.inner.len().min(CAPACITY)
+    }
+
     /// Steals half of this queue into `dst` (the thief's own queue, which must have room for
     /// it) and returns one of the stolen tasks to run at once.
     pub(crate) fn steal_into(&self, dst: &mut Local<T>) -> Option<T> {

@@ -3,7 +3,9 @@
 //! Every task is entered here (as its waker) when spawned and leaves when its future is
 //! dropped (the [`Tracked`] wrapper's `Entry`). Shutdown wakes every entry so that its
 //! runnable reaches a queue, and drops the runnables: that reaches idle tasks whose wakers
-//! are held elsewhere. No lock is held while a future is polled, dropped or woken.
+//! are held elsewhere. No lock is held while a future is polled, dropped or woken. The
+//! registry also answers the task counts and the task list of `Metrics` and
+//! `Spawner::dump_tasks`, from the wakers it holds anyway.
 //!
 //! [`Tracked`] also notices a panic that unwinds out of its future's `poll`: a drop guard,
 //! forgotten when `poll` returns (a poll that does not panic pays nothing), tells the executor
@@ -17,6 +19,7 @@ use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
 use heddle_driver::Driver;
+use heddle_task::TaskInfo;
 use slab::Slab;
 
 use crate::loom::{Mutex, MutexGuard};
@@ -32,6 +35,9 @@ pub(crate) struct Shard {
     /// (`Waker`, not `Option<Waker>`: a slab entry of 16 bytes rather than 24, per task.)
     pub(crate) tasks: Slab<Waker>,
     pub(crate) closed: bool,
+    /// How many tasks were spawned into this shard (bumped by `executor::spawn` under the
+    /// lock it takes anyway); for `Metrics::spawned_tasks_count`.
+    pub(crate) spawned: u64,
 }
 
 impl Registry {
@@ -44,6 +50,7 @@ impl Registry {
                     Mutex::new(Shard {
                         tasks: Slab::new(),
                         closed: false,
+                        spawned: 0,
                     })
                 })
                 .collect(),
@@ -89,6 +96,30 @@ impl Registry {
         (0..self.shards.len())
             .map(|i| self.shard(i).tasks.len())
             .sum()
+    }
+
+    /// How many tasks were ever spawned (not counting those cancelled at spawn by shutdown).
+    pub(crate) fn spawned(&self) -> u64 {
+        (0..self.shards.len()).map(|i| self.shard(i).spawned).sum()
+    }
+
+    /// The id, name and spawn location of every live task. Under each shard's lock it only
+    /// reads the metadata through the wakers (none is cloned, woken or dropped), so no user
+    /// code runs while a lock is held.
+    pub(crate) fn tasks(&self) -> Vec<TaskInfo> {
+        let mut tasks = Vec::new();
+        for i in 0..self.shards.len() {
+            let shard = self.shard(i);
+            tasks.reserve(shard.tasks.len());
+            for (_, waker) in shard.tasks.iter() {
+                // Every waker in a shard is either the no-op placeholder of a task being
+                // spawned (null data pointer) or one from `Runnable::waker` (`executor::spawn`
+                // stores nothing else).
+                // SAFETY: so it is one of the wakers `from_waker` accepts.
+                tasks.extend(unsafe { TaskInfo::from_waker(waker) });
+            }
+        }
+        tasks
     }
 }
 

@@ -27,6 +27,7 @@ use slab::Slab;
 
 use crate::idle::Idle;
 use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::metrics::WorkerMetrics;
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Local, Overflow, Steal};
 use crate::registry::Registry;
@@ -46,6 +47,9 @@ pub(crate) struct Config {
 /// What every worker and every handle shares.
 pub(crate) struct Shared<D: Driver> {
     pub(crate) remotes: Box<[Remote<D>]>,
+    /// Each worker's park counts and busy time, indexed like `remotes`; written only by the
+    /// thread holding that worker's core (see `metrics`).
+    pub(crate) worker_metrics: Box<[WorkerMetrics]>,
     pub(crate) injector: ConcurrentQueue<Runnable>,
     pub(crate) idle: Idle,
     pub(crate) driver: Arc<DriverSlot<D>>,
@@ -496,6 +500,8 @@ impl<D: Driver> Context<D> {
     /// another thread (`block_in_place`) and this thread is no longer a worker.
     fn run(&self, mut core: Box<Core<D>>) -> Option<Box<Core<D>>> {
         let shared = &*self.shared;
+        let metrics = &shared.worker_metrics[core.index];
+        metrics.start_busy();
         while !shared.is_shutdown() {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % shared.config.event_interval == 0 {
@@ -512,6 +518,7 @@ impl<D: Driver> Context<D> {
             core = self.park(core);
         }
         core.transition_from_searching(shared);
+        metrics.stop_busy();
         Some(core)
     }
 
@@ -550,8 +557,11 @@ impl<D: Driver> Context<D> {
 
     fn park(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
         if core.transition_to_parked(&self.shared) {
+            let metrics = &self.shared.worker_metrics[core.index];
             while !self.shared.is_shutdown() {
+                metrics.about_to_park();
                 core = self.park_once(core);
+                metrics.unparked();
                 if core.transition_from_parked(&self.shared) {
                     break;
                 }
@@ -640,8 +650,10 @@ pub(crate) fn create<D: Driver>(
         });
         cores.push(Box::new(Core::new(index, local, parker)));
     }
+    let epoch = std::time::Instant::now();
     let shared = Arc::new(Shared {
         remotes: remotes.into_boxed_slice(),
+        worker_metrics: (0..workers).map(|_| WorkerMetrics::new(epoch)).collect(),
         injector: ConcurrentQueue::unbounded(),
         idle: Idle::new(workers),
         driver,

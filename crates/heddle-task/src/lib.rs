@@ -9,7 +9,9 @@
 //!   [`Runnable`] for executors to poll them, and the [`Schedule`] trait executors implement;
 //! * [`JoinHandle`] (await the output as `Result<T, JoinError>`; dropping it detaches),
 //!   [`AbortHandle`], [`JoinError`] (cancelled or panicked, with the payload);
-//! * [`task_local!`], [`yield_now`], and [`id`] / [`try_id`] for the running task.
+//! * [`task_local!`], [`yield_now`], and [`id`] / [`try_id`] for the running task;
+//! * [`TaskInfo`], a task's id, name and spawn location, which executors read through the
+//!   wakers they hold to list their tasks.
 //!
 //! It is layer 0 of heddle: it knows nothing of drivers, I/O or timers and contains no
 //! executor. The executors (`heddle-executor-local`, `heddle-executor-steal`) build on it,
@@ -49,10 +51,12 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod context;
 pub mod coop;
 mod error;
 mod harness;
 mod id;
+mod info;
 mod join;
 mod meta;
 mod spawn;
@@ -62,6 +66,7 @@ mod yield_now;
 pub use error::JoinError;
 pub use harness::{id, try_id};
 pub use id::Id;
+pub use info::TaskInfo;
 pub use join::{AbortHandle, JoinHandle};
 pub use spawn::{Builder, Runnable, Schedule, ScheduleInfo};
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};

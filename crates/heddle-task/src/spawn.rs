@@ -8,7 +8,7 @@ use std::task::Waker;
 
 use crate::harness::Harness;
 use crate::meta::TaskMeta;
-use crate::{Id, JoinHandle};
+use crate::{Id, JoinHandle, TaskInfo};
 
 /// The hook through which a task asks its executor to run it.
 ///
@@ -195,6 +195,20 @@ impl Runnable {
     /// ```
     pub fn location(&self) -> &'static Location<'static> {
         self.0.metadata().location
+    }
+
+    /// The task's id, name and spawn location, copied out of the task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, handle) = Builder::new().name("job").spawn(async {}, |_: Runnable| {});
+    /// let info = runnable.info();
+    /// assert_eq!((info.id(), info.name()), (handle.id(), Some("job")));
+    /// ```
+    pub fn info(&self) -> TaskInfo {
+        TaskInfo::from_meta(self.0.metadata())
     }
 
     /// Whether the task's future is `!Send` (spawned with [`Builder::spawn_local`]): such a

@@ -8,13 +8,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 
 use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker};
-use heddle_executor_local::{LocalExecutor, Spawner};
+use heddle_executor_local::{LocalExecutor, Metrics, Spawner};
 use heddle_reactor::ReactorUnparker;
 
 use super::drivers::RuntimeDriver;
 
 pub(crate) struct CurrentThread {
     pub(crate) spawner: Spawner<ReactorUnparker>,
+    pub(crate) metrics: Metrics<ReactorUnparker>,
     core: Mutex<Core>,
 }
 
@@ -33,6 +34,7 @@ impl CurrentThread {
     pub(crate) fn new(executor: LocalExecutor<RuntimeDriver>) -> CurrentThread {
         CurrentThread {
             spawner: executor.spawner(),
+            metrics: executor.metrics(),
             core: Mutex::new(Core {
                 executor: Some(executor),
                 waiters: Vec::new(),

@@ -12,11 +12,18 @@
 //!
 //! A runtime is `Send + Sync`: it can be built on one thread and used on another, shared in
 //! an `Arc`, and spawned onto from any thread through a [`Handle`].
+//!
+//! To see what a runtime is doing, [`Runtime::metrics`] gives [`RuntimeMetrics`] (workers,
+//! queues, task counts, blocking threads) and [`Runtime::dump`] lists its live tasks (see
+//! [`dump`]); both follow tokio's names and cost the runtime nothing per task poll, wake or
+//! spawn.
 
 mod builder;
 mod context;
 mod current_thread;
 mod drivers;
+pub mod dump;
+mod metrics;
 mod multi_thread;
 
 use std::fmt;
@@ -29,9 +36,11 @@ use heddle_task::JoinHandle;
 
 pub use builder::{Builder, UnhandledPanic};
 pub(crate) use context::{allow_block_on, with_current};
+pub use metrics::RuntimeMetrics;
 
 use current_thread::CurrentThread;
 use drivers::DriverHandles;
+use dump::Dump;
 use multi_thread::MultiThread;
 
 /// A heddle runtime: an executor, the drivers it parks on (I/O and timers), and a blocking
@@ -267,6 +276,39 @@ impl Runtime {
     /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
+    }
+
+    /// Snapshots of the runtime's workers, queues, tasks and blocking threads; see
+    /// [`RuntimeMetrics`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread().worker_threads(2).build()?;
+    /// assert_eq!(runtime.metrics().num_workers(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn metrics(&self) -> RuntimeMetrics {
+        self.handle.metrics()
+    }
+
+    /// Lists the runtime's live tasks with their ids, names and spawn locations; see
+    /// [`Handle::dump`] and the [`dump`] module.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// let handle = heddle::task::Builder::new()
+    ///     .name("server")
+    ///     .spawn_on(std::future::pending::<()>(), runtime.handle())?;
+    /// let dump = runtime.dump();
+    /// let task = dump.tasks().iter().find(|task| task.id() == handle.id()).unwrap();
+    /// assert_eq!(task.name(), Some("server"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn dump(&self) -> Dump {
+        self.handle.dump()
     }
 
     /// Makes this runtime current on this thread until the guard drops, so that
@@ -517,6 +559,54 @@ impl Handle {
             _drivers: self.inner.drivers.enter(),
             _current: context::set_current(self.clone()),
         }
+    }
+
+    /// Snapshots of the runtime's workers, queues, tasks and blocking threads; see
+    /// [`RuntimeMetrics`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let metrics = runtime.block_on(async { heddle::runtime::Handle::current().metrics() });
+    /// assert_eq!(metrics.num_workers(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn metrics(&self) -> RuntimeMetrics {
+        RuntimeMetrics::new(self.clone())
+    }
+
+    /// Lists the runtime's live tasks (spawned and not yet finished: idle, scheduled or
+    /// running) with their ids, names and spawn locations; see the [`dump`] module.
+    ///
+    /// The dump is taken at once. tokio's `Handle::dump` is an `async fn`; here
+    /// [`Dump`] is [`IntoFuture`](std::future::IntoFuture), ready at once, so
+    /// `handle.dump().await` works too. It may be called from anywhere, including from
+    /// inside a task of this runtime. heddle does not capture await-point backtraces: a
+    /// task's [`Trace`](dump::Trace) says which task it is and where it was spawned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let task = heddle::task::Builder::new()
+    ///         .name("pinger")
+    ///         .spawn(std::future::pending::<()>())?;
+    ///     let dump = heddle::runtime::Handle::current().dump().await;
+    ///     let names: Vec<_> = dump.tasks().iter().map(|task| task.name()).collect();
+    ///     assert_eq!(names, [Some("pinger")]);
+    ///     task.abort();
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn dump(&self) -> Dump {
+        let tasks = match self.inner.flavor() {
+            Flavor::CurrentThread(flavor) => flavor.spawner.dump_tasks(),
+            Flavor::MultiThread(flavor) => flavor.spawner.dump_tasks(),
+        };
+        Dump::new(tasks)
     }
 
     pub(crate) fn is_current_thread(&self) -> bool {

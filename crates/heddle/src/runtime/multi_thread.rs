@@ -3,12 +3,13 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use heddle_executor_steal::{Spawner, StealExecutor};
+use heddle_executor_steal::{Metrics, Spawner, StealExecutor};
 
 use super::drivers::RuntimeDriver;
 
 pub(crate) struct MultiThread {
     pub(crate) spawner: Spawner<RuntimeDriver>,
+    pub(crate) metrics: Metrics<RuntimeDriver>,
     /// Taken by shutdown.
     executor: Mutex<Option<StealExecutor<RuntimeDriver>>>,
 }
@@ -17,6 +18,7 @@ impl MultiThread {
     pub(crate) fn new(executor: StealExecutor<RuntimeDriver>) -> MultiThread {
         MultiThread {
             spawner: executor.spawner(),
+            metrics: executor.metrics(),
             executor: Mutex::new(Some(executor)),
         }
     }
