@@ -3,8 +3,18 @@
 //! Every type here works under any executor (heddle's, another runtime's, or
 //! `futures::executor::block_on`): waiting is done with the [`Waker`](std::task::Waker) of the
 //! polling task, never with a thread-local runtime handle. The crate is layer 1 of heddle; it
-//! depends on no other heddle crate and the `heddle` facade re-exports it as `heddle::sync`. It
-//! is not an executor and does no I/O.
+//! depends only on `heddle-task` (for the cooperative budget and the runtime mark) and the
+//! `heddle` facade re-exports it as `heddle::sync`. It is not an executor and does no I/O.
+//!
+//! # Synchronous code
+//!
+//! Code outside async (a plain thread, a `spawn_blocking` closure) uses the `blocking_*`
+//! twins, named as in tokio: [`mpsc::Sender::blocking_send`],
+//! [`mpsc::Receiver::blocking_recv`], [`mpsc::UnboundedReceiver::blocking_recv`],
+//! [`oneshot::Receiver::blocking_recv`], [`Mutex::blocking_lock`],
+//! [`RwLock::blocking_read`] and [`RwLock::blocking_write`]. They park the calling thread
+//! until the operation completes, and panic on a thread that drives a runtime, where
+//! blocking would stall its tasks (see `heddle_task::context`).
 //!
 //! # What to pick
 //!
@@ -65,6 +75,7 @@
 
 mod atomic_waker;
 mod barrier;
+mod blocking;
 pub mod broadcast;
 mod cancellation;
 mod error;

@@ -102,6 +102,38 @@ impl<T> Mutex<T> {
         }
     }
 
+    /// Takes the lock from synchronous code, blocking the thread until it is granted (in
+    /// turn with async waiters). The blocking twin of [`lock`](Self::lock).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks, including the one holding the lock. Use
+    /// `lock().await` in async code; call `blocking_lock` from `spawn_blocking` or a plain
+    /// thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let count = Arc::new(heddle_sync::Mutex::new(0));
+    /// let threads: Vec<_> = (0..2)
+    ///     .map(|_| {
+    ///         let count = count.clone();
+    ///         std::thread::spawn(move || *count.blocking_lock() += 1)
+    ///     })
+    ///     .collect();
+    /// for thread in threads {
+    ///     thread.join().unwrap();
+    /// }
+    /// assert_eq!(*count.blocking_lock(), 2);
+    /// ```
+    #[track_caller]
+    pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
+        crate::blocking::block_on("Mutex::blocking_lock", "lock().await", self.lock())
+    }
+
     /// Takes the lock if it is free and nobody is queued.
     ///
     /// # Errors

@@ -503,6 +503,37 @@ impl<T> Receiver<T> {
             state & TX_DONE != 0 && state & VALUE_SENT == 0
         })
     }
+
+    /// Waits for the value from synchronous code, blocking the thread until it is sent or the
+    /// sender is dropped. The blocking twin of awaiting the receiver.
+    ///
+    /// # Errors
+    ///
+    /// [`RecvError`] if the sender was dropped without sending, or the value was already
+    /// taken.
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks. Use `receiver.await` in async code; call
+    /// `blocking_recv` from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::oneshot::channel();
+    /// let worker = std::thread::spawn(move || rx.blocking_recv());
+    /// tx.send("done").unwrap();
+    /// assert_eq!(worker.join().unwrap(), Ok("done"));
+    ///
+    /// let (tx, rx) = heddle_sync::oneshot::channel::<u8>();
+    /// drop(tx);
+    /// assert!(rx.blocking_recv().is_err());
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(self) -> Result<T, RecvError> {
+        crate::blocking::block_on("oneshot::Receiver::blocking_recv", "receiver.await", self)
+    }
 }
 
 impl<T> Future for Receiver<T> {

@@ -145,6 +145,61 @@ impl<T> RwLock<T> {
         }
     }
 
+    /// Takes shared access from synchronous code, blocking the thread until it is granted (in
+    /// turn with async waiters). The blocking twin of [`read`](Self::read).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks, including the one holding the lock. Use
+    /// `read().await` in async code; call `blocking_read` from `spawn_blocking` or a plain
+    /// thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let lock = Arc::new(heddle_sync::RwLock::new(1));
+    /// let reader = {
+    ///     let lock = lock.clone();
+    ///     std::thread::spawn(move || *lock.blocking_read())
+    /// };
+    /// assert_eq!(reader.join().unwrap(), 1);
+    /// ```
+    #[track_caller]
+    pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
+        crate::blocking::block_on("RwLock::blocking_read", "read().await", self.read())
+    }
+
+    /// Takes exclusive access from synchronous code, blocking the thread until it is granted
+    /// (in turn with async waiters). The blocking twin of [`write`](Self::write).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks, including the one holding the lock. Use
+    /// `write().await` in async code; call `blocking_write` from `spawn_blocking` or a plain
+    /// thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let lock = Arc::new(heddle_sync::RwLock::new(1));
+    /// let writer = {
+    ///     let lock = lock.clone();
+    ///     std::thread::spawn(move || *lock.blocking_write() += 1)
+    /// };
+    /// writer.join().unwrap();
+    /// assert_eq!(*lock.blocking_read(), 2);
+    /// ```
+    #[track_caller]
+    pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
+        crate::blocking::block_on("RwLock::blocking_write", "write().await", self.write())
+    }
+
     /// Takes shared access now.
     ///
     /// # Errors

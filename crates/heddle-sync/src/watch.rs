@@ -11,9 +11,11 @@
 //! # Design
 //!
 //! The value sits in an `RwLock` (read by `borrow`, written by `send`); a separate mutex holds
-//! the version counter, the receivers' waker slots and the liveness counts. A sender writes the
-//! value first and bumps the version second, and a receiver reads the version first and the
-//! value second, so the value a receiver sees is never older than the version it marks seen.
+//! the version counter, the receivers' waker slots, the waker slots of pending
+//! [`Sender::closed`] futures and the liveness counts. No code holds both locks at once. A
+//! sender writes the value first and bumps the version second, and a receiver reads the
+//! version first and the value second, so the value a receiver sees is never older than the
+//! version it marks seen. Wakers are called after the mutex is released.
 
 use crate::loom::{Mutex, RwLock, RwLockReadGuard};
 use crate::waiters::WakeList;
@@ -85,8 +87,10 @@ struct State {
     version: u64,
     tx_alive: bool,
     rx_count: usize,
-    /// One slot per receiver for the waker of its pending `changed`.
+    /// One slot per receiver for the waker of its pending `changed` (or `wait_for`).
     wakers: Slab<Option<Waker>>,
+    /// One slot per pending `Sender::closed` future, woken when `rx_count` drops to 0.
+    closed_wakers: Slab<Option<Waker>>,
 }
 
 struct Shared<T> {
@@ -114,6 +118,7 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
             tx_alive: true,
             rx_count: 0,
             wakers: Slab::new(),
+            closed_wakers: Slab::new(),
         }),
     });
     let rx = Receiver::new(shared.clone());
@@ -231,12 +236,52 @@ impl<T> Sender<T> {
     /// assert_eq!(*rx.borrow(), [1, 2]);
     /// ```
     pub fn send_modify(&self, modify: impl FnOnce(&mut T)) {
-        struct Bump<'a, T>(&'a Shared<T>);
+        self.send_if_modified(|value| {
+            modify(value);
+            true
+        });
+    }
+
+    /// Modifies the value in place and notifies receivers only if `modify` returns `true`;
+    /// returns what `modify` returned. Works without receivers too.
+    ///
+    /// `modify` decides: changes it makes and then reports with `false` are stored but not
+    /// announced, so receivers see them only on their next read. If `modify` panics, the
+    /// receivers are told the value may have changed (as with
+    /// [`send_modify`](Self::send_modify)) and the channel stays usable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::watch::channel(1);
+    /// // Not a change: receivers are not woken.
+    /// assert!(!tx.send_if_modified(|v| {
+    ///     let changed = *v != 1;
+    ///     *v = 1;
+    ///     changed
+    /// }));
+    /// assert_eq!(rx.has_changed(), Ok(false));
+    /// // A change: receivers are woken.
+    /// assert!(tx.send_if_modified(|v| {
+    ///     *v = 2;
+    ///     true
+    /// }));
+    /// assert_eq!(rx.has_changed(), Ok(true));
+    /// ```
+    pub fn send_if_modified(&self, modify: impl FnOnce(&mut T) -> bool) -> bool {
+        /// Bumps the version and wakes the receivers when dropped, unless told not to.
+        struct Bump<'a, T> {
+            shared: &'a Shared<T>,
+            notify: bool,
+        }
         impl<T> Drop for Bump<'_, T> {
             fn drop(&mut self) {
+                if !self.notify {
+                    return;
+                }
                 let mut wakers = WakeList::new();
                 {
-                    let mut state = self.0.state.lock();
+                    let mut state = self.shared.state.lock();
                     state.version += 1;
                     for (_, waker) in state.wakers.iter_mut() {
                         wakers.push(waker.take());
@@ -245,9 +290,19 @@ impl<T> Sender<T> {
                 wakers.wake_all();
             }
         }
-        let _bump = Bump(&self.shared);
-        let mut guard = self.shared.value.write();
-        modify(&mut guard);
+        // Until `modify` returns, assume it changed the value: a panic notifies.
+        let mut bump = Bump {
+            shared: &self.shared,
+            notify: true,
+        };
+        // Value first, version second: the write guard is gone (also on a panic) before the
+        // version is bumped.
+        let modified = {
+            let mut guard = self.shared.value.write();
+            modify(&mut guard)
+        };
+        bump.notify = modified;
+        modified
     }
 
     /// The current value.
@@ -301,6 +356,65 @@ impl<T> Sender<T> {
     /// ```
     pub fn is_closed(&self) -> bool {
         self.receiver_count() == 0
+    }
+
+    /// Waits until no receiver exists (returns at once if none does).
+    ///
+    /// A receiver created later (by [`subscribe`](Self::subscribe)) reopens the channel; a
+    /// pending `closed` then waits for it to go too.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future only withdraws its waker.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = heddle_sync::watch::channel(0);
+    /// let watcher = std::thread::spawn(move || drop(rx));
+    /// tx.closed().await;
+    /// assert!(tx.is_closed());
+    /// # watcher.join().unwrap();
+    /// # });
+    /// ```
+    pub async fn closed(&self) {
+        /// The slot of this future in `closed_wakers`; withdrawn on drop.
+        struct Slot<'a, T> {
+            shared: &'a Shared<T>,
+            key: Option<usize>,
+        }
+        impl<T> Drop for Slot<'_, T> {
+            fn drop(&mut self) {
+                if let Some(key) = self.key.take() {
+                    let waker = self.shared.state.lock().closed_wakers.remove(key);
+                    // Dropped outside the lock.
+                    drop(waker);
+                }
+            }
+        }
+        let mut slot = Slot {
+            shared: &self.shared,
+            key: None,
+        };
+        poll_fn(|cx| {
+            let mut state = slot.shared.state.lock();
+            if state.rx_count == 0 {
+                return Poll::Ready(());
+            }
+            match slot.key {
+                Some(key) => {
+                    let waker = &mut state.closed_wakers[key];
+                    match waker {
+                        Some(w) if w.will_wake(cx.waker()) => {}
+                        _ => *waker = Some(cx.waker().clone()),
+                    }
+                }
+                None => slot.key = Some(state.closed_wakers.insert(Some(cx.waker().clone()))),
+            }
+            Poll::Pending
+        })
+        .await;
     }
 }
 
@@ -406,23 +520,74 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub async fn changed(&mut self) -> Result<(), RecvError> {
-        poll_fn(|cx| {
-            let mut state = self.shared.state.lock();
-            if state.version != self.seen {
-                self.seen = state.version;
-                return Poll::Ready(Ok(()));
+        changed(&self.shared, &mut self.seen, self.key).await
+    }
+
+    /// Waits until the value satisfies `f`, and returns it, marked seen.
+    ///
+    /// The current value is checked first, even if it was seen already; then each new value,
+    /// until one satisfies `f`. Values replaced before this receiver looked at them are not
+    /// checked: `f` sees the latest value each time.
+    ///
+    /// `f` runs while the value is read-locked: keep it short, and do not send on this channel
+    /// from it. If `f` panics, the panic propagates; the channel stays usable and the values
+    /// already checked are marked seen.
+    ///
+    /// # Errors
+    ///
+    /// [`RecvError`] if the sender is gone and no value satisfied `f`.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future loses no value; the values `f` already rejected stay
+    /// marked seen.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::watch::channel(0);
+    /// let counter = std::thread::spawn(move || {
+    ///     for i in 1..=5 {
+    ///         tx.send(i).unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(*rx.wait_for(|v| *v >= 5).await.unwrap(), 5);
+    /// # counter.join().unwrap();
+    /// # });
+    /// ```
+    pub async fn wait_for(
+        &mut self,
+        mut f: impl FnMut(&T) -> bool,
+    ) -> Result<Ref<'_, T>, RecvError> {
+        // Split the borrow: the returned `Ref` borrows `shared` while the loop updates `seen`.
+        let Receiver { shared, seen, key } = self;
+        let shared: &Shared<T> = shared;
+        loop {
+            // Version first, value second (see the module docs).
+            *seen = shared.state.lock().version;
+            {
+                let guard = shared.value.read();
+                if f(&guard) {
+                    return Ok(Ref { guard });
+                }
             }
-            if !state.tx_alive {
-                return Poll::Ready(Err(RecvError(())));
-            }
-            let slot = &mut state.wakers[self.key];
-            match slot {
-                Some(w) if w.will_wake(cx.waker()) => {}
-                _ => *slot = Some(cx.waker().clone()),
-            }
-            Poll::Pending
-        })
-        .await
+            changed(shared, seen, *key).await?;
+        }
+    }
+
+    /// Whether `self` and `other` are receivers of the same channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::watch::channel(0);
+    /// let (_other_tx, other_rx) = heddle_sync::watch::channel(0);
+    /// assert!(rx.same_channel(&tx.subscribe()));
+    /// assert!(!rx.same_channel(&other_rx));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
     }
 
     /// Marks the current value seen.
@@ -440,6 +605,29 @@ impl<T> Receiver<T> {
     }
 }
 
+/// Waits for a version newer than `seen` and marks it seen; the body of
+/// [`Receiver::changed`], on split borrows so that [`Receiver::wait_for`] can use it while it
+/// lends out the value.
+async fn changed<T>(shared: &Shared<T>, seen: &mut u64, key: usize) -> Result<(), RecvError> {
+    poll_fn(|cx| {
+        let mut state = shared.state.lock();
+        if state.version != *seen {
+            *seen = state.version;
+            return Poll::Ready(Ok(()));
+        }
+        if !state.tx_alive {
+            return Poll::Ready(Err(RecvError(())));
+        }
+        let slot = &mut state.wakers[key];
+        match slot {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    })
+    .await
+}
+
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
         let mut rx = Receiver::new(self.shared.clone());
@@ -450,12 +638,19 @@ impl<T> Clone for Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
+        let mut closed = WakeList::new();
         let waker = {
             let mut state = self.shared.state.lock();
             state.rx_count -= 1;
+            if state.rx_count == 0 {
+                for (_, waker) in state.closed_wakers.iter_mut() {
+                    closed.push(waker.take());
+                }
+            }
             state.wakers.remove(self.key)
         };
         drop(waker);
+        closed.wake_all();
     }
 }
 

@@ -87,4 +87,7 @@ fn futures_are_send() {
     require_send_val(&barrier.wait());
     let cell = OnceCell::<u8>::new();
     require_send_val(&cell.get_or_init(|| async { 1 }));
+    let (tx, mut rx) = watch::channel(0u8);
+    require_send_val(&tx.closed());
+    require_send_val(&rx.wait_for(|v| *v == 1));
 }

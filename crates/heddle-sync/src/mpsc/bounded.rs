@@ -183,6 +183,45 @@ impl<T> Sender<T> {
         }
     }
 
+    /// Sends `value` from synchronous code, blocking the thread until there is room: the
+    /// blocking twin of [`send`](Self::send), for threads outside any runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] with the value if the receiver is closed or dropped.
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks. Use `send(value).await` in async code;
+    /// call `blocking_send` from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
+    /// let producer = std::thread::spawn(move || {
+    ///     for i in 0..3 {
+    ///         tx.blocking_send(i).unwrap();
+    ///     }
+    /// });
+    /// # futures::executor::block_on(async {
+    /// for i in 0..3 {
+    ///     assert_eq!(rx.recv().await, Some(i));
+    /// }
+    /// assert_eq!(rx.recv().await, None);
+    /// # });
+    /// producer.join().unwrap();
+    /// ```
+    #[track_caller]
+    pub fn blocking_send(&self, value: T) -> Result<(), SendError<T>> {
+        crate::blocking::block_on(
+            "mpsc::Sender::blocking_send",
+            "send(value).await",
+            self.send(value),
+        )
+    }
+
     /// Waits for a slot and reserves it.
     ///
     /// # Errors
@@ -542,6 +581,70 @@ impl<T> Receiver<T> {
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         self.rx.poll_recv(cx)
+    }
+
+    /// Receives the next message from synchronous code, blocking the thread until one comes;
+    /// `None` once the channel is finished. The blocking twin of [`recv`](Self::recv).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks. Use `recv().await` in async code; call
+    /// `blocking_recv` from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
+    /// let consumer = std::thread::spawn(move || {
+    ///     let mut sum = 0;
+    ///     while let Some(n) = rx.blocking_recv() {
+    ///         sum += n;
+    ///     }
+    ///     sum
+    /// });
+    /// # futures::executor::block_on(async {
+    /// for n in 1..=4 {
+    ///     tx.send(n).await.unwrap();
+    /// }
+    /// # });
+    /// drop(tx);
+    /// assert_eq!(consumer.join().unwrap(), 10);
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(&mut self) -> Option<T> {
+        crate::blocking::block_on("mpsc::Receiver::blocking_recv", "recv().await", self.recv())
+    }
+
+    /// Receives up to `limit` messages into `buffer` from synchronous code, blocking the
+    /// thread until at least one comes; returns how many were added (`0`: the channel is
+    /// finished, or `limit` is 0). The blocking twin of [`recv_many`](Self::recv_many).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks. Use `recv_many(buffer, limit).await` in
+    /// async code; call `blocking_recv_many` from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
+    /// tx.try_send(1).unwrap();
+    /// tx.try_send(2).unwrap();
+    /// drop(tx);
+    /// let mut buffer = Vec::new();
+    /// assert_eq!(rx.blocking_recv_many(&mut buffer, 8), 2);
+    /// assert_eq!(buffer, [1, 2]);
+    /// assert_eq!(rx.blocking_recv_many(&mut buffer, 8), 0);
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
+        crate::blocking::block_on(
+            "mpsc::Receiver::blocking_recv_many",
+            "recv_many(buffer, limit).await",
+            self.recv_many(buffer, limit),
+        )
     }
 
     /// Takes a buffered message without waiting.

@@ -239,6 +239,66 @@ impl<T> UnboundedReceiver<T> {
         self.rx.poll_recv(cx)
     }
 
+    /// Receives the next message from synchronous code, blocking the thread until one comes;
+    /// `None` once every sender is gone (or the receiver closed) and the buffer is drained.
+    /// The blocking twin of [`recv`](Self::recv).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks. Use `recv().await` in async code; call
+    /// `blocking_recv` from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// let producer = std::thread::spawn(move || {
+    ///     tx.send("hello").unwrap();
+    /// });
+    /// assert_eq!(rx.blocking_recv(), Some("hello"));
+    /// producer.join().unwrap();
+    /// assert_eq!(rx.blocking_recv(), None);
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(&mut self) -> Option<T> {
+        crate::blocking::block_on(
+            "mpsc::UnboundedReceiver::blocking_recv",
+            "recv().await",
+            self.recv(),
+        )
+    }
+
+    /// Receives up to `limit` messages into `buffer` from synchronous code, blocking the
+    /// thread until at least one comes; returns how many were added (`0`: finished, or
+    /// `limit` is 0). The blocking twin of [`recv_many`](Self::recv_many).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
+    /// tasks): blocking there would stall its tasks. Use `recv_many(buffer, limit).await` in
+    /// async code; call `blocking_recv_many` from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// for i in 0..3 {
+    ///     tx.send(i).unwrap();
+    /// }
+    /// let mut buffer = Vec::new();
+    /// assert_eq!(rx.blocking_recv_many(&mut buffer, 2), 2);
+    /// assert_eq!(buffer, [0, 1]);
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
+        crate::blocking::block_on(
+            "mpsc::UnboundedReceiver::blocking_recv_many",
+            "recv_many(buffer, limit).await",
+            self.recv_many(buffer, limit),
+        )
+    }
+
     /// Takes a buffered message without waiting.
     ///
     /// # Errors

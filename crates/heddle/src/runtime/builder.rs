@@ -465,13 +465,13 @@ impl Builder {
             flavor: OnceLock::new(),
             blocking: OnceLock::new(),
         });
-        let around = self.thread_wrapper(Arc::downgrade(&inner), handles);
+        let around = self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), true);
         let blocking = BlockingPool::with_threads(
             self.max_blocking_threads,
             self.thread_keep_alive,
             format!("{}-blocking", self.thread_name),
             self.stack_size,
-            Some(around.clone()),
+            Some(self.thread_wrapper(Arc::downgrade(&inner), handles, false)),
         );
         let flavor = match self.kind {
             Kind::CurrentThread => {
@@ -547,11 +547,13 @@ impl Builder {
     }
 
     /// What runs around every runtime thread's life: the runtime is current there (spawn,
-    /// sockets, timers use it), `block_on` is refused, and the user's hooks run.
+    /// sockets, timers use it) and the user's hooks run. On threads that run tasks
+    /// (`runs_tasks`; not the blocking pool's) `block_on` and other blocking calls are refused.
     fn thread_wrapper(
         &self,
         inner: Weak<Inner>,
         drivers: DriverHandles,
+        runs_tasks: bool,
     ) -> heddle_executor_steal::AroundWorker {
         let on_start = self.on_thread_start.clone();
         let on_stop = self.on_thread_stop.clone();
@@ -559,7 +561,7 @@ impl Builder {
             let _current = inner
                 .upgrade()
                 .map(|inner| context::set_current(Handle { inner }));
-            let _running = context::enter_running();
+            let _running = runs_tasks.then(context::enter_running);
             let _drivers = drivers.enter();
             if let Some(hook) = &on_start {
                 hook();

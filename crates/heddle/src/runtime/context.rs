@@ -1,15 +1,16 @@
 //! The thread's runtime context: which runtime `heddle::spawn` uses, and whether this thread
 //! is inside `block_on` (where a nested `block_on` would deadlock).
+//!
+//! The second part is [`heddle_task::context`]'s runtime mark, shared with every layer that
+//! must refuse to block a thread driving tasks (heddle-sync's `blocking_*` methods).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use super::Handle;
 
 thread_local! {
     /// The handle `Handle::current` returns.
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
-    /// Whether this thread is running a runtime's tasks (inside `block_on`).
-    static RUNNING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The current handle, if any.
@@ -46,35 +47,21 @@ impl Drop for CurrentGuard {
 /// Marks this thread as running a runtime. Panics (with what to do instead) if it already is.
 #[track_caller]
 pub(crate) fn enter_running() -> RunningGuard {
-    let already = RUNNING.try_with(|r| r.replace(true)).unwrap_or(false);
-    if already {
-        panic!(
+    match heddle_task::context::try_enter_runtime() {
+        Some(guard) => guard,
+        None => panic!(
             "Cannot start a runtime from within a runtime: `block_on` was called on a thread \
              that is already running a heddle runtime's tasks, which would block them all. \
              Use `.await` on the future instead, or move blocking work to another thread."
-        );
+        ),
     }
-    RunningGuard(())
 }
 
 /// Runs `f` with this thread's running mark cleared, so that `block_on` may be used inside
 /// (`block_in_place`), and restores it.
 pub(crate) fn allow_block_on<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let _ = RUNNING.try_with(|r| r.set(self.0));
-        }
-    }
-    let _restore = Restore(RUNNING.try_with(|r| r.replace(false)).unwrap_or(false));
-    f()
+    heddle_task::context::allow_blocking(f)
 }
 
-/// Clears the running mark.
-pub(crate) struct RunningGuard(());
-
-impl Drop for RunningGuard {
-    fn drop(&mut self) {
-        let _ = RUNNING.try_with(|r| r.set(false));
-    }
-}
+/// Clears the running mark when dropped.
+pub(crate) type RunningGuard = heddle_task::context::RuntimeGuard;
