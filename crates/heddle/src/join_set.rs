@@ -13,7 +13,8 @@ use std::task::{Context, Poll, Waker};
 
 use slab::Slab;
 
-use crate::task::{AbortHandle, JoinError, JoinHandle};
+use crate::runtime::Handle;
+use crate::task::{AbortHandle, Id, JoinError, JoinHandle};
 
 /// A collection of spawned tasks, awaited in the order they finish.
 ///
@@ -223,6 +224,68 @@ impl<T> JoinSet<T> {
         self.insert(future, crate::spawn_local)
     }
 
+    /// Spawns `future` onto the runtime behind `handle` and adds it to the set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// let handle = runtime.handle().clone();
+    /// let mut set = heddle::task::JoinSet::new();
+    /// set.spawn_on(async { 4 }, &handle);
+    /// let four = runtime.block_on(async { set.join_next().await.unwrap().unwrap() });
+    /// assert_eq!(four, 4);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_on<F>(&mut self, future: F, handle: &Handle) -> AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(future, |future| handle.spawn(future))
+    }
+
+    /// Runs `f` on the current runtime's blocking pool and adds it to the set. Aborting it
+    /// only works before it starts, as for [`heddle::spawn_blocking`](crate::spawn_blocking).
+    ///
+    /// # Panics
+    ///
+    /// Panics outside a runtime, like [`heddle::spawn_blocking`](crate::spawn_blocking).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn_blocking(|| 6 * 7);
+    ///     assert_eq!(set.join_next().await.unwrap().unwrap(), 42);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let entry = self.tasks.vacant_entry();
+        let guard = NotifyOnDrop {
+            key: entry.key(),
+            ready: self.ready.clone(),
+        };
+        // The guard goes with the closure: it reports the end whether `f` ran, panicked or
+        // was dropped unrun (runtime shut down).
+        let handle = crate::spawn_blocking(move || {
+            let _guard = guard;
+            f()
+        });
+        let abort = handle.abort_handle();
+        entry.insert(handle);
+        abort
+    }
+
     /// Waits for the next task to finish and returns its result; `None` when the set is
     /// empty.
     ///
@@ -260,6 +323,50 @@ impl<T> JoinSet<T> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        self.poll_join_next_with_id(cx)
+            .map(|next| next.map(|result| result.map(|(_, output)| output)))
+    }
+
+    /// Like [`join_next`](JoinSet::join_next), with the finished task's id.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as `join_next`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     let abort = set.spawn(async { "done" });
+    ///     let (id, output) = set.join_next_with_id().await.unwrap().unwrap();
+    ///     assert_eq!((id, output), (abort.id(), "done"));
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        poll_fn(|cx| self.poll_join_next_with_id(cx)).await
+    }
+
+    /// The poll behind [`join_next_with_id`](JoinSet::join_next_with_id).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn(async { 1 });
+    ///     let first = std::future::poll_fn(|cx| set.poll_join_next_with_id(cx)).await;
+    ///     assert_eq!(first.unwrap().unwrap().1, 1);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn poll_join_next_with_id(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(Id, T), JoinError>>> {
         if self.tasks.is_empty() {
             return Poll::Ready(None);
         }
@@ -277,15 +384,122 @@ impl<T> JoinSet<T> {
             let Some(handle) = self.tasks.get_mut(key) else {
                 continue;
             };
+            let id = handle.id();
             match Pin::new(handle).poll(cx) {
                 Poll::Ready(result) => {
                     self.tasks.remove(key);
-                    return Poll::Ready(Some(result));
+                    return Poll::Ready(Some(result.map(|output| (id, output))));
                 }
                 Poll::Pending => self.notified.push_back(key),
             }
         }
         Poll::Pending
+    }
+
+    /// The result of a task that has finished, if one has; never waits. `None` when no task
+    /// has finished yet (or the set is empty).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn(async { 5 });
+    ///     assert!(set.try_join_next().is_none()); // not run yet
+    ///     heddle::task::yield_now().await;
+    ///     assert_eq!(set.try_join_next().unwrap().unwrap(), 5);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        self.try_join_next_with_id()
+            .map(|result| result.map(|(_, output)| output))
+    }
+
+    /// Like [`try_join_next`](JoinSet::try_join_next), with the finished task's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     let abort = set.spawn(async {});
+    ///     heddle::task::yield_now().await;
+    ///     assert_eq!(set.try_join_next_with_id().unwrap().unwrap().0, abort.id());
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        let mut cx = Context::from_waker(Waker::noop());
+        match self.poll_join_next_with_id(&mut cx) {
+            Poll::Ready(next) => next,
+            Poll::Pending => None,
+        }
+    }
+
+    /// Waits for every task and returns their outputs in the order they finished.
+    ///
+    /// # Panics
+    ///
+    /// If a task panicked, its panic resumes here (the other tasks are aborted when the set
+    /// drops); if a task was aborted, this panics with its error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// let mut outputs = runtime.block_on(async {
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     for i in 0..4 {
+    ///         set.spawn(async move { i });
+    ///     }
+    ///     set.join_all().await
+    /// });
+    /// outputs.sort();
+    /// assert_eq!(outputs, [0, 1, 2, 3]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn join_all(mut self) -> Vec<T> {
+        let mut outputs = Vec::with_capacity(self.len());
+        while let Some(result) = self.join_next().await {
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(error) => match error.try_into_panic() {
+                    Ok(payload) => std::panic::resume_unwind(payload),
+                    Err(error) => panic!("a task of `join_all` did not finish: {error}"),
+                },
+            }
+        }
+        outputs
+    }
+
+    /// Removes every task from the set without aborting them: they run on, detached.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     let (tx, rx) = heddle::sync::oneshot::channel();
+    ///     let mut set = heddle::task::JoinSet::new();
+    ///     set.spawn(async move { tx.send(1).unwrap() });
+    ///     set.detach_all();
+    ///     assert!(set.is_empty());
+    ///     assert_eq!(rx.await.unwrap(), 1);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn detach_all(&mut self) {
+        self.tasks.clear();
+        self.notified.clear();
+        self.ready
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys
+            .clear();
     }
 
     /// Aborts every task in the set (they stay in it until joined).
@@ -329,6 +543,58 @@ impl<T> JoinSet<T> {
     pub async fn shutdown(&mut self) {
         self.abort_all();
         while self.join_next().await.is_some() {}
+    }
+}
+
+/// Spawns every future of the iterator onto the current runtime.
+///
+/// # Examples
+///
+/// ```
+/// use heddle::task::JoinSet;
+///
+/// let runtime = heddle::Runtime::new()?;
+/// let total: u32 = runtime.block_on(async {
+///     let set: JoinSet<u32> = (1..=3).map(|i| async move { i }).collect();
+///     set.join_all().await.into_iter().sum()
+/// });
+/// assert_eq!(total, 6);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+impl<T, F> FromIterator<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
+        let mut set = JoinSet::new();
+        set.extend(iter);
+        set
+    }
+}
+
+/// Spawns every future of the iterator onto the current runtime.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Runtime::new()?;
+/// runtime.block_on(async {
+///     let mut set = heddle::task::JoinSet::new();
+///     set.extend((1..=2).map(|i| async move { i }));
+///     assert_eq!(set.len(), 2);
+/// });
+/// # Ok::<(), std::io::Error>(())
+/// ```
+impl<T, F> Extend<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        for future in iter {
+            self.spawn(future);
+        }
     }
 }
 

@@ -100,3 +100,89 @@ async fn shutdown_aborts_and_waits() {
     set.shutdown().await;
     assert!(set.is_empty());
 }
+
+#[test]
+fn join_next_with_id_and_try_join_next_report_finished_tasks() {
+    let rt = heddle::Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        let mut set = heddle::task::JoinSet::new();
+        assert!(set.try_join_next().is_none(), "an empty set has nothing");
+        let a = set.spawn(async { 'a' });
+        let (tx, rx) = heddle::sync::oneshot::channel::<()>();
+        let b = set.spawn(async move {
+            rx.await.unwrap();
+            'b'
+        });
+        heddle::task::yield_now().await;
+        let (id, output) = set.try_join_next_with_id().unwrap().unwrap();
+        assert_eq!((id, output), (a.id(), 'a'));
+        assert!(set.try_join_next().is_none(), "b waits for its message");
+        tx.send(()).unwrap();
+        let (id, output) = set.join_next_with_id().await.unwrap().unwrap();
+        assert_eq!((id, output), (b.id(), 'b'));
+        assert!(set.join_next_with_id().await.is_none());
+    });
+}
+
+#[test]
+fn join_all_collects_every_output_and_resumes_a_panic() {
+    let rt = heddle::Runtime::new().unwrap();
+    let mut outputs = rt.block_on(async {
+        let set: heddle::task::JoinSet<u32> = (0..50).map(|i| async move { i }).collect();
+        set.join_all().await
+    });
+    outputs.sort_unstable();
+    assert_eq!(outputs, (0..50).collect::<Vec<_>>());
+
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async {
+            let mut set = heddle::task::JoinSet::new();
+            set.spawn(async { panic!("task failed") });
+            set.spawn(async {});
+            set.join_all().await
+        })
+    }));
+    let payload = panicked.expect_err("the task's panic resumes in join_all");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"task failed"));
+}
+
+#[test]
+fn detach_all_lets_the_tasks_run_on() {
+    let rt = heddle::Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = heddle::sync::mpsc::channel(4);
+        let mut set = heddle::task::JoinSet::new();
+        for i in 0..3 {
+            let tx = tx.clone();
+            set.spawn(async move { tx.send(i).await.unwrap() });
+        }
+        drop(tx);
+        set.detach_all();
+        assert!(set.is_empty());
+        drop(set);
+        let mut got = Vec::new();
+        while let Some(i) = rx.recv().await {
+            got.push(i);
+        }
+        got.sort_unstable();
+        assert_eq!(got, [0, 1, 2]);
+    });
+}
+
+#[test]
+fn spawn_blocking_and_spawn_on_add_to_the_set() {
+    let rt = heddle::Runtime::new().unwrap();
+    let handle = rt.handle().clone();
+    let mut set = heddle::task::JoinSet::new();
+    set.spawn_on(async { 1 }, &handle);
+    let total = rt.block_on(async move {
+        set.spawn_blocking(|| 2);
+        set.extend([async { 3 }]);
+        let mut total = 0;
+        while let Some(result) = set.join_next().await {
+            total += result.unwrap();
+        }
+        total
+    });
+    assert_eq!(total, 6);
+}

@@ -1,0 +1,326 @@
+//! Every name of the public API that users write against (the facade's paths), used once:
+//! a rename or a missing item fails this file's build.
+
+use std::time::Duration;
+
+use heddle::io::{
+    AsyncBufRead, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, BufWriter,
+};
+use heddle::net::{TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixStream};
+use heddle::runtime::{Builder, Handle, Runtime, UnhandledPanic};
+use heddle::sync::{
+    broadcast, mpsc, oneshot, watch, AcquireError, Barrier, CancellationToken, Mutex, Notify,
+    OnceCell, RwLock, Semaphore, TryAcquireError, TryLockError,
+};
+use heddle::task::{AbortHandle, Id, JoinError, JoinHandle, JoinSet};
+use heddle::time::{error::Elapsed, Instant, MissedTickBehavior};
+
+heddle::task_local! {
+    static NAME: u32;
+}
+
+fn assert_error<E: std::error::Error>() {}
+
+#[test]
+fn the_names_exist() {
+    assert_error::<JoinError>();
+    assert_error::<Elapsed>();
+    assert_error::<heddle::time::Elapsed>();
+    assert_error::<mpsc::error::SendError<u8>>();
+    assert_error::<mpsc::error::TrySendError<u8>>();
+    assert_error::<mpsc::error::TryRecvError>();
+    assert_error::<oneshot::error::RecvError>();
+    assert_error::<broadcast::error::RecvError>();
+    assert_error::<watch::error::SendError<u8>>();
+    assert_error::<watch::error::RecvError>();
+    assert_error::<AcquireError>();
+    assert_error::<TryAcquireError>();
+    assert_error::<TryLockError>();
+    let _ = (
+        MissedTickBehavior::Burst,
+        MissedTickBehavior::Delay,
+        MissedTickBehavior::Skip,
+        UnhandledPanic::Ignore,
+        UnhandledPanic::ShutdownRuntime,
+    );
+    let _: Option<(AbortHandle, Id, JoinHandle<()>, Instant)> = None;
+    let _: Option<(TcpListener, TcpStream, UdpSocket)> = None;
+    let _: Option<(UnixListener, UnixStream, UnixDatagram)> = None;
+    let _: Option<(Mutex<()>, RwLock<()>, Semaphore)> = None;
+    let _: Option<(Notify, Barrier, OnceCell<()>)> = None;
+    let _: Option<(BufReader<TcpStream>, BufWriter<TcpStream>)> = None;
+    fn io_traits<T: AsyncRead + AsyncWrite + AsyncReadExt + AsyncWriteExt>() {}
+    fn buf_read<T: AsyncBufRead>() {}
+    io_traits::<TcpStream>();
+    buf_read::<BufReader<TcpStream>>();
+    let _ = heddle::io::copy::<&[u8], Vec<u8>>;
+    let _ = heddle::reactor::Async::<std::net::TcpStream>::new;
+    let _ = (
+        JoinError::is_cancelled,
+        JoinError::is_panic,
+        JoinError::into_panic,
+        JoinError::try_into_panic,
+        JoinError::id,
+    );
+    let _ = (
+        AbortHandle::abort,
+        AbortHandle::is_finished,
+        AbortHandle::id,
+    );
+    let _ = (JoinHandle::<()>::abort, JoinHandle::<()>::is_finished);
+    let _ = JoinSet::<()>::spawn_local::<std::future::Ready<()>>;
+    let _ = (
+        CancellationToken::is_cancelled,
+        CancellationToken::drop_guard,
+    );
+    let _ = Semaphore::acquire_many;
+    let _ = heddle::time::Sleep::reset;
+    let _ = heddle::time::Interval::tick;
+}
+
+#[test]
+fn builder_settings_and_runtime_methods() {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("api")
+        .thread_stack_size(1 << 20)
+        .on_thread_start(|| {})
+        .on_thread_stop(|| {})
+        .max_blocking_threads(4)
+        .thread_keep_alive(Duration::from_secs(1))
+        .global_queue_interval(31)
+        .event_interval(61)
+        .unhandled_panic(UnhandledPanic::Ignore)
+        .build()
+        .expect("valid settings");
+    let handle: Handle = rt.handle().clone();
+    assert_eq!(rt.block_on(rt.spawn(async { 1 })).unwrap(), 1);
+    assert_eq!(rt.block_on(rt.spawn_blocking(|| 2)).unwrap(), 2);
+    assert_eq!(handle.block_on(handle.spawn(async { 3 })).unwrap(), 3);
+    assert_eq!(rt.block_on(handle.spawn_blocking(|| 4)).unwrap(), 4);
+    {
+        let _guard = handle.enter();
+        assert!(Handle::try_current().is_ok());
+        let _ = Handle::current();
+    }
+    let metrics = rt.metrics();
+    assert_eq!(metrics.num_workers(), 2);
+    let _ = metrics.num_alive_tasks();
+    let _ = metrics.global_queue_depth();
+    let _ = handle.metrics().num_workers();
+    let metrics: heddle::runtime::RuntimeMetrics = rt.metrics();
+    let _ = (metrics.spawned_tasks_count(), metrics.worker_park_count(0));
+    let dump: heddle::runtime::dump::Dump = rt.dump();
+    for task in dump.tasks().iter() {
+        let _ = (
+            task.id(),
+            task.name(),
+            task.location(),
+            task.trace().to_string(),
+        );
+    }
+    let _ = rt.block_on(async { heddle::runtime::Handle::current().dump().await });
+    rt.shutdown_timeout(Duration::from_secs(1));
+
+    let rt = Builder::new_current_thread()
+        .start_paused(true)
+        .build()
+        .expect("valid settings");
+    rt.block_on(async {
+        let start = Instant::now();
+        heddle::time::sleep(Duration::from_secs(60)).await;
+        assert!(start.elapsed() >= Duration::from_secs(60));
+    });
+    rt.shutdown_background();
+    let rt = Runtime::new().expect("a default runtime");
+    drop(rt);
+}
+
+#[test]
+fn free_functions_and_task_items() {
+    assert_eq!(heddle::block_on(async { 5 }), 5);
+    heddle::block_on(async {
+        let handle = heddle::spawn(async { heddle::task::id() });
+        let abort = handle.abort_handle();
+        let id = handle.id();
+        assert_eq!(abort.id(), id);
+        assert_eq!(handle.await.unwrap(), id);
+        assert!(abort.is_finished());
+        assert!(heddle::task::try_id().is_none());
+        heddle::task::yield_now().await;
+        assert_eq!(heddle::spawn_blocking(|| 6).await.unwrap(), 6);
+        assert_eq!(heddle::task::spawn_blocking(|| 7).await.unwrap(), 7);
+        assert_eq!(heddle::task::block_in_place(|| 8), 8);
+        let named = heddle::task::Builder::new()
+            .name("named")
+            .spawn(async { 9 })
+            .unwrap();
+        assert_eq!(named.await.unwrap(), 9);
+        let mut set = JoinSet::new();
+        set.spawn(async { 10 });
+        assert_eq!(set.len(), 1);
+        assert_eq!(set.join_next().await.unwrap().unwrap(), 10);
+        assert!(set.is_empty());
+        set.abort_all();
+        set.shutdown().await;
+        let value = NAME.scope(11, async { NAME.with(|v| *v) }).await;
+        assert_eq!(value, 11);
+        let (a, b) = heddle::join!(async { 1 }, async { 2 });
+        assert_eq!(a + b, 3);
+        heddle::select! {
+            v = async { 12 } => assert_eq!(v, 12),
+        }
+        let r = heddle::time::timeout(Duration::ZERO, async { 13 }).await;
+        assert_eq!(r.unwrap(), 13);
+        let mut interval = heddle::time::interval(Duration::from_millis(1));
+        interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        interval.tick().await;
+        let mut at = heddle::time::interval_at(Instant::now(), Duration::from_millis(1));
+        at.tick().await;
+        let mut sleep = Box::pin(heddle::time::sleep_until(Instant::now()));
+        let deadline = sleep.deadline();
+        sleep.as_mut().reset(deadline);
+        sleep.await;
+    });
+    let rt = Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        let local = heddle::spawn_local(async { std::rc::Rc::new(14) });
+        assert_eq!(*local.await.unwrap(), 14);
+        heddle::time::pause();
+        heddle::time::advance(Duration::from_secs(1)).await;
+        heddle::time::resume();
+    });
+}
+
+#[heddle::main(flavor = "current_thread")]
+async fn main_attribute() -> u32 {
+    15
+}
+
+#[heddle::test]
+async fn test_attribute() {
+    assert_eq!(heddle::task::yield_now().await, ());
+}
+
+#[heddle::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_attribute_multi_thread() {
+    assert_eq!(heddle::spawn(async { 16 }).await.unwrap(), 16);
+}
+
+#[heddle::test(start_paused = true)]
+async fn test_attribute_paused() {
+    heddle::time::sleep(Duration::from_secs(3600)).await;
+}
+
+#[test]
+fn main_attribute_runs() {
+    assert_eq!(main_attribute(), 15);
+}
+
+#[test]
+fn sync_items() {
+    heddle::block_on(async {
+        let (tx, mut rx) = mpsc::channel(1);
+        tx.send(1).await.unwrap();
+        assert!(matches!(
+            tx.try_send(2),
+            Err(mpsc::error::TrySendError::Full(2))
+        ));
+        assert_eq!(rx.recv().await, Some(1));
+        let weak: mpsc::WeakSender<u32> = tx.downgrade();
+        rx.close();
+        tx.closed().await;
+        assert!(weak.upgrade().is_some());
+        assert!(matches!(
+            rx.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        ));
+        let (utx, mut urx) = mpsc::unbounded_channel();
+        utx.send(3).unwrap();
+        assert_eq!(urx.recv().await, Some(3));
+        let (otx, orx) = oneshot::channel();
+        otx.send(4).unwrap();
+        assert_eq!(orx.await.unwrap(), 4);
+        let (btx, mut brx) = broadcast::channel(1);
+        let mut brx2 = btx.subscribe();
+        btx.send(5).unwrap();
+        btx.send(6).unwrap();
+        assert!(matches!(
+            brx.recv().await,
+            Err(broadcast::error::RecvError::Lagged(1))
+        ));
+        assert_eq!(brx.recv().await.unwrap(), 6);
+        assert!(matches!(
+            brx2.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(1))
+        ));
+        assert_eq!(brx2.try_recv().unwrap(), 6);
+        let (wtx, mut wrx) = watch::channel(7);
+        wtx.send(8).unwrap();
+        wrx.changed().await.unwrap();
+        assert_eq!(*wrx.borrow(), 8);
+        let _ = wtx.subscribe();
+        let s = std::sync::Arc::new(Semaphore::new(1));
+        let p = s.acquire().await.unwrap();
+        assert!(matches!(s.try_acquire(), Err(TryAcquireError::NoPermits)));
+        drop(p);
+        let owned = s.clone().acquire_owned().await.unwrap();
+        drop(owned);
+        s.add_permits(1);
+        s.close();
+        let m = std::sync::Arc::new(Mutex::new(0));
+        *m.lock().await += 1;
+        let _owned = m.clone().lock_owned().await;
+        let rw = std::sync::Arc::new(RwLock::new(0));
+        let _r = rw.clone().read_owned().await;
+        let n = Notify::new();
+        n.notify_one();
+        n.notified().await;
+        Barrier::new(1).wait().await;
+        let cell = OnceCell::new();
+        assert_eq!(*cell.get_or_init(|| async { 9 }).await, 9);
+        let token = CancellationToken::new();
+        let child = token.child_token();
+        token.cancel();
+        child.cancelled().await;
+    });
+}
+
+#[test]
+fn net_and_io_methods_exist() {
+    use heddle::io::{AsyncReadExt, AsyncWriteExt};
+    heddle::block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _incoming = listener.incoming();
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let (mut server, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer, client.local_addr().unwrap());
+        assert_eq!(client.peer_addr().unwrap(), addr);
+        client.set_nodelay(true).unwrap();
+        client.write_all(b"ping").await.unwrap();
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let (mut read_half, _write_half) = server.split();
+        let mut text = String::new();
+        read_half.read_to_string(&mut text).await.unwrap();
+        assert_eq!(text, "ping");
+        let (_reader, _writer) = heddle::io::split(client);
+
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        a.connect(b.local_addr().unwrap()).await.unwrap();
+        a.send(b"one").await.unwrap();
+        let mut buf = [0; 8];
+        let (n, from) = b.peek_from(&mut buf).await.unwrap();
+        assert_eq!((&buf[..n], from), (&b"one"[..], a.local_addr().unwrap()));
+        let (n, _) = b.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"one");
+        b.send_to(b"two", a.local_addr().unwrap()).await.unwrap();
+        let n = a.recv(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"two");
+
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let wrapped = heddle::reactor::Async::new(socket).unwrap();
+        wrapped.writable().await.unwrap();
+    });
+}
