@@ -430,7 +430,7 @@ impl<D: Driver> LocalExecutor<D> {
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
 
-        self.shared.worker_metrics.start_busy();
+        self.shared.worker_metrics.worker.start_busy();
         let previous = self.shared.enter(&mut self.queue);
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             self.run_loop(&main, &mut cx, future.as_mut())
@@ -438,7 +438,7 @@ impl<D: Driver> LocalExecutor<D> {
         self.shared.exit(&mut self.queue, previous);
         let metrics = &self.shared.worker_metrics;
         metrics.set_local_queue_depth(self.queue.len());
-        metrics.stop_busy();
+        metrics.worker.stop_busy();
         self.shared.registry().running = 0;
         match result {
             Ok(Some(output)) => output,
@@ -491,7 +491,7 @@ impl<D: Driver> LocalExecutor<D> {
                     let metrics = &self.shared.worker_metrics;
                     metrics.about_to_park();
                     self.driver.park();
-                    metrics.unparked();
+                    metrics.worker.unparked();
                     since_event = 0;
                 }
             } else if since_event >= self.event_interval {

@@ -24,16 +24,10 @@
 //!   one the worker last published: at its last park (0), periodic driver poll, or return
 //!   from `run_until`.
 //!
-//! # Busy time
-//!
-//! The worker is busy from when it enters `run_until` (or unparks) until it parks (or
-//! returns). It records when its current busy stretch began in `busy_since` and adds each
-//! finished stretch to `busy_nanos`. Stopping clears `busy_since` *before* it publishes the
-//! new total (both Release), so a reader that loads `busy_since`, then the total (Acquire),
-//! then `busy_since` again and finds the same value on both sides has a consistent pair.
+//! Busy time and the park count are a [`heddle_task::WorkerMetrics`].
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,106 +37,30 @@ use heddle_task::TaskInfo;
 use crate::shared::Shared;
 use crate::{LocalExecutor, Spawner};
 
-/// How many times a reader retries when the worker changes state under it.
-const READ_ATTEMPTS: usize = 8;
-
-/// The worker's counters; see the module docs for who writes them.
-///
-/// Aligned to its own pair of cache lines, so the worker's writes never touch the line of
-/// the injector or the registry next to it.
-#[repr(align(128))]
+/// The worker's counters: park count and busy time ([`heddle_task::WorkerMetrics`]) and the
+/// local run queue's length as the worker last published it.
 pub(crate) struct WorkerMetrics {
-    /// Incremented when the worker parks and again when it unparks: odd while it is parked.
-    park_unpark_count: AtomicU64,
-    /// Nanoseconds the worker was busy, up to the end of its last finished busy stretch.
-    busy_nanos: AtomicU64,
-    /// When the current busy stretch began, as nanoseconds since `epoch` plus one; 0 while
-    /// the worker is not busy (parked, or no thread inside `run_until`).
-    busy_since: AtomicU64,
-    /// The local run queue's length, as last published by the worker.
+    pub(crate) worker: heddle_task::WorkerMetrics,
     local_queue_depth: AtomicUsize,
-    epoch: Instant,
 }
 
 impl WorkerMetrics {
     pub(crate) fn new() -> WorkerMetrics {
         WorkerMetrics {
-            park_unpark_count: AtomicU64::new(0),
-            busy_nanos: AtomicU64::new(0),
-            busy_since: AtomicU64::new(0),
+            worker: heddle_task::WorkerMetrics::new(Instant::now()),
             local_queue_depth: AtomicUsize::new(0),
-            epoch: Instant::now(),
         }
-    }
-
-    fn now(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX - 1)
-    }
-
-    /// The worker starts a busy stretch. Worker only.
-    pub(crate) fn start_busy(&self) {
-        // Relaxed: only the worker writes `busy_since`.
-        if self.busy_since.load(Ordering::Relaxed) == 0 {
-            self.busy_since.store(self.now() + 1, Ordering::Release);
-        }
-    }
-
-    /// The worker ends its busy stretch. Worker only.
-    pub(crate) fn stop_busy(&self) {
-        let since = self.busy_since.load(Ordering::Relaxed);
-        if since == 0 {
-            return;
-        }
-        let stretch = self.now().saturating_sub(since - 1);
-        // Cleared first: see "Busy time" in the module docs.
-        self.busy_since.store(0, Ordering::Release);
-        let total = self
-            .busy_nanos
-            .load(Ordering::Relaxed)
-            .saturating_add(stretch);
-        self.busy_nanos.store(total, Ordering::Release);
     }
 
     /// The worker is about to park, with an empty local queue. Worker only.
     pub(crate) fn about_to_park(&self) {
-        self.stop_busy();
-        self.bump_park_unpark();
+        self.worker.about_to_park();
         self.set_local_queue_depth(0);
-    }
-
-    /// The worker returned from a park. Worker only.
-    pub(crate) fn unparked(&self) {
-        self.bump_park_unpark();
-        self.start_busy();
-    }
-
-    fn bump_park_unpark(&self) {
-        // A load and a store, not a read-modify-write: only the worker writes the counter.
-        let count = self.park_unpark_count.load(Ordering::Relaxed);
-        self.park_unpark_count.store(count + 1, Ordering::Relaxed);
     }
 
     /// Publishes the local run queue's length. Worker only.
     pub(crate) fn set_local_queue_depth(&self, depth: usize) {
         self.local_queue_depth.store(depth, Ordering::Relaxed);
-    }
-
-    fn busy_duration(&self) -> Duration {
-        let mut nanos = 0;
-        for _ in 0..READ_ATTEMPTS {
-            let since = self.busy_since.load(Ordering::Acquire);
-            let total = self.busy_nanos.load(Ordering::Acquire);
-            let running = if since == 0 {
-                0
-            } else {
-                self.now().saturating_sub(since - 1)
-            };
-            nanos = total.saturating_add(running);
-            if self.busy_since.load(Ordering::Relaxed) == since {
-                break;
-            }
-        }
-        Duration::from_nanos(nanos)
     }
 }
 
@@ -300,7 +218,7 @@ impl<U: Unparker> Metrics<U> {
     /// ```
     #[track_caller]
     pub fn worker_park_count(&self, worker: usize) -> u64 {
-        self.worker_park_unpark_count(worker).div_ceil(2)
+        self.worker(worker).worker.park_count()
     }
 
     /// How many times the worker has parked or unparked: odd while it is parked.
@@ -317,9 +235,7 @@ impl<U: Unparker> Metrics<U> {
     /// ```
     #[track_caller]
     pub fn worker_park_unpark_count(&self, worker: usize) -> u64 {
-        self.worker(worker)
-            .park_unpark_count
-            .load(Ordering::Relaxed)
+        self.worker(worker).worker.park_unpark_count()
     }
 
     /// How long the worker has been busy: inside `run_until` and not parked.
@@ -338,7 +254,7 @@ impl<U: Unparker> Metrics<U> {
     /// ```
     #[track_caller]
     pub fn worker_total_busy_duration(&self, worker: usize) -> Duration {
-        self.worker(worker).busy_duration()
+        self.worker(worker).worker.busy_duration()
     }
 
     #[track_caller]

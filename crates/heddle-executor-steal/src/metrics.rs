@@ -17,129 +17,17 @@
 //!   is cloned, woken or dropped, so no user code runs under the lock.
 //! * Queue depths are read from the queues' own indexes.
 //!
-//! # Busy time
-//!
-//! A worker is busy from when it starts (or unparks) until it parks (or stops). It records
-//! when its current busy stretch began in `busy_since` and adds each finished stretch to
-//! `busy_nanos`. Stopping clears `busy_since` *before* it publishes the new total (both
-//! Release), so a reader that loads `busy_since`, then the total (Acquire), then
-//! `busy_since` again and finds the same value on both sides has a consistent pair: had it
-//! seen a total published after its first load, the second load would see the cleared (or a
-//! newer) start.
+//! Busy time and park counts are [`WorkerMetrics`] (heddle-task), one per worker.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use heddle_driver::Driver;
-use heddle_task::TaskInfo;
+use heddle_task::{TaskInfo, WorkerMetrics};
 
 use crate::executor::{Spawner, StealExecutor};
-use crate::loom::{Arc, AtomicU64, Ordering};
+use crate::loom::Arc;
 use crate::worker::Shared;
-
-/// How many times a reader retries when a worker changes state under it.
-const READ_ATTEMPTS: usize = 8;
-
-/// One worker's counters; see the module docs for who writes them.
-///
-/// Aligned to its own pair of cache lines, so a worker writing it at a park never touches a
-/// line another worker uses.
-#[repr(align(128))]
-pub(crate) struct WorkerMetrics {
-    /// Incremented when the worker parks and again when it unparks: odd while it is parked.
-    park_unpark_count: AtomicU64,
-    /// Nanoseconds the worker was busy, up to the end of its last finished busy stretch.
-    busy_nanos: AtomicU64,
-    /// When the current busy stretch began, as nanoseconds since `epoch` plus one; 0 while
-    /// the worker is not busy (parked, or not running).
-    busy_since: AtomicU64,
-    epoch: Instant,
-}
-
-impl WorkerMetrics {
-    pub(crate) fn new(epoch: Instant) -> WorkerMetrics {
-        WorkerMetrics {
-            park_unpark_count: AtomicU64::new(0),
-            busy_nanos: AtomicU64::new(0),
-            busy_since: AtomicU64::new(0),
-            epoch,
-        }
-    }
-
-    fn now(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX - 1)
-    }
-
-    /// The worker starts a busy stretch, unless one is running (a core handed to a new thread
-    /// by `block_in_place` stays busy). Worker only.
-    pub(crate) fn start_busy(&self) {
-        // Relaxed: only this worker writes `busy_since`.
-        if self.busy_since.load(Ordering::Relaxed) == 0 {
-            self.busy_since.store(self.now() + 1, Ordering::Release);
-        }
-    }
-
-    /// The worker ends its busy stretch. Worker only.
-    pub(crate) fn stop_busy(&self) {
-        let since = self.busy_since.load(Ordering::Relaxed);
-        if since == 0 {
-            return;
-        }
-        let stretch = self.now().saturating_sub(since - 1);
-        // Cleared first: see "Busy time" in the module docs.
-        self.busy_since.store(0, Ordering::Release);
-        let total = self
-            .busy_nanos
-            .load(Ordering::Relaxed)
-            .saturating_add(stretch);
-        self.busy_nanos.store(total, Ordering::Release);
-    }
-
-    /// The worker is about to park. Worker only.
-    pub(crate) fn about_to_park(&self) {
-        self.stop_busy();
-        self.bump_park_unpark();
-    }
-
-    /// The worker returned from a park. Worker only.
-    pub(crate) fn unparked(&self) {
-        self.bump_park_unpark();
-        self.start_busy();
-    }
-
-    fn bump_park_unpark(&self) {
-        // A load and a store, not a read-modify-write: only this worker writes the counter.
-        let count = self.park_unpark_count.load(Ordering::Relaxed);
-        self.park_unpark_count.store(count + 1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn park_unpark_count(&self) -> u64 {
-        self.park_unpark_count.load(Ordering::Relaxed)
-    }
-
-    /// Parks so far: each park adds 2 to `park_unpark_count` once it ends, 1 until then.
-    pub(crate) fn park_count(&self) -> u64 {
-        self.park_unpark_count().div_ceil(2)
-    }
-
-    pub(crate) fn busy_duration(&self) -> Duration {
-        let mut nanos = 0;
-        for _ in 0..READ_ATTEMPTS {
-            let since = self.busy_since.load(Ordering::Acquire);
-            let total = self.busy_nanos.load(Ordering::Acquire);
-            let running = if since == 0 {
-                0
-            } else {
-                self.now().saturating_sub(since - 1)
-            };
-            nanos = total.saturating_add(running);
-            if self.busy_since.load(Ordering::Relaxed) == since {
-                break;
-            }
-        }
-        Duration::from_nanos(nanos)
-    }
-}
 
 /// Snapshots of a [`StealExecutor`]'s state, with tokio's names: workers, queues, tasks.
 ///

@@ -22,12 +22,11 @@ use std::task::Waker;
 
 use concurrent_queue::ConcurrentQueue;
 use heddle_driver::Driver;
-use heddle_task::{Runnable, Schedule, ScheduleInfo};
+use heddle_task::{Runnable, Schedule, ScheduleInfo, WorkerMetrics};
 use slab::Slab;
 
 use crate::idle::Idle;
 use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
-use crate::metrics::WorkerMetrics;
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Local, Overflow, Steal};
 use crate::registry::Registry;

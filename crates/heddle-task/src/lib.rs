@@ -11,7 +11,8 @@
 //!   [`AbortHandle`], [`JoinError`] (cancelled or panicked, with the payload);
 //! * [`task_local!`], [`yield_now`], and [`id`] / [`try_id`] for the running task;
 //! * [`TaskInfo`], a task's id, name and spawn location, which executors read through the
-//!   wakers they hold to list their tasks.
+//!   wakers they hold to list their tasks, and [`WorkerMetrics`], a worker's park count and
+//!   busy time.
 //!
 //! It is layer 0 of heddle: it knows nothing of drivers, I/O or timers and contains no
 //! executor. The executors (`heddle-executor-local`, `heddle-executor-steal`) build on it,
@@ -61,6 +62,7 @@ mod join;
 mod meta;
 mod spawn;
 mod task_local;
+mod worker_metrics;
 mod yield_now;
 
 pub use error::JoinError;
@@ -70,4 +72,5 @@ pub use info::TaskInfo;
 pub use join::{AbortHandle, JoinHandle};
 pub use spawn::{Builder, Runnable, Schedule, ScheduleInfo};
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
+pub use worker_metrics::WorkerMetrics;
 pub use yield_now::{yield_now, YieldNow};
