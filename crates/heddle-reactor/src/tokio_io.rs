@@ -57,10 +57,11 @@ fn poll_read_buf<R: futures_io::AsyncRead + ?Sized>(
     Poll::Ready(Ok(()))
 }
 
-/// `tokio::io::AsyncRead` for a type with `futures_io::AsyncRead`.
+/// `tokio::io::AsyncRead` for types with `futures_io::AsyncRead`:
+/// `impl[generics] Type where [bounds];` per type.
 macro_rules! tokio_read {
-    ($($ty:ty),* $(,)?) => {$(
-        impl tokio::io::AsyncRead for $ty {
+    ($(impl[$($gen:tt)*] $ty:ty $(where [$($bound:tt)*])?;)*) => {$(
+        impl<$($gen)*> tokio::io::AsyncRead for $ty $(where $($bound)*)? {
             fn poll_read(
                 self: Pin<&mut Self>,
                 cx: &mut Context<'_>,
@@ -72,11 +73,27 @@ macro_rules! tokio_read {
     )*};
 }
 
-/// `tokio::io::AsyncWrite` for a type with `futures_io::AsyncWrite` whose vectored writes
-/// are real (one `sendmsg`/`writev`, not only the first buffer).
+/// `tokio::io::AsyncWrite` for types with `futures_io::AsyncWrite`, in the same form as
+/// `tokio_read!`. With `vectored`, the type's vectored writes are real (one
+/// `sendmsg`/`writev`) and are forwarded; without, tokio's default applies (it writes the
+/// first non-empty buffer).
 macro_rules! tokio_write {
-    ($($ty:ty),* $(,)?) => {$(
-        impl tokio::io::AsyncWrite for $ty {
+    (@vectored) => {
+        fn poll_write_vectored(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            bufs: &[IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            true
+        }
+    };
+    (@vectored plain) => {};
+    ($(impl[$($gen:tt)*] $ty:ty $(where [$($bound:tt)*])? $(, $plain:ident)?;)*) => {$(
+        impl<$($gen)*> tokio::io::AsyncWrite for $ty $(where $($bound)*)? {
             fn poll_write(
                 self: Pin<&mut Self>,
                 cx: &mut Context<'_>,
@@ -85,17 +102,7 @@ macro_rules! tokio_write {
                 futures_io::AsyncWrite::poll_write(self, cx, buf)
             }
 
-            fn poll_write_vectored(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                bufs: &[IoSlice<'_>],
-            ) -> Poll<io::Result<usize>> {
-                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
-            }
-
-            fn is_write_vectored(&self) -> bool {
-                true
-            }
+            tokio_write!(@vectored $($plain)?);
 
             fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
                 futures_io::AsyncWrite::poll_flush(self, cx)
@@ -111,87 +118,22 @@ macro_rules! tokio_write {
     )*};
 }
 
-tokio_read!(TcpStream, UnixStream, ReadHalf<'_>, OwnedReadHalf);
-tokio_write!(TcpStream, UnixStream, WriteHalf<'_>, OwnedWriteHalf);
-
-impl<T> tokio::io::AsyncRead for Async<T>
-where
-    for<'a> &'a T: Read,
-{
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        poll_read_buf(self, cx, buf)
-    }
+tokio_read! {
+    impl[] TcpStream;
+    impl[] UnixStream;
+    impl['a] ReadHalf<'a>;
+    impl[] OwnedReadHalf;
+    impl[T] Async<T> where [for<'a> &'a T: Read];
+    impl[T] &Async<T> where [for<'a> &'a T: Read];
 }
 
-impl<T> tokio::io::AsyncRead for &Async<T>
-where
-    for<'a> &'a T: Read,
-{
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        poll_read_buf(self, cx, buf)
-    }
-}
-
-impl<T> tokio::io::AsyncWrite for Async<T>
-where
-    for<'a> &'a T: Write,
-{
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        futures_io::AsyncWrite::poll_write(self, cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        futures_io::AsyncWrite::poll_flush(self, cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        futures_io::AsyncWrite::poll_close(self, cx)
-    }
-}
-
-/// Through a shared reference `Async<T>` has no vectored write of its own (as with
-/// `futures-io`), so tokio's default, which writes the first non-empty buffer, applies.
-impl<T> tokio::io::AsyncWrite for &Async<T>
-where
-    for<'a> &'a T: Write,
-{
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        futures_io::AsyncWrite::poll_write(self, cx, buf)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        futures_io::AsyncWrite::poll_flush(self, cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        futures_io::AsyncWrite::poll_close(self, cx)
-    }
+// Through a shared reference `Async<T>` has no vectored write of its own (as with
+// `futures-io`): `plain`.
+tokio_write! {
+    impl[] TcpStream;
+    impl[] UnixStream;
+    impl['a] WriteHalf<'a>;
+    impl[] OwnedWriteHalf;
+    impl[T] Async<T> where [for<'a> &'a T: Write];
+    impl[T] &Async<T> where [for<'a> &'a T: Write], plain;
 }
