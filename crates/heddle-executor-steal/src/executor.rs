@@ -557,7 +557,27 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn shutdown_timeout(mut self, timeout: Duration) {
-        self.shutdown(Some(timeout));
+        self.stop(Some(timeout));
+    }
+
+    /// Shuts down and waits for every worker to stop; what dropping the executor does.
+    /// Tasks still in the executor are dropped (cancelled) before this returns.
+    ///
+    /// # Panics
+    ///
+    /// Called from inside one of the executor's own tasks (it cannot wait for itself).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let executor = heddle_executor_steal::StealExecutor::new(heddle_driver::ThreadParker::new())?;
+    /// let task = executor.spawn(std::future::pending::<()>());
+    /// executor.shutdown();
+    /// assert!(task.is_finished()); // cancelled: its future was dropped
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn shutdown(mut self) {
+        self.stop(None);
     }
 
     /// Shuts down without waiting for the workers to stop; they exit on their own.
@@ -570,10 +590,10 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn shutdown_background(mut self) {
-        self.shutdown(Some(Duration::ZERO));
+        self.stop(Some(Duration::ZERO));
     }
 
-    fn shutdown(&mut self, timeout: Option<Duration>) {
+    fn stop(&mut self, timeout: Option<Duration>) {
         let shared = &*self.shared;
         let inside = worker::is_worker_of(shared);
         if inside {
@@ -639,7 +659,7 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
 
 impl<D: Driver + Send + 'static> Drop for StealExecutor<D> {
     fn drop(&mut self) {
-        self.shutdown(None);
+        self.stop(None);
     }
 }
 

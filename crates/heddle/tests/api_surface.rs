@@ -324,3 +324,27 @@ fn net_and_io_methods_exist() {
         wrapped.writable().await.unwrap();
     });
 }
+
+#[test]
+fn layer_names_exist() {
+    fn driver<D: heddle_driver::Driver>() {}
+    fn unparker<U: heddle_driver::Unparker>() {}
+    driver::<heddle_driver::ThreadParker>();
+    driver::<heddle_reactor::Reactor>();
+    driver::<heddle_timer::TimerDriver<heddle_driver::ThreadParker>>();
+    unparker::<<heddle_driver::ThreadParker as heddle_driver::Driver>::Unparker>();
+    let _: Option<heddle_timer::Clock> = None;
+    let _: Option<(heddle_task::Runnable, heddle_task::JoinHandle<()>)> = None;
+    fn schedule<S: heddle_task::Schedule>() {}
+    let _ = schedule::<fn(heddle_task::Runnable)>;
+    let _ = heddle_task::Builder::new;
+    let mut local = heddle_executor_local::LocalExecutor::new(heddle_driver::ThreadParker::new());
+    let task = local.spawn(async { 1 });
+    assert_eq!(local.run_until(task).unwrap(), 1);
+    let steal = heddle_executor_steal::Builder::new()
+        .worker_threads(1)
+        .build(heddle_driver::ThreadParker::new())
+        .unwrap();
+    assert_eq!(steal.block_on(steal.spawn(async { 2 })).unwrap(), 2);
+    steal.shutdown();
+}
