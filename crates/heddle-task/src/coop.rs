@@ -27,9 +27,30 @@ thread_local! {
     static CURRENT: Cell<Option<u8>> = const { Cell::new(None) };
 }
 
-/// Runs `f` with a fresh budget, restoring the previous one afterwards. The task harness
-/// calls this around every poll.
-pub(crate) fn with_budget<R>(f: impl FnOnce() -> R) -> R {
+/// Runs `f` with a fresh budget of [`BUDGET`] units, restoring the previous one afterwards.
+///
+/// The task harness calls this around every task poll. Executors call it to give the same
+/// budget to a future they poll outside any task, such as the future a task set drives
+/// beside its tasks.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::coop;
+///
+/// assert!(coop::has_budget_remaining());
+/// let spent = coop::with_budget(|| {
+///     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+///     let mut spent = 0;
+///     while let std::task::Poll::Ready(progress) = coop::poll_proceed(&mut cx) {
+///         progress.made_progress();
+///         spent += 1;
+///     }
+///     spent
+/// });
+/// assert_eq!(spent, coop::BUDGET);
+/// ```
+pub fn with_budget<R>(f: impl FnOnce() -> R) -> R {
     with(Some(BUDGET), f)
 }
 

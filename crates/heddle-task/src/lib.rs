@@ -7,6 +7,9 @@
 //!
 //! * [`Builder`] to create tasks (`spawn` for `Send` futures, `spawn_local` for `!Send`),
 //!   [`Runnable`] for executors to poll them, and the [`Schedule`] trait executors implement;
+//! * [`Builder::spawn_local_checked`], whose [`LocalRunnable`]s run and drop a `!Send` task
+//!   only on its home thread, so that an executor of `!Send` tasks needs no `unsafe`
+//!   (scheduled through [`LocalSchedule`]);
 //! * [`JoinHandle`] (await the output as `Result<T, JoinError>`; dropping it detaches),
 //!   [`AbortHandle`], [`JoinError`] (cancelled or panicked, with the payload);
 //! * [`task_local!`], [`yield_now`], and [`id`] / [`try_id`] for the running task;
@@ -59,6 +62,7 @@ mod harness;
 mod id;
 mod info;
 mod join;
+mod local;
 mod meta;
 mod spawn;
 mod task_local;
@@ -70,6 +74,7 @@ pub use harness::{id, try_id};
 pub use id::Id;
 pub use info::TaskInfo;
 pub use join::{AbortHandle, JoinHandle};
+pub use local::{LocalRunnable, LocalSchedule};
 pub use spawn::{Builder, Runnable, Schedule, ScheduleInfo};
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
 pub use worker_metrics::WorkerMetrics;

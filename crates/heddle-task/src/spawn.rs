@@ -7,6 +7,7 @@ use std::panic::Location;
 use std::task::Waker;
 
 use crate::harness::Harness;
+use crate::local::{self, LocalRunnable, LocalSchedule};
 use crate::meta::TaskMeta;
 use crate::{Id, JoinHandle, TaskInfo};
 
@@ -384,6 +385,56 @@ impl<'a> Builder<'a> {
         // go anywhere.
         // SAFETY: the caller runs and drops the runnable on this thread only (`!Send` is fine).
         unsafe { spawn_unchecked(meta, future, schedule) }
+    }
+
+    /// Creates a task from a `!Send` future, safely: the task's runnables come as
+    /// [`LocalRunnable`]s, which run and drop the task only on this thread (see
+    /// [`LocalRunnable`] for what happens elsewhere). `schedule` may be called on any thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_task::{Builder, LocalRunnable};
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let queue = Arc::new(Mutex::new(Vec::new()));
+    /// let q = queue.clone();
+    /// let counter = Rc::new(Cell::new(0));
+    /// let c = counter.clone();
+    /// let (runnable, handle) = Builder::new().spawn_local_checked(
+    ///     async move { c.set(c.get() + 1) },
+    ///     move |r: LocalRunnable| q.lock().unwrap().push(r),
+    /// );
+    /// runnable.run();
+    /// assert!(handle.is_finished());
+    /// assert_eq!(counter.get(), 1);
+    /// ```
+    #[track_caller]
+    pub fn spawn_local_checked<F, S>(
+        self,
+        future: F,
+        schedule: S,
+    ) -> (LocalRunnable, JoinHandle<F::Output>)
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+        S: LocalSchedule,
+    {
+        let home = local::home_thread();
+        let meta = self.meta(true);
+        let checked = local::Checked { schedule, home };
+        // 1. The first runnable is returned wrapped in a `LocalRunnable` for this thread.
+        // 2. Every later runnable async-task creates (a wake-up, or the final schedule that
+        //    lets the executor drop a task whose handles are all gone) goes through `checked`,
+        //    which wraps it the same way before any code outside this crate sees it.
+        // 3. A `LocalRunnable` runs its runnable only on `home`, this thread (`run` asserts
+        //    it), and drops it only there (its `Drop` leaks it anywhere else).
+        // SAFETY: by 1–3 the runnable is run and dropped only on this thread, the duty of
+        // `spawn_unchecked` for a `!Send` future.
+        let (runnable, handle) = unsafe { spawn_unchecked(meta, future, checked) };
+        (local::wrap(runnable, home), handle)
     }
 
     #[track_caller]

@@ -332,5 +332,7 @@ fn send_sync_table() {
     is_sync::<heddle_task::JoinError>();
     is_send::<heddle_task::Runnable>();
     is_sync::<heddle_task::Runnable>();
+    is_send::<heddle_task::LocalRunnable>();
+    is_sync::<heddle_task::LocalRunnable>();
     is_send::<heddle_task::Id>();
 }

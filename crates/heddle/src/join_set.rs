@@ -14,7 +14,7 @@ use std::task::{Context, Poll, Waker};
 use slab::Slab;
 
 use crate::runtime::Handle;
-use crate::task::{AbortHandle, Id, JoinError, JoinHandle};
+use crate::task::{AbortHandle, Id, JoinError, JoinHandle, LocalSet};
 
 /// A collection of spawned tasks, awaited in the order they finish.
 ///
@@ -197,7 +197,9 @@ impl<T> JoinSet<T> {
         self.insert(future, crate::spawn)
     }
 
-    /// Spawns a `!Send` future onto the current (current-thread) runtime and adds it.
+    /// Spawns a `!Send` future, as [`heddle::spawn_local`](crate::spawn_local) does (onto the
+    /// current [`LocalSet`](crate::task::LocalSet), else the current-thread runtime), and adds
+    /// it.
     ///
     /// # Panics
     ///
@@ -222,6 +224,29 @@ impl<T> JoinSet<T> {
         T: 'static,
     {
         self.insert(future, crate::spawn_local)
+    }
+
+    /// Spawns a `!Send` future onto `local_set` and adds it. It runs when the set is driven.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let local = heddle::task::LocalSet::new();
+    /// let mut set = heddle::task::JoinSet::new();
+    /// let rc = std::rc::Rc::new(8);
+    /// set.spawn_local_on(async move { *rc }, &local);
+    /// let runtime = heddle::Runtime::new()?;
+    /// let eight = local.block_on(&runtime, async { set.join_next().await.unwrap().unwrap() });
+    /// assert_eq!(eight, 8);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_local_on<F>(&mut self, future: F, local_set: &LocalSet) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(future, |future| local_set.spawn_local(future))
     }
 
     /// Spawns `future` onto the runtime behind `handle` and adds it to the set.

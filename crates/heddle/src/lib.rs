@@ -29,6 +29,7 @@
 #[cfg(feature = "hyper")]
 pub mod hyper;
 mod join_set;
+mod local_set;
 mod macros;
 pub mod runtime;
 pub mod task;

@@ -5,6 +5,9 @@
 //! [`JoinHandle::abort`] to stop it. A panic inside a task is caught and comes back as a
 //! [`JoinError`]; it never takes the runtime down.
 //!
+//! `!Send` futures run with [`spawn_local`]: on a current-thread runtime, or on either flavor
+//! inside a [`LocalSet`].
+//!
 //! This module re-exports the task layer (`heddle-task`) and adds the spawn functions that
 //! use the current runtime.
 
@@ -25,6 +28,7 @@ pub use heddle_task::{
 pub use crate::task_local;
 
 pub use crate::join_set::JoinSet;
+pub use crate::local_set::{LocalEnterGuard, LocalSet};
 
 /// Spawns a `Send` task onto the current runtime.
 ///
@@ -64,12 +68,17 @@ where
     }
 }
 
-/// Spawns a `!Send` task onto the current runtime; it runs on this thread.
+/// Spawns a `!Send` task; it runs on this thread.
+///
+/// Inside a [`LocalSet`] (while it is driven or [entered](LocalSet::enter)) the task goes to
+/// that set, on either runtime flavor. Elsewhere it goes to the current runtime, which must be
+/// a current-thread one.
 ///
 /// # Panics
 ///
-/// Panics outside a runtime, and when the current runtime is being run by another thread
-/// (`!Send` tasks stay on the thread that spawned them).
+/// Outside a `LocalSet`: panics outside a runtime, on a multi-thread runtime, and when the
+/// current runtime is being run by another thread (`!Send` tasks stay on the thread that
+/// spawned them).
 ///
 /// # Examples
 ///
@@ -88,6 +97,19 @@ where
 /// assert_eq!(log, ["local"]);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// On a multi-thread runtime, inside a [`LocalSet`]:
+///
+/// ```
+/// let runtime = heddle::Runtime::new()?;
+/// let local = heddle::task::LocalSet::new();
+/// let value = local.block_on(&runtime, async {
+///     let rc = std::rc::Rc::new(2);
+///     heddle::spawn_local(async move { *rc * 21 }).await.unwrap()
+/// });
+/// assert_eq!(value, 42);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -96,6 +118,9 @@ where
 {
     let location = Location::caller();
     let builder = heddle_task::Builder::new().location(location);
+    if let Some(set) = crate::local_set::current() {
+        return set.spawn(builder, future);
+    }
     match with_current(|handle| handle.spawn_local(builder, future)) {
         Some(join) => join,
         None => panic!("{NO_RUNTIME}"),
@@ -274,11 +299,12 @@ impl<'a> Builder<'a> {
         Ok(handle.spawn_named(self.task_builder(), future))
     }
 
-    /// Spawns a `!Send` task onto the current runtime, on this thread.
+    /// Spawns a `!Send` task, on this thread: onto the current [`LocalSet`] if there is one,
+    /// else onto the current runtime.
     ///
     /// # Errors
     ///
-    /// An [`std::io::Error`] when there is no current runtime.
+    /// An [`std::io::Error`] when there is neither a current `LocalSet` nor a current runtime.
     ///
     /// # Panics
     ///
@@ -301,6 +327,9 @@ impl<'a> Builder<'a> {
         F: Future + 'static,
         F::Output: 'static,
     {
+        if let Some(set) = crate::local_set::current() {
+            return Ok(set.spawn(self.task_builder(), future));
+        }
         let handle = Handle::try_current().map_err(std::io::Error::other)?;
         Ok(handle.spawn_local(self.task_builder(), future))
     }

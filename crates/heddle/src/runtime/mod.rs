@@ -121,8 +121,9 @@ pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: 
      from inside `Runtime::block_on`, or spawn through `Runtime::spawn` / `Handle::spawn`";
 
 const NEEDS_CURRENT_THREAD: &str = "spawn_local needs a current-thread runtime: `!Send` tasks \
-     run on one thread. Build the runtime with `heddle::Builder::new_current_thread()`, or \
-     make the future `Send` and use `spawn`";
+     run on one thread. Build the runtime with `heddle::Builder::new_current_thread()`, run \
+     the code inside a `heddle::task::LocalSet` (`local.block_on(&runtime, future)` or \
+     `local.run_until(future).await`), or make the future `Send` and use `spawn`";
 
 /// Makes a runtime current on this thread until dropped; see [`Handle::enter`].
 ///
