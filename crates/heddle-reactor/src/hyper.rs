@@ -164,10 +164,11 @@ impl<T: AsyncRead + Unpin> rt::Read for Io<T> {
             // A misbehaving reader: trusting it would mark bytes beyond the buffer as filled.
             return Poll::Ready(Err(overlong_read(n, len)));
         }
-        // SAFETY: `advance` requires the next `n` bytes of the unfilled part to be initialised.
+        // `advance` requires the next `n` bytes of the unfilled part to be initialised:
         // 1. `initialize_unfilled` initialised the whole unfilled part, `len` bytes, and the
         //    reader only had them as `&mut [u8]`, through which it cannot de-initialise them.
         // 2. `n <= len` was checked just above.
+        // SAFETY: by 1 and 2, the first `n` unfilled bytes are initialised.
         unsafe { buf.advance(n) };
         Poll::Ready(Ok(()))
     }

@@ -431,8 +431,9 @@ impl<'a> Builder<'a> {
         //    which wraps it the same way before any code outside this crate sees it.
         // 3. A `LocalRunnable` runs its runnable only on `home`, this thread (`run` asserts
         //    it), and drops it only there (its `Drop` leaks it anywhere else).
-        // SAFETY: by 1–3 the runnable is run and dropped only on this thread, the duty of
+        // So the runnable is run and dropped only on this thread, the duty of
         // `spawn_unchecked` for a `!Send` future.
+        // SAFETY: by 1–3 above.
         let (runnable, handle) = unsafe { spawn_unchecked(meta, future, checked) };
         (local::wrap(runnable, home), handle)
     }
