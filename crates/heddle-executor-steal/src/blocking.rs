@@ -5,6 +5,16 @@
 //! A closure runs as a task whose future calls it on its first poll, so it has a
 //! `JoinHandle`, an id, and panic capture like any task.
 //!
+//! # Waking and starting threads
+//!
+//! A thread runs queued closures one after another until the queue is empty, so one woken
+//! thread serves a burst of short closures. The pool therefore wakes an idle thread, or starts
+//! a new one, only when the queue holds more than [`BACKLOG_PER_THREAD`] closures for each
+//! thread already about to look at it (starting, or woken and not yet running). The same rule
+//! runs each time a thread takes a closure while others wait, so if every closure blocks, each
+//! queued one still gets a thread of its own (up to `max_threads`): a closure never waits for
+//! another to finish unless the pool is at its cap.
+//!
 //! If no thread can be created (the OS refuses) and none is running to take the closure, the
 //! task fails: its `JoinHandle` resolves to a [`JoinError`](heddle_task::JoinError) that
 //! carries the `io::Error` (`JoinError::into_panic` holds it; `io::Error::from` returns it
@@ -29,6 +39,10 @@ use crate::AroundWorker;
 pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 /// Default idle time after which a blocking thread exits.
 pub const DEFAULT_THREAD_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// Queued closures per thread about to look at the queue before another is woken or started
+/// (see the module docs).
+const BACKLOG_PER_THREAD: usize = 4;
 
 /// A pool of threads for blocking closures. Cloning gives another handle to the same pool.
 ///
@@ -63,8 +77,10 @@ struct State {
     queue: VecDeque<Runnable>,
     threads: usize,
     idle: usize,
-    /// Idle threads already told to wake (so one closure wakes one thread).
+    /// Idle threads already told to wake and not yet running a closure.
     notified: usize,
+    /// Threads started and not yet looking at the queue.
+    starting: usize,
     shutdown: bool,
     handles: Vec<thread::JoinHandle<()>>,
     next_id: usize,
@@ -140,6 +156,7 @@ impl BlockingPool {
                     threads: 0,
                     idle: 0,
                     notified: 0,
+                    starting: 0,
                     shutdown: false,
                     handles: Vec::new(),
                     next_id: 0,
@@ -281,9 +298,24 @@ impl Inner {
             return Ok(());
         }
         state.queue.push_back(runnable);
+        match Inner::add_thread_if_needed(this, &mut state) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let runnable = state.queue.pop_back().expect("just pushed");
+                Err((runnable, error))
+            }
+        }
+    }
+
+    /// Wakes an idle thread, or starts one, if the queue outgrew the threads about to look
+    /// at it (see the module docs). Fails only if no thread exists and none can be started.
+    fn add_thread_if_needed(this: &Arc<Inner>, state: &mut State) -> Result<(), io::Error> {
+        let looking = state.starting + state.notified;
+        if state.queue.len() <= looking * BACKLOG_PER_THREAD {
+            return Ok(());
+        }
         if state.idle > state.notified {
             state.notified += 1;
-            drop(state);
             this.condvar.notify_one();
             return Ok(());
         }
@@ -292,8 +324,6 @@ impl Inner {
             return Ok(());
         }
         let id = state.next_id;
-        state.next_id += 1;
-        state.threads += 1;
         let mut builder = thread::Builder::new().name(format!("{}-{id}", this.thread_name));
         if let Some(bytes) = this.stack_size {
             builder = builder.stack_size(bytes);
@@ -301,47 +331,49 @@ impl Inner {
         let inner = this.clone();
         match builder.spawn(move || Inner::run_thread(inner)) {
             Ok(handle) => {
+                state.next_id += 1;
+                state.threads += 1;
+                state.starting += 1;
                 state.handles.retain(|h| !h.is_finished());
                 state.handles.push(handle);
                 Ok(())
             }
-            Err(error) => {
-                state.threads -= 1;
-                if state.threads == 0 {
-                    let runnable = state.queue.pop_back().expect("just pushed");
-                    Err((runnable, error))
-                } else {
-                    // Another thread will get to it.
-                    Ok(())
-                }
-            }
+            // Another thread will get to it.
+            Err(_) if state.threads > 0 => Ok(()),
+            Err(error) => Err(error),
         }
     }
 
     fn run_thread(this: Arc<Inner>) {
-        let mut body = || this.thread_loop();
+        let mut body = || Inner::thread_loop(&this);
         match &this.around {
             Some(around) => around(&mut body),
             None => body(),
         }
     }
 
-    fn thread_loop(&self) {
-        let mut state = self.state();
+    fn thread_loop(this: &Arc<Inner>) {
+        let mut state = this.state();
+        state.starting -= 1;
         loop {
             if let Some(runnable) = state.queue.pop_front() {
+                if !state.queue.is_empty() {
+                    // This closure may block: make sure the others get a thread too. The
+                    // error case needs no thread: this one exists.
+                    let _ = Inner::add_thread_if_needed(this, &mut state);
+                }
                 drop(state);
                 runnable.run();
-                state = self.state();
+                state = this.state();
                 continue;
             }
             if state.shutdown {
                 break;
             }
             state.idle += 1;
-            let (guard, timeout) = self
+            let (guard, timeout) = this
                 .condvar
-                .wait_timeout(state, self.keep_alive)
+                .wait_timeout(state, this.keep_alive)
                 .unwrap_or_else(|e| e.into_inner());
             state = guard;
             state.idle -= 1;

@@ -42,6 +42,33 @@ fn closures_run_concurrently_up_to_the_cap() {
 }
 
 #[test]
+fn every_closure_of_a_burst_gets_a_thread_when_all_block() {
+    with_watchdog(60, || {
+        // A burst is served by few woken threads while closures are short; when each one
+        // blocks, every queued closure must still get a thread of its own, whether threads
+        // are started (first round) or woken from idle (second round).
+        const CLOSURES: usize = 12;
+        let pool = BlockingPool::new(CLOSURES, Duration::from_secs(10));
+        for round in 0..2 {
+            let barrier = Arc::new(Barrier::new(CLOSURES));
+            let tasks: Vec<_> = (0..CLOSURES)
+                .map(|_| {
+                    let b = barrier.clone();
+                    pool.spawn_blocking(move || {
+                        b.wait();
+                    })
+                })
+                .collect();
+            for t in tasks {
+                block_on(t).unwrap();
+            }
+            assert_eq!(pool.threads(), CLOSURES, "round {round}");
+        }
+        pool.shutdown(Some(Duration::from_secs(5)));
+    });
+}
+
+#[test]
 fn queued_work_waits_for_a_free_thread() {
     with_watchdog(30, || {
         let pool = BlockingPool::new(1, Duration::from_secs(1));
