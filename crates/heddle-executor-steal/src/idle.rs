@@ -43,6 +43,9 @@ pub(crate) struct Idle {
     state: AtomicUsize,
     workers: usize,
     sleepers: Mutex<Vec<usize>>,
+    /// Parked workers watching busy ones (parked with a timeout; see `worker.rs`, "Watching
+    /// a busy worker").
+    watchers: AtomicUsize,
 }
 
 impl Idle {
@@ -52,6 +55,7 @@ impl Idle {
             state: AtomicUsize::new(workers << UNPARKED_SHIFT),
             workers,
             sleepers: Mutex::new(Vec::with_capacity(workers)),
+            watchers: AtomicUsize::new(0),
         }
     }
 
@@ -122,6 +126,32 @@ impl Idle {
             }
             None => false,
         }
+    }
+
+    /// Whether any worker is unparked (for a parked worker: any other one).
+    pub(crate) fn any_unparked(&self) -> bool {
+        self.state.load(Ordering::SeqCst) >> UNPARKED_SHIFT > 0
+    }
+
+    /// A parked worker starts (`true`) or stops watching busy ones.
+    pub(crate) fn set_watching(&self, on: bool) {
+        if on {
+            self.watchers.fetch_add(1, Ordering::SeqCst);
+        } else {
+            self.watchers.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A sleeping worker to wake (without unparking it) so that it parks again as a watcher;
+    /// `None` if one watches already or none sleeps.
+    pub(crate) fn worker_to_watch(&self) -> Option<usize> {
+        // Cheap checks first: this runs on every push that wakes nobody.
+        if self.watchers.load(Ordering::SeqCst) > 0
+            || self.state.load(Ordering::SeqCst) >> UNPARKED_SHIFT == self.workers
+        {
+            return None;
+        }
+        self.sleepers().last().copied()
     }
 
     /// Whether `worker` is still listed as parked (its wake-up was spurious).

@@ -130,9 +130,9 @@ impl<D: Driver> Parker<D> {
         }
     }
 
-    /// Blocks until unparked (spurious returns allowed). Drives I/O and timers while
-    /// blocked if the driver is free.
-    pub(crate) fn park(&mut self) {
+    /// Blocks until unparked or, with a `timeout`, until it passes (spurious returns
+    /// allowed). Drives I/O and timers while blocked if the driver is free.
+    pub(crate) fn park(&mut self, timeout: Option<Duration>) {
         let inner = &*self.inner;
         // Acquire pairs with the Release swap in `unpark`.
         if inner
@@ -144,16 +144,16 @@ impl<D: Driver> Parker<D> {
         }
         if inner
             .driver
-            .try_with(|driver| inner.park_driver(driver))
+            .try_with(|driver| inner.park_driver(driver, timeout))
             .is_none()
         {
-            inner.park_condvar();
+            inner.park_condvar(timeout);
         }
     }
 }
 
 impl<D: Driver> Inner<D> {
-    fn park_driver(&self, driver: &mut D) {
+    fn park_driver(&self, driver: &mut D, timeout: Option<Duration>) {
         match self.state.compare_exchange(
             EMPTY,
             PARKED_DRIVER,
@@ -167,13 +167,16 @@ impl<D: Driver> Inner<D> {
             }
             Err(actual) => unreachable!("worker parked twice (state {actual})"),
         }
-        driver.park();
+        match timeout {
+            Some(timeout) => driver.park_timeout(timeout),
+            None => driver.park(),
+        }
         // Whether we were unparked or the driver returned for an event, leave the parked
         // state; a token that arrived meanwhile is consumed by this return.
         self.state.swap(EMPTY, Ordering::Acquire);
     }
 
-    fn park_condvar(&self) {
+    fn park_condvar(&self, timeout: Option<Duration>) {
         let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         match self.state.compare_exchange(
             EMPTY,
@@ -189,7 +192,22 @@ impl<D: Driver> Inner<D> {
             Err(actual) => unreachable!("worker parked twice (state {actual})"),
         }
         loop {
-            guard = self.condvar.wait(guard).unwrap_or_else(|e| e.into_inner());
+            match timeout {
+                None => guard = self.condvar.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                Some(timeout) => {
+                    let (next, result) = self
+                        .condvar
+                        .wait_timeout(guard, timeout)
+                        .unwrap_or_else(|e| e.into_inner());
+                    guard = next;
+                    if result.timed_out() {
+                        // Leave the parked state; a token that arrived meanwhile is consumed
+                        // by this return, as in `park_driver`.
+                        self.state.swap(EMPTY, Ordering::Acquire);
+                        return;
+                    }
+                }
+            }
             if self
                 .state
                 .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)

@@ -16,6 +16,30 @@
 //! without a trip through the queue (a message ping-pong stays on one warm core); at most
 //! `MAX_LIFO_POLLS` in a row, then the LIFO task goes to the back of the queue so a
 //! ping-pong pair cannot starve it. A task that woke itself (yielded) goes to the back.
+//!
+//! # Waking a sleeping worker for local work
+//!
+//! A task pushed to a worker's own queue (a displaced LIFO task) wakes a sleeping worker only
+//! once the queue holds `WAKE_QUEUE_LEN` (4) tasks; a yield wakes nobody (the worker is busy
+//! and comes back to the yielder itself). Fewer queued tasks the worker gets to soon, and
+//! waking another worker to steal them (a thread switch, a steal, the tasks' data moving to
+//! another core's cache) usually costs more than it saves: a consumer that wakes its producers
+//! keeps them on its warm core instead of pulling an idle worker in, which would move every
+//! message between cores. Workers that are awake still steal from any non-empty queue, and the
+//! last searcher's re-check (idle rule 3) uses the same threshold. Spawns from outside the
+//! workers, driver wake-ups and overflow wake sleepers as before.
+//!
+//! # Watching a busy worker
+//!
+//! The risk of that rule is a worker caught in a long poll (heavy computation, or a call that
+//! blocks) while up to 3 tasks wait in its queue and the other workers sleep. So while any
+//! worker runs, one parked worker parks with a timeout of `WATCH_INTERVAL` (1 ms) instead of
+//! indefinitely: on each timeout it looks for a worker whose loop has not turned (`turns`)
+//! since it parked and whose queue is not empty, and if it finds one it unparks and steals.
+//! Queued tasks thus wait at most about a millisecond behind a long poll. A worker that queues
+//! a task without waking anyone while no parked worker watches wakes a sleeper, which parks
+//! again as the watcher.
+//! Once every worker is parked, they park indefinitely: an idle runtime does not wake up.
 
 use std::cell::{Cell, RefCell};
 use std::task::Waker;
@@ -26,13 +50,20 @@ use heddle_task::{Runnable, Schedule, ScheduleInfo, WorkerMetrics};
 use slab::Slab;
 
 use crate::idle::Idle;
-use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, Condvar, Mutex, Ordering};
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Local, Overflow, Steal};
 use crate::registry::Registry;
 
 /// How many LIFO-slot tasks run in a row before the slot's task is queued instead.
 pub(crate) const MAX_LIFO_POLLS: u32 = 3;
+
+/// How many tasks a worker's own queue holds before a push wakes a sleeping worker (see
+/// "Waking a sleeping worker for local work").
+pub(crate) const WAKE_QUEUE_LEN: usize = 4;
+
+/// How often a parked worker checks busy ones (see "Watching a busy worker").
+const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Scheduler settings.
 #[derive(Clone, Copy, Debug)]
@@ -84,7 +115,14 @@ pub(crate) struct Shared<D: Driver> {
 pub(crate) struct Remote<D: Driver> {
     pub(crate) steal: Steal<Runnable>,
     pub(crate) unparker: Unparker<D>,
+    /// The worker's loop turns (its `tick`), for watchers to see it make progress. Stored on
+    /// every turn, so it has a cache line of its own.
+    turns: Turns,
 }
+
+/// A worker's turn counter, alone on its cache line (two lines: adjacent-line prefetch).
+#[repr(align(128))]
+struct Turns(AtomicU32);
 
 /// A worker's own state; only the worker thread touches it.
 pub(crate) struct Core<D: Driver> {
@@ -96,10 +134,17 @@ pub(crate) struct Core<D: Driver> {
     rng: u64,
     /// `None` while the worker is parked (the core then sits in its context).
     park: Option<Parker<D>>,
+    /// Every worker's `turns` when this one parked as a watcher.
+    watched_turns: Box<[u32]>,
 }
 
 impl<D: Driver> Core<D> {
-    pub(crate) fn new(index: usize, run_queue: Local<Runnable>, park: Parker<D>) -> Core<D> {
+    pub(crate) fn new(
+        index: usize,
+        run_queue: Local<Runnable>,
+        park: Parker<D>,
+        workers: usize,
+    ) -> Core<D> {
         Core {
             index,
             lifo: None,
@@ -108,6 +153,7 @@ impl<D: Driver> Core<D> {
             tick: 0,
             rng: 0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1),
             park: Some(park),
+            watched_turns: vec![0; workers].into_boxed_slice(),
         }
     }
 
@@ -349,9 +395,11 @@ impl<D: Driver> Shared<D> {
         }
     }
 
-    /// The last searcher's re-check (idle rule 3).
+    /// The last searcher's re-check (idle rule 3). A queue shorter than `WAKE_QUEUE_LEN` does
+    /// not count: its worker is awake and gets to it (or a watcher steps in).
     fn notify_if_work_pending(&self) {
-        let pending = self.remotes.iter().any(|r| !r.steal.is_empty()) || !self.injector.is_empty();
+        let pending = self.remotes.iter().any(|r| r.steal.len() >= WAKE_QUEUE_LEN)
+            || !self.injector.is_empty();
         if pending {
             self.notify_parked();
         }
@@ -368,7 +416,7 @@ impl<D: Driver> Shared<D> {
 
     /// Schedules onto the calling worker's core.
     fn schedule_local(&self, core: &mut Core<D>, task: Runnable, is_yield: bool) {
-        let should_notify = if is_yield {
+        let queued = if is_yield {
             core.run_queue.push_back(task, self);
             true
         } else {
@@ -382,9 +430,30 @@ impl<D: Driver> Shared<D> {
         };
         // While the worker is parked on the driver (its parker taken), it notifies others
         // itself when it wakes with work.
-        if should_notify && core.park.is_some() {
-            self.notify_parked();
+        if queued && core.park.is_some() {
+            // A yield is no new work to share (see the module docs).
+            self.notify_if_queue_long(core, !is_yield);
         }
+    }
+
+    /// After a push to `core`'s queue: wakes a sleeping worker if `share` and the queue is long
+    /// enough (`WAKE_QUEUE_LEN`); otherwise makes sure a parked worker watches this one (see
+    /// the module docs).
+    fn notify_if_queue_long(&self, core: &Core<D>, share: bool) {
+        if share && core.run_queue.len() >= WAKE_QUEUE_LEN {
+            self.notify_parked();
+        } else if let Some(worker) = self.idle.worker_to_watch() {
+            // It wakes, finds itself still parked, and parks again as the watcher.
+            self.remotes[worker].unparker.unpark();
+        }
+    }
+
+    /// Whether a worker has not turned its loop since `watched` was taken while tasks wait
+    /// in its queue.
+    fn has_stuck_worker(&self, watched: &[u32]) -> bool {
+        self.remotes.iter().zip(watched).any(|(remote, &turns)| {
+            remote.turns.0.load(Ordering::Relaxed) == turns && !remote.steal.is_empty()
+        })
     }
 }
 
@@ -503,6 +572,10 @@ impl<D: Driver> Context<D> {
         metrics.start_busy();
         while !shared.is_shutdown() {
             core.tick = core.tick.wrapping_add(1);
+            shared.remotes[core.index]
+                .turns
+                .0
+                .store(core.tick, Ordering::Relaxed);
             if core.tick % shared.config.event_interval == 0 {
                 core = self.maintenance(core);
             }
@@ -537,7 +610,7 @@ impl<D: Driver> Context<D> {
             lifo_polls += 1;
             if lifo_polls > MAX_LIFO_POLLS {
                 core.run_queue.push_back(next, &*self.shared);
-                self.shared.notify_parked();
+                self.shared.notify_if_queue_long(&core, true);
                 return Some(core);
             }
             task = next;
@@ -555,26 +628,64 @@ impl<D: Driver> Context<D> {
     }
 
     fn park(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
-        if core.transition_to_parked(&self.shared) {
-            let metrics = &self.shared.worker_metrics[core.index];
-            while !self.shared.is_shutdown() {
+        let shared = &*self.shared;
+        if core.transition_to_parked(shared) {
+            let metrics = &shared.worker_metrics[core.index];
+            // When the current watch began (see "Watching a busy worker").
+            let mut watch_since = None;
+            while !shared.is_shutdown() {
+                // Loom models run without the watch: its timeout never passes under loom, and
+                // it only adds wake-ups to those the idle rules make.
+                let watching = !cfg!(loom) && shared.idle.any_unparked();
+                let timeout = if watching {
+                    let since = *watch_since.get_or_insert_with(|| {
+                        for (turns, remote) in core.watched_turns.iter_mut().zip(&*shared.remotes) {
+                            *turns = remote.turns.0.load(Ordering::Relaxed);
+                        }
+                        std::time::Instant::now()
+                    });
+                    shared.idle.set_watching(true);
+                    Some(WATCH_INTERVAL.saturating_sub(since.elapsed()))
+                } else {
+                    watch_since = None;
+                    None
+                };
                 metrics.about_to_park();
-                core = self.park_once(core);
+                core = self.park_once(core, timeout);
                 metrics.unparked();
-                if core.transition_from_parked(&self.shared) {
+                if watching {
+                    shared.idle.set_watching(false);
+                }
+                if core.transition_from_parked(shared) {
                     break;
+                }
+                if let Some(since) = watch_since {
+                    if since.elapsed() >= WATCH_INTERVAL {
+                        watch_since = None;
+                        if shared.has_stuck_worker(&core.watched_turns)
+                            && shared.idle.unpark_worker_by_id(core.index)
+                        {
+                            // Unparked, not searching: the loop steals the stuck worker's
+                            // queue.
+                            break;
+                        }
+                    }
                 }
             }
         }
         core
     }
 
-    fn park_once(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
+    fn park_once(
+        &self,
+        mut core: Box<Core<D>>,
+        timeout: Option<std::time::Duration>,
+    ) -> Box<Core<D>> {
         let mut parker = core.park.take().expect("the parker is in the core");
         // The core stays reachable while parked, so tasks the driver wakes on this thread
         // are scheduled straight onto it.
         *self.core.borrow_mut() = Some(core);
-        parker.park();
+        parker.park(timeout);
         let mut core = self
             .core
             .borrow_mut()
@@ -646,8 +757,9 @@ pub(crate) fn create<D: Driver>(
         remotes.push(Remote {
             steal,
             unparker: parker.unparker(),
+            turns: Turns(AtomicU32::new(0)),
         });
-        cores.push(Box::new(Core::new(index, local, parker)));
+        cores.push(Box::new(Core::new(index, local, parker, workers)));
     }
     let epoch = std::time::Instant::now();
     let shared = Arc::new(Shared {

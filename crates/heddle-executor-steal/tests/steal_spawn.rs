@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use heddle_driver::ThreadParker;
 use heddle_executor_steal::{Builder, StealExecutor};
@@ -161,6 +162,45 @@ impl Future for Spin {
         cx.waker().wake_by_ref();
         Poll::Pending
     }
+}
+
+/// Tasks that block their worker until a sibling runs: the sibling waits in the blocked
+/// worker's short queue (too short to wake a sleeping worker), so a watching worker must see
+/// the blocked one make no progress and steal it.
+#[test]
+fn a_task_queued_behind_a_blocked_worker_is_stolen() {
+    with_watchdog(60, || {
+        let ex = executor(2);
+        let spawner = ex.spawner();
+        for round in 0..20 {
+            let started = Arc::new(AtomicUsize::new(0));
+            let spawner = spawner.clone();
+            let root = ex.spawn(async move {
+                // Let the other worker find nothing and go to sleep first.
+                std::thread::sleep(Duration::from_millis(20));
+                let handles: Vec<_> = (0..2)
+                    .map(|_| {
+                        let started = started.clone();
+                        spawner.spawn(async move {
+                            started.fetch_add(1, Ordering::SeqCst);
+                            // Blocks this worker until the sibling runs (bounded: the
+                            // watchdog fails the test long before this gives up).
+                            let deadline = std::time::Instant::now() + Duration::from_secs(50);
+                            while started.load(Ordering::SeqCst) < 2 {
+                                assert!(std::time::Instant::now() < deadline, "sibling never ran");
+                                std::hint::spin_loop();
+                            }
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    h.await.unwrap();
+                }
+            });
+            ex.block_on(root)
+                .unwrap_or_else(|e| panic!("round {round}: {e:?}"));
+        }
+    });
 }
 
 #[test]
