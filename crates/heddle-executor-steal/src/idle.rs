@@ -43,10 +43,19 @@ pub(crate) struct Idle {
     state: AtomicUsize,
     workers: usize,
     sleepers: Mutex<Vec<usize>>,
-    /// Parked workers watching busy ones (parked with a timeout; see `worker.rs`, "Watching
-    /// a busy worker").
-    watchers: AtomicUsize,
+    /// `watchers << 16 | sleepers.len()`: parked workers watching busy ones (parked with a
+    /// timeout; see `worker.rs`, "Watching a busy worker") and parked workers. Only workers
+    /// write it, when they park and unpark, and it has a cache line of its own: busy workers
+    /// read it on every local push that wakes nobody, while `state` takes a read-modify-write
+    /// per spawn from outside.
+    watch: WatchWord,
 }
+
+#[repr(align(128))]
+struct WatchWord(AtomicUsize);
+
+const WATCHER: usize = 1 << 16;
+const ASLEEP_MASK: usize = WATCHER - 1;
 
 impl Idle {
     pub(crate) fn new(workers: usize) -> Idle {
@@ -55,7 +64,7 @@ impl Idle {
             state: AtomicUsize::new(workers << UNPARKED_SHIFT),
             workers,
             sleepers: Mutex::new(Vec::with_capacity(workers)),
-            watchers: AtomicUsize::new(0),
+            watch: WatchWord(AtomicUsize::new(0)),
         }
     }
 
@@ -74,6 +83,7 @@ impl Idle {
             return None;
         }
         let worker = sleepers.pop()?;
+        self.watch.0.fetch_sub(1, Ordering::SeqCst);
         // One more unparked worker, and it is searching.
         self.state
             .fetch_add((1 << UNPARKED_SHIFT) | 1, Ordering::SeqCst);
@@ -110,6 +120,7 @@ impl Idle {
         let decrement = (1 << UNPARKED_SHIFT) | usize::from(searching);
         let previous = self.state.fetch_sub(decrement, Ordering::SeqCst);
         sleepers.push(worker);
+        self.watch.0.fetch_add(1, Ordering::SeqCst);
         searching && previous & SEARCHING_MASK == 1
     }
 
@@ -121,6 +132,7 @@ impl Idle {
         match sleepers.iter().position(|&w| w == worker) {
             Some(index) => {
                 sleepers.swap_remove(index);
+                self.watch.0.fetch_sub(1, Ordering::SeqCst);
                 self.state.fetch_add(1 << UNPARKED_SHIFT, Ordering::SeqCst);
                 true
             }
@@ -136,19 +148,18 @@ impl Idle {
     /// A parked worker starts (`true`) or stops watching busy ones.
     pub(crate) fn set_watching(&self, on: bool) {
         if on {
-            self.watchers.fetch_add(1, Ordering::SeqCst);
+            self.watch.0.fetch_add(WATCHER, Ordering::SeqCst);
         } else {
-            self.watchers.fetch_sub(1, Ordering::SeqCst);
+            self.watch.0.fetch_sub(WATCHER, Ordering::SeqCst);
         }
     }
 
     /// A sleeping worker to wake (without unparking it) so that it parks again as a watcher;
     /// `None` if one watches already or none sleeps.
     pub(crate) fn worker_to_watch(&self) -> Option<usize> {
-        // Cheap checks first: this runs on every push that wakes nobody.
-        if self.watchers.load(Ordering::SeqCst) > 0
-            || self.state.load(Ordering::SeqCst) >> UNPARKED_SHIFT == self.workers
-        {
+        // One load of a quiet line first: this runs on every push that wakes nobody.
+        let watch = self.watch.0.load(Ordering::SeqCst);
+        if watch >= WATCHER || watch & ASLEEP_MASK == 0 {
             return None;
         }
         self.sleepers().last().copied()
