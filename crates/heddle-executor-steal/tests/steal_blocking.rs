@@ -19,23 +19,29 @@ fn values_and_panics_come_back() {
     pool.shutdown(Some(Duration::from_secs(5)));
 }
 
+/// Runs `n` closures that each wait until all `n` are running: they finish only if `n` threads
+/// ran them at once.
+fn run_meeting_closures(pool: &BlockingPool, n: usize) {
+    let barrier = Arc::new(Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let b = barrier.clone();
+            pool.spawn_blocking(move || {
+                b.wait();
+            })
+        })
+        .collect();
+    for t in tasks {
+        block_on(t).unwrap();
+    }
+}
+
 #[test]
 fn closures_run_concurrently_up_to_the_cap() {
     with_watchdog(30, || {
         let pool = BlockingPool::new(3, Duration::from_secs(1));
         // Three closures that only finish together prove three threads ran them at once.
-        let barrier = Arc::new(Barrier::new(3));
-        let tasks: Vec<_> = (0..3)
-            .map(|_| {
-                let b = barrier.clone();
-                pool.spawn_blocking(move || {
-                    b.wait();
-                })
-            })
-            .collect();
-        for t in tasks {
-            block_on(t).unwrap();
-        }
+        run_meeting_closures(&pool, 3);
         assert!(pool.threads() <= 3);
         pool.shutdown(Some(Duration::from_secs(5)));
     });
@@ -50,18 +56,7 @@ fn every_closure_of_a_burst_gets_a_thread_when_all_block() {
         const CLOSURES: usize = 12;
         let pool = BlockingPool::new(CLOSURES, Duration::from_secs(10));
         for round in 0..2 {
-            let barrier = Arc::new(Barrier::new(CLOSURES));
-            let tasks: Vec<_> = (0..CLOSURES)
-                .map(|_| {
-                    let b = barrier.clone();
-                    pool.spawn_blocking(move || {
-                        b.wait();
-                    })
-                })
-                .collect();
-            for t in tasks {
-                block_on(t).unwrap();
-            }
+            run_meeting_closures(&pool, CLOSURES);
             assert_eq!(pool.threads(), CLOSURES, "round {round}");
         }
         pool.shutdown(Some(Duration::from_secs(5)));
