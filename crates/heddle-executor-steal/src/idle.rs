@@ -34,7 +34,7 @@
 //! deadlock if the workers can all sleep with the task queued. `docs/scheduler.md`
 //! ("Searching and parking") has the numbers and loom's known false reports.
 
-use crate::loom::{AtomicUsize, Mutex, Ordering};
+use crate::loom::{AtomicUsize, CachePadded, Mutex, Ordering};
 
 const UNPARKED_SHIFT: usize = 16;
 const SEARCHING_MASK: usize = (1 << UNPARKED_SHIFT) - 1;
@@ -48,11 +48,8 @@ pub(crate) struct Idle {
     /// write it, when they park and unpark, and it has a cache line of its own: busy workers
     /// read it on every local push that wakes nobody, while `state` takes a read-modify-write
     /// per spawn from outside.
-    watch: WatchWord,
+    watch: CachePadded<AtomicUsize>,
 }
-
-#[repr(align(128))]
-struct WatchWord(AtomicUsize);
 
 const WATCHER: usize = 1 << 16;
 const ASLEEP_MASK: usize = WATCHER - 1;
@@ -64,7 +61,7 @@ impl Idle {
             state: AtomicUsize::new(workers << UNPARKED_SHIFT),
             workers,
             sleepers: Mutex::new(Vec::with_capacity(workers)),
-            watch: WatchWord(AtomicUsize::new(0)),
+            watch: CachePadded(AtomicUsize::new(0)),
         }
     }
 
@@ -83,7 +80,7 @@ impl Idle {
             return None;
         }
         let worker = sleepers.pop()?;
-        self.watch.0.fetch_sub(1, Ordering::SeqCst);
+        self.watch.fetch_sub(1, Ordering::SeqCst);
         // One more unparked worker, and it is searching.
         self.state
             .fetch_add((1 << UNPARKED_SHIFT) | 1, Ordering::SeqCst);
@@ -120,7 +117,7 @@ impl Idle {
         let decrement = (1 << UNPARKED_SHIFT) | usize::from(searching);
         let previous = self.state.fetch_sub(decrement, Ordering::SeqCst);
         sleepers.push(worker);
-        self.watch.0.fetch_add(1, Ordering::SeqCst);
+        self.watch.fetch_add(1, Ordering::SeqCst);
         searching && previous & SEARCHING_MASK == 1
     }
 
@@ -132,7 +129,7 @@ impl Idle {
         match sleepers.iter().position(|&w| w == worker) {
             Some(index) => {
                 sleepers.swap_remove(index);
-                self.watch.0.fetch_sub(1, Ordering::SeqCst);
+                self.watch.fetch_sub(1, Ordering::SeqCst);
                 self.state.fetch_add(1 << UNPARKED_SHIFT, Ordering::SeqCst);
                 true
             }
@@ -148,9 +145,9 @@ impl Idle {
     /// A parked worker starts (`true`) or stops watching busy ones.
     pub(crate) fn set_watching(&self, on: bool) {
         if on {
-            self.watch.0.fetch_add(WATCHER, Ordering::SeqCst);
+            self.watch.fetch_add(WATCHER, Ordering::SeqCst);
         } else {
-            self.watch.0.fetch_sub(WATCHER, Ordering::SeqCst);
+            self.watch.fetch_sub(WATCHER, Ordering::SeqCst);
         }
     }
 
@@ -158,7 +155,7 @@ impl Idle {
     /// `None` if one watches already or none sleeps.
     pub(crate) fn worker_to_watch(&self) -> Option<usize> {
         // One load of a quiet line first: this runs on every push that wakes nobody.
-        let watch = self.watch.0.load(Ordering::SeqCst);
+        let watch = self.watch.load(Ordering::SeqCst);
         if watch >= WATCHER || watch & ASLEEP_MASK == 0 {
             return None;
         }

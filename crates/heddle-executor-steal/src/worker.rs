@@ -50,7 +50,7 @@ use heddle_task::{Runnable, Schedule, ScheduleInfo, WorkerMetrics};
 use slab::Slab;
 
 use crate::idle::Idle;
-use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, CachePadded, Condvar, Mutex, Ordering};
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Local, Overflow, Steal};
 use crate::registry::Registry;
@@ -117,12 +117,8 @@ pub(crate) struct Remote<D: Driver> {
     pub(crate) unparker: Unparker<D>,
     /// The worker's loop turns (its `tick`), for watchers to see it make progress. Stored on
     /// every turn, so it has a cache line of its own.
-    turns: Turns,
+    turns: CachePadded<AtomicU32>,
 }
-
-/// A worker's turn counter, alone on its cache line (two lines: adjacent-line prefetch).
-#[repr(align(128))]
-struct Turns(AtomicU32);
 
 /// A worker's own state; only the worker thread touches it.
 pub(crate) struct Core<D: Driver> {
@@ -452,7 +448,7 @@ impl<D: Driver> Shared<D> {
     /// in its queue.
     fn has_stuck_worker(&self, watched: &[u32]) -> bool {
         self.remotes.iter().zip(watched).any(|(remote, &turns)| {
-            remote.turns.0.load(Ordering::Relaxed) == turns && !remote.steal.is_empty()
+            remote.turns.load(Ordering::Relaxed) == turns && !remote.steal.is_empty()
         })
     }
 }
@@ -574,7 +570,6 @@ impl<D: Driver> Context<D> {
             core.tick = core.tick.wrapping_add(1);
             shared.remotes[core.index]
                 .turns
-                .0
                 .store(core.tick, Ordering::Relaxed);
             if core.tick % shared.config.event_interval == 0 {
                 core = self.maintenance(core);
@@ -640,7 +635,7 @@ impl<D: Driver> Context<D> {
                 let timeout = if watching {
                     let since = *watch_since.get_or_insert_with(|| {
                         for (turns, remote) in core.watched_turns.iter_mut().zip(&*shared.remotes) {
-                            *turns = remote.turns.0.load(Ordering::Relaxed);
+                            *turns = remote.turns.load(Ordering::Relaxed);
                         }
                         std::time::Instant::now()
                     });
@@ -757,7 +752,7 @@ pub(crate) fn create<D: Driver>(
         remotes.push(Remote {
             steal,
             unparker: parker.unparker(),
-            turns: Turns(AtomicU32::new(0)),
+            turns: CachePadded(AtomicU32::new(0)),
         });
         cores.push(Box::new(Core::new(index, local, parker, workers)));
     }
