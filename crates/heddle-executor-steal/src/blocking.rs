@@ -299,7 +299,13 @@ impl Inner {
         }
         state.queue.push_back(runnable);
         match Inner::add_thread_if_needed(this, &mut state) {
-            Ok(()) => Ok(()),
+            Ok(wake) => {
+                drop(state);
+                if wake {
+                    this.condvar.notify_one();
+                }
+                Ok(())
+            }
             Err(error) => {
                 let runnable = state.queue.pop_back().expect("just pushed");
                 Err((runnable, error))
@@ -307,21 +313,21 @@ impl Inner {
         }
     }
 
-    /// Wakes an idle thread, or starts one, if the queue outgrew the threads about to look
-    /// at it (see the module docs). Fails only if no thread exists and none can be started.
-    fn add_thread_if_needed(this: &Arc<Inner>, state: &mut State) -> Result<(), io::Error> {
+    /// Claims an idle thread (`Ok(true)`: the caller wakes it with `notify_one` once it has
+    /// unlocked), or starts one, if the queue outgrew the threads about to look at it (see the
+    /// module docs). Fails only if no thread exists and none can be started.
+    fn add_thread_if_needed(this: &Arc<Inner>, state: &mut State) -> Result<bool, io::Error> {
         let looking = state.starting + state.notified;
         if state.queue.len() <= looking * BACKLOG_PER_THREAD {
-            return Ok(());
+            return Ok(false);
         }
         if state.idle > state.notified {
             state.notified += 1;
-            this.condvar.notify_one();
-            return Ok(());
+            return Ok(true);
         }
         if state.threads >= this.max_threads {
             // Every thread is busy; the closure waits its turn.
-            return Ok(());
+            return Ok(false);
         }
         let id = state.next_id;
         let mut builder = thread::Builder::new().name(format!("{}-{id}", this.thread_name));
@@ -336,10 +342,10 @@ impl Inner {
                 state.starting += 1;
                 state.handles.retain(|h| !h.is_finished());
                 state.handles.push(handle);
-                Ok(())
+                Ok(false)
             }
             // Another thread will get to it.
-            Err(_) if state.threads > 0 => Ok(()),
+            Err(_) if state.threads > 0 => Ok(false),
             Err(error) => Err(error),
         }
     }
@@ -357,12 +363,14 @@ impl Inner {
         state.starting -= 1;
         loop {
             if let Some(runnable) = state.queue.pop_front() {
-                if !state.queue.is_empty() {
-                    // This closure may block: make sure the others get a thread too. The
-                    // error case needs no thread: this one exists.
-                    let _ = Inner::add_thread_if_needed(this, &mut state);
-                }
+                // This closure may block: make sure the others get a thread too. The error
+                // case needs no thread: this one exists.
+                let wake = !state.queue.is_empty()
+                    && Inner::add_thread_if_needed(this, &mut state).unwrap_or(false);
                 drop(state);
+                if wake {
+                    this.condvar.notify_one();
+                }
                 runnable.run();
                 state = this.state();
                 continue;
