@@ -4,11 +4,13 @@
 //! the slot back when it pops. Back-pressure is therefore fair: senders waiting for room are
 //! served in FIFO order.
 
-use super::chan::{self, Chan, Rx, Tx, WeakTx};
+use super::chan::{self, AcquireSlot, Chan, Rx, Tx, WeakTx};
 use super::error::{SendError, TryRecvError, TrySendError};
 use crate::waiters::Refused;
 use std::fmt;
-use std::task::{Context, Poll};
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
 /// Creates a bounded channel holding at most `buffer` messages.
 ///
@@ -148,17 +150,32 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(1).await.unwrap_err().0, 1);
     /// # });
     /// ```
-    pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        // With room and nobody queued before us, no waiting future is needed.
-        let permit = match self.try_reserve() {
-            Ok(permit) => permit,
-            Err(TrySendError::Closed(())) => return Err(SendError(value)),
-            Err(TrySendError::Full(())) => match self.reserve().await {
-                Ok(permit) => permit,
-                Err(_) => return Err(SendError(value)),
-            },
-        };
-        permit.try_send(value).map_err(SendError)
+    pub fn send(&self, value: T) -> impl Future<Output = Result<(), SendError<T>>> + '_ {
+        let mut value = Some(value);
+        // `Some` while queued for a slot. With room and nobody queued before us, the first poll
+        // sends without it.
+        let mut waiting: Option<AcquireSlot<'_, T>> = None;
+        poll_fn(move |cx| {
+            let acquired = match &mut waiting {
+                Some(slot) => ready!(Pin::new(slot).poll(cx)),
+                None => match self.tx.try_acquire_slot() {
+                    Err(Refused::NoPermits) => {
+                        ready!(Pin::new(waiting.insert(self.tx.acquire_slot())).poll(cx))
+                    }
+                    acquired => acquired,
+                },
+            };
+            waiting = None;
+            let value = value.take().expect("`send` polled after completion");
+            Poll::Ready(match acquired {
+                Ok(()) => Permit {
+                    chan: self.tx.chan(),
+                }
+                .try_send(value)
+                .map_err(SendError),
+                Err(_) => Err(SendError(value)),
+            })
+        })
     }
 
     /// Sends `value` if there is room right now.
@@ -542,8 +559,8 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv().await, Some(1));
     /// # });
     /// ```
-    pub async fn recv(&mut self) -> Option<T> {
-        self.rx.recv().await
+    pub fn recv(&mut self) -> impl Future<Output = Option<T>> + '_ {
+        self.rx.recv()
     }
 
     /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
@@ -564,8 +581,12 @@ impl<T> Receiver<T> {
     /// assert_eq!(buf, [0, 1]);
     /// # });
     /// ```
-    pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        self.rx.recv_many(buffer, limit).await
+    pub fn recv_many<'a>(
+        &'a mut self,
+        buffer: &'a mut Vec<T>,
+        limit: usize,
+    ) -> impl Future<Output = usize> + 'a {
+        self.rx.recv_many(buffer, limit)
     }
 
     /// Polls for the next message (the poll form of [`recv`](Self::recv)).

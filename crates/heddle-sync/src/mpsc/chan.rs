@@ -352,12 +352,18 @@ impl<T> Rx<T> {
         .map(Option::unwrap_or_default)
     }
 
-    pub(super) async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.poll_recv(cx)).await
+    /// The future of `recv`: a plain poll of [`poll_recv`](Self::poll_recv), with no state
+    /// machine of its own.
+    pub(super) fn recv(&mut self) -> impl Future<Output = Option<T>> + '_ {
+        poll_fn(|cx| self.poll_recv(cx))
     }
 
-    pub(super) async fn recv_many(&mut self, out: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.poll_recv_many(cx, out, limit)).await
+    pub(super) fn recv_many<'a>(
+        &'a mut self,
+        out: &'a mut Vec<T>,
+        limit: usize,
+    ) -> impl Future<Output = usize> + 'a {
+        poll_fn(move |cx| self.poll_recv_many(cx, out, limit))
     }
 
     pub(super) fn try_recv(&mut self) -> Result<T, TryRecvError> {

@@ -8,6 +8,7 @@ use super::bounded::opaque_debug;
 use super::chan::{self, Rx, Tx, WeakTx};
 use super::error::{SendError, TryRecvError};
 use std::fmt;
+use std::future::Future;
 use std::task::{Context, Poll};
 
 /// Creates an unbounded channel.
@@ -198,8 +199,8 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.recv().await, Some(1));
     /// # });
     /// ```
-    pub async fn recv(&mut self) -> Option<T> {
-        self.rx.recv().await
+    pub fn recv(&mut self) -> impl Future<Output = Option<T>> + '_ {
+        self.rx.recv()
     }
 
     /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
@@ -220,8 +221,12 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.recv_many(&mut buf, 10).await, 2);
     /// # });
     /// ```
-    pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        self.rx.recv_many(buffer, limit).await
+    pub fn recv_many<'a>(
+        &'a mut self,
+        buffer: &'a mut Vec<T>,
+        limit: usize,
+    ) -> impl Future<Output = usize> + 'a {
+        self.rx.recv_many(buffer, limit)
     }
 
     /// Polls for the next message.
