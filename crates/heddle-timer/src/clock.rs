@@ -19,6 +19,10 @@
 //! * `advance(d)` adds `d` to `base` (paused only); the driver's auto-advance moves `base`
 //!   forward to the next deadline when the executor is idle.
 //!
+//! A clock that was never paused reads the real monotonic clock without its lock (its `base`
+//! and `unfrozen` are equal). A reading taken on another thread at the very moment of the first
+//! `pause` may therefore be the real time of that moment rather than the frozen reading.
+//!
 //! Time never goes backwards: every mutation only adds to `base`, and `resume` starts counting
 //! real time from the moment it is called. Arithmetic saturates or is checked, so advancing by
 //! `Duration::MAX` leaves the clock at the latest representable instant instead of panicking.
@@ -26,6 +30,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -56,7 +61,15 @@ use crate::{Handle, Instant};
 /// ```
 #[derive(Clone)]
 pub struct Clock {
-    inner: Arc<ClockMutex<State>>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Set while the clock has never been paused. Its reading is then the real monotonic time
+    /// (`base == unfrozen`, see the module docs), read without the lock. The first `pause`
+    /// clears it for good.
+    real: AtomicBool,
+    state: ClockMutex<State>,
 }
 
 /// The two instants that define the clock's reading; see the module docs.
@@ -118,12 +131,21 @@ impl Clock {
 
     fn from_state(state: State) -> Clock {
         Clock {
-            inner: Arc::new(ClockMutex::new(state)),
+            inner: Arc::new(Inner {
+                real: AtomicBool::new(state.unfrozen.is_some()),
+                state: ClockMutex::new(state),
+            }),
         }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the clock has never been paused, so its reading is the real time.
+    fn is_real(&self) -> bool {
+        // Relaxed: the flag only goes from set to clear, and guards no other memory.
+        self.inner.real.load(Ordering::Relaxed)
     }
 
     /// The clock's current reading.
@@ -136,6 +158,9 @@ impl Clock {
     /// assert!(t <= clock.now());
     /// ```
     pub fn now(&self) -> Instant {
+        if self.is_real() {
+            return Instant::from_std(std::time::Instant::now());
+        }
         Instant::from_std(self.lock().now())
     }
 
@@ -147,7 +172,7 @@ impl Clock {
     /// assert!(!heddle_timer::Clock::new().is_paused());
     /// ```
     pub fn is_paused(&self) -> bool {
-        self.lock().unfrozen.is_none()
+        !self.is_real() && self.lock().unfrozen.is_none()
     }
 
     /// Stops the clock at its current reading. Returns `false` if it was already paused.
@@ -156,6 +181,7 @@ impl Clock {
         if state.unfrozen.is_none() {
             return false;
         }
+        self.inner.real.store(false, Ordering::Relaxed);
         state.base = state.now();
         state.unfrozen = None;
         true
