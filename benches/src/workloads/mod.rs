@@ -322,7 +322,7 @@ pub static WORKLOADS: &[Workload] = &[
     },
     Workload {
         name: "oneshot_request_reply",
-        what: "50,000 requests from one task to a server task over bounded(1024) mpsc, each answered on its own oneshot",
+        what: "200,000 requests from one task to a server task over bounded(1024) mpsc, each answered on its own oneshot",
         metrics: &[lower("ns/pair", FAST)],
         flavors: BOTH,
         isolate: false,

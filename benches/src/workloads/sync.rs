@@ -73,11 +73,13 @@ pub fn mpsc_4p<R: Rt>(scale: Scale) -> Option<Vec<f64>> {
     mpsc::<R>(scale, 4)
 }
 
-/// One client task sends 50,000 requests, one at a time, to a server task over a
+/// One client task sends 200,000 requests, one at a time, to a server task over a
 /// `bounded(1024)` mpsc channel; each carries a oneshot sender for the reply: ns/pair.
+/// (At ~100 ns a pair, fewer requests make a sample of a few milliseconds, which one
+/// preemption of the process can spoil.)
 pub fn oneshot_request_reply<R: Rt>(scale: Scale) -> Option<Vec<f64>> {
     let rt = R::build()?;
-    let requests = scale.light(50_000);
+    let requests = scale.light(200_000);
     let elapsed = run(&rt, async move {
         let (sender, mut receiver) = R::channel::<(u64, R::OnceSender<u64>)>(1024);
         R::spawn_detached(async move {
