@@ -176,7 +176,7 @@ fn parse(args: &[String]) -> Result<Option<(Plan, PathBuf, String)>, String> {
     let (scale, default_warmup, default_samples) = if quick {
         (Scale::QUICK, 1, 3)
     } else {
-        (Scale::FULL, 1, 5)
+        (Scale::FULL, 1, 9)
     };
     let samples = samples.unwrap_or(default_samples).max(1);
     let warmup = warmup.unwrap_or(default_warmup);
