@@ -352,3 +352,40 @@ fn abort_through_the_facade() {
     });
     assert!(err.is_cancelled());
 }
+
+#[test]
+fn a_timer_fires_while_the_runtime_never_runs_out_of_tasks() {
+    // A task that always yields keeps the executor from ever parking for long, so the timer
+    // must be fired by the executor's periodic zero-timeout park.
+    let woke_after = with_watchdog(20, || {
+        let rt = rt();
+        rt.block_on(async {
+            let fired = Arc::new(AtomicUsize::new(0));
+            let spinner = heddle::spawn({
+                let fired = fired.clone();
+                async move {
+                    let start = std::time::Instant::now();
+                    let mut yields = 0u64;
+                    while fired.load(Ordering::Acquire) == 0
+                        && start.elapsed() < Duration::from_secs(10)
+                    {
+                        heddle::task::yield_now().await;
+                        yields += 1;
+                    }
+                    yields
+                }
+            });
+            let start = std::time::Instant::now();
+            heddle::time::sleep(Duration::from_millis(5)).await;
+            let waited = start.elapsed();
+            fired.store(1, Ordering::Release);
+            let yields = spinner.await.unwrap();
+            assert!(yields > 0, "the spinner ran while the timer was pending");
+            waited
+        })
+    });
+    assert!(
+        woke_after < Duration::from_secs(5),
+        "the sleep ended after {woke_after:?}, not soon after its 5 ms"
+    );
+}
