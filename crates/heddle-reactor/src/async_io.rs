@@ -17,8 +17,8 @@ use polling::{Event, PollMode};
 use socket2::SockRef;
 
 use crate::loom::Arc;
-use crate::reactor::{Handle, Source};
-use crate::source::{Direction, SourceState};
+use crate::reactor::{release_quietly, Handle, Source};
+use crate::source::{Direction, SourceState, WaiterKey};
 
 /// A non-blocking I/O object registered with a reactor.
 ///
@@ -26,10 +26,15 @@ use crate::source::{Direction, SourceState};
 /// reactor ([`Handle::current`]); dropping the `Async` (or [`into_inner`](Async::into_inner))
 /// deregisters it before the descriptor can be closed.
 ///
-/// Each direction (read, write) has one waiter slot: one task may wait for readability while
-/// another waits for writability. A second task waiting on the same direction of the same
-/// `Async` takes the slot over; the first is woken only by a later event for it, so share a
-/// direction between tasks only if the tasks take turns.
+/// Any number of tasks may wait on one `Async` (shared through an `Arc`, say) at once: every
+/// pending [`readable`](Async::readable), [`writable`](Async::writable),
+/// [`read_with`](Async::read_with) and [`write_with`](Async::write_with) future has its own
+/// waiter, and a readiness event wakes all waiters of its direction, each of which then
+/// retries its operation. A future dropped before it completes removes its waiter at once.
+///
+/// The `poll_*` methods ([`poll_readable`](Async::poll_readable), `poll_read`, `poll_write`,
+/// ...) share one more waiter per direction and, as with tokio, keep only the waker of the
+/// most recent call: they are for the one task that owns a stream (or one half of it).
 ///
 /// # Examples
 ///
@@ -245,21 +250,34 @@ impl<T> Async<T> {
         // Fails only if the descriptor is already gone from the poller; nothing to do then.
         let _ = self.handle.shared.poller.delete(fd);
         self.handle.shared.registry.remove(self.source.key);
-        // Dropped after every lock is released.
-        drop(wakers);
+        // Dropped after every lock is released; a waker whose drop panics does not stop the
+        // others from being dropped, nor unwind out of the `Async`'s drop.
+        release_quietly(wakers);
+    }
+
+    /// A waiter of `dir` for one future; see [`WaiterGuard`].
+    pub(crate) fn waiter(&self, dir: Direction) -> WaiterGuard<'_> {
+        WaiterGuard {
+            source: &self.source,
+            dir,
+            key: WaiterKey::Future(None),
+        }
     }
 
     fn poll_ready(
         &self,
         dir: Direction,
+        key: &mut WaiterKey,
         since: Option<u64>,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<()>> {
         let source = &*self.source;
         let shared = &*self.handle.shared;
-        let poll = source.state.poll_ready(dir, since, cx.waker(), |interest| {
-            source.arm(shared, interest)
-        });
+        let poll = source
+            .state
+            .poll_ready(dir, key, since, cx.waker(), |interest| {
+                source.arm(shared, interest)
+            });
         // Without a snapshot (`readable()`/`writable()`), an edge-triggered registration would
         // not report a descriptor that is ready already, as re-arming a oneshot one does: ask
         // the OS directly (the waker is stored first, so a later edge still wakes it).
@@ -273,7 +291,9 @@ impl<T> Async<T> {
     /// since the last call that returned `Pending`.
     ///
     /// A descriptor that is readable already is reported at once; otherwise the call waits
-    /// for the reactor's next report.
+    /// for the reactor's next report. Only the waker of the most recent call is kept (one
+    /// waiter for all `poll_*` calls of a direction); tasks that wait side by side use
+    /// [`readable`](Async::readable), which gives each its own waiter.
     ///
     /// # Examples
     ///
@@ -290,7 +310,9 @@ impl<T> Async<T> {
     /// # }
     /// ```
     pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        with_budget(cx, |cx| self.poll_ready(Direction::Read, None, cx))
+        with_budget(cx, |cx| {
+            self.poll_ready(Direction::Read, &mut WaiterKey::Poll, None, cx)
+        })
     }
 
     /// Polls until the object is writable; see [`poll_readable`](Async::poll_readable).
@@ -309,10 +331,14 @@ impl<T> Async<T> {
     /// # }
     /// ```
     pub fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        with_budget(cx, |cx| self.poll_ready(Direction::Write, None, cx))
+        with_budget(cx, |cx| {
+            self.poll_ready(Direction::Write, &mut WaiterKey::Poll, None, cx)
+        })
     }
 
     /// Waits until the object is readable.
+    ///
+    /// Any number of tasks may wait at once; readiness wakes them all.
     ///
     /// # Errors
     ///
@@ -331,10 +357,12 @@ impl<T> Async<T> {
     /// # }
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_readable(cx)).await
+        self.ready(Direction::Read).await
     }
 
     /// Waits until the object is writable.
+    ///
+    /// Any number of tasks may wait at once; readiness wakes them all.
     ///
     /// # Errors
     ///
@@ -352,11 +380,19 @@ impl<T> Async<T> {
     /// # }
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_writable(cx)).await
+        self.ready(Direction::Write).await
+    }
+
+    async fn ready(&self, dir: Direction) -> io::Result<()> {
+        let mut waiter = self.waiter(dir);
+        poll_fn(|cx| with_budget(cx, |cx| self.poll_ready(dir, &mut waiter.key, None, cx))).await
     }
 
     /// Runs the non-blocking `op` until it does not return `WouldBlock`, waiting for
     /// readability in between.
+    ///
+    /// Any number of tasks may do this at once on one `Async`; readiness wakes them all, and
+    /// each runs its `op` again.
     ///
     /// # Errors
     ///
@@ -385,6 +421,9 @@ impl<T> Async<T> {
     /// Runs the non-blocking `op` until it does not return `WouldBlock`, waiting for
     /// writability in between.
     ///
+    /// Any number of tasks may do this at once on one `Async`; readiness wakes them all, and
+    /// each runs its `op` again.
+    ///
     /// # Errors
     ///
     /// Whatever `op` returns other than `WouldBlock`, or an error arming the poller.
@@ -412,23 +451,41 @@ impl<T> Async<T> {
         dir: Direction,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> io::Result<R> {
-        poll_fn(|cx| self.poll_io(dir, cx, &mut op)).await
+        let mut waiter = self.waiter(dir);
+        poll_fn(|cx| self.poll_io_as(&mut waiter, cx, &mut op)).await
     }
 
     /// Tries `op`; on `WouldBlock`, waits for `dir` readiness that arrived after the attempt
-    /// began, and tries again. The engine behind every read and write in this crate.
+    /// began, and tries again. The engine behind every `poll_*` read and write in this crate;
+    /// it uses the direction's `poll_*` waiter, which keeps only the most recent waker.
     pub(crate) fn poll_io<R>(
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        with_budget(cx, |cx| self.poll_io_unbudgeted(dir, cx, &mut op))
+        with_budget(cx, |cx| {
+            self.poll_io_unbudgeted(dir, &mut WaiterKey::Poll, cx, &mut op)
+        })
+    }
+
+    /// Like [`poll_io`](Async::poll_io), but waits as `waiter`, so that any number of
+    /// futures can wait on this source at once.
+    pub(crate) fn poll_io_as<R>(
+        &self,
+        waiter: &mut WaiterGuard<'_>,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        with_budget(cx, |cx| {
+            self.poll_io_unbudgeted(waiter.dir, &mut waiter.key, cx, &mut op)
+        })
     }
 
     fn poll_io_unbudgeted<R>(
         &self,
         dir: Direction,
+        key: &mut WaiterKey,
         cx: &mut Context<'_>,
         op: &mut impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
@@ -440,11 +497,30 @@ impl<T> Async<T> {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 result => return Poll::Ready(result),
             }
-            match self.poll_ready(dir, Some(tick), cx) {
+            match self.poll_ready(dir, key, Some(tick), cx) {
                 Poll::Ready(Ok(())) => continue,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Pending => return Poll::Pending,
             }
+        }
+    }
+}
+
+/// A future's own waiter on one direction of a source: the [`WaiterKey`] its polls use, and
+/// the removal of its entry when the future is dropped (completed or cancelled), which hands
+/// the stored waker back at once.
+#[derive(Debug)]
+pub(crate) struct WaiterGuard<'a> {
+    source: &'a Source,
+    dir: Direction,
+    key: WaiterKey,
+}
+
+impl Drop for WaiterGuard<'_> {
+    fn drop(&mut self) {
+        if let WaiterKey::Future(Some(index)) = self.key {
+            // Dropped outside the source lock, like every waker.
+            release_quietly(self.source.state.remove_waiter(self.dir, index));
         }
     }
 }
@@ -579,5 +655,55 @@ where
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_flush(cx)
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::future::Future;
+    use std::os::unix::net::UnixStream;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::{Wake, Waker};
+
+    use crate::Reactor;
+
+    struct Counter(AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn cancelled_waiters_leave_no_entry_and_release_their_wakers() {
+        let reactor = Reactor::new().unwrap();
+        let (a, _b) = UnixStream::pair().unwrap();
+        let a = Async::with_handle(a, &reactor.handle()).unwrap();
+        let counter = std::sync::Arc::new(Counter(AtomicUsize::new(0)));
+        let waker = Waker::from(counter.clone());
+        let mut cx = Context::from_waker(&waker);
+
+        let mut readable = Box::pin(a.readable());
+        let mut buf = [0; 1];
+        let mut read = Box::pin(a.read_with(|s| (&*s).read(&mut buf)));
+        assert!(readable.as_mut().poll(&mut cx).is_pending());
+        assert!(read.as_mut().poll(&mut cx).is_pending());
+        let state = &a.source.state;
+        assert_eq!(state.future_waiters(Direction::Read), 2);
+        assert_eq!(state.stored_wakers(Direction::Read), 2);
+
+        drop(readable);
+        assert_eq!(state.future_waiters(Direction::Read), 1);
+        drop(read);
+        assert_eq!(state.future_waiters(Direction::Read), 0);
+        assert_eq!(state.stored_wakers(Direction::Read), 0);
+        // Only this test's own handle is left: the reactor keeps no clone of the waker.
+        assert_eq!(std::sync::Arc::strong_count(&counter), 2);
+        drop(waker);
+        assert_eq!(std::sync::Arc::strong_count(&counter), 1);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 0);
     }
 }

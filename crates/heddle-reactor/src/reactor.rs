@@ -20,6 +20,7 @@ use std::fmt;
 use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{BorrowedFd, RawFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 use std::task::Waker;
 use std::time::Duration;
@@ -443,6 +444,15 @@ impl Handle {
     /// ```
     pub fn registered_count(&self) -> usize {
         self.shared.registry.len()
+    }
+}
+
+/// Drops `wakers` one by one, each under `catch_unwind`: a waker whose drop panics (its panic
+/// hook has already reported the panic, so the payload is dropped) neither keeps the others
+/// from being dropped nor unwinds into the reactor or the `Async` that released them.
+pub(crate) fn release_quietly(wakers: impl IntoIterator<Item = Waker>) {
+    for waker in wakers {
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(waker)));
     }
 }
 

@@ -11,44 +11,69 @@
 //!
 //! * `tick`: how many readiness events the reactor has delivered for this direction. Only
 //!   [`dispatch`](SourceState::dispatch) increments it (wrapping).
-//! * `waiting_since`: the `tick` a waiter last saw. `Some` while a waiter is pending; cleared
-//!   when `poll_ready` reports readiness.
-//! * `waker`: the one task waiting on this direction. Stored by `poll_ready`, taken by
-//!   `dispatch` (to wake) or by `remove` (to drop).
+//! * `poll_waiter`: the one [`Waiter`] of the `poll_*` methods (`poll_read`, `poll_write`,
+//!   `poll_readable`, `poll_accept`, ...). A call stores its waker here and replaces the one
+//!   stored before: as with tokio, only the most recent waker of a `poll_*` call is kept.
+//! * `waiters`: a slab with one [`Waiter`] per pending future (`readable()`, `writable()`,
+//!   `read_with`, `write_with`, and the `accept`, `recv` and `send` built on them). A future
+//!   gets its entry on its first `Pending` ([`WaiterKey::Future`] remembers the key) and
+//!   removes it when it is dropped ([`SourceState::remove_waiter`]), so a cancelled future
+//!   leaves nothing behind.
+//! * `stored`: how many entries of `waiters` hold a waker, so that the interest (below) costs
+//!   no scan of the slab.
 //!
-//! `removed` is set once by [`remove`](SourceState::remove) and never cleared.
+//! Each [`Waiter`] has:
 //!
-//! # Lifecycle of one direction
+//! * `since`: the `tick` this waiter last saw. `Some` while it waits; cleared when
+//!   `poll_ready` reports readiness to it.
+//! * `waker`: stored by `poll_ready`, taken by `dispatch` (to wake), by `remove_waiter` or by
+//!   `remove` (to drop).
+//!
+//! A direction has interest (the poller must report it) while any of its waiters holds a
+//! waker. `removed` is set once by [`remove`](SourceState::remove) and never cleared.
+//!
+//! # Lifecycle of one waiter
 //!
 //! ```text
 //!          (1) poll_ready: no event since the snapshot
 //!   IDLE ─────────────────────────────────────────────▶ WAITING (waker stored, interest armed)
 //!    ▲ ▲                                                   │
 //!    │ └──── (3) poll_ready: tick moved past snapshot ─────┤ (2) dispatch: tick += 1,
-//!    │                                                     │     waker taken and woken
+//!    │                                                     │     every waker of the
+//!    │                                                     │     direction taken and woken
 //!    │                                                     ▼
-//!    └───────────────────────── (3) ──────────────────── READY (tick != waiting_since)
+//!    └───────────────────────── (3) ──────────────────── READY (tick != since)
 //!
-//!   any state ── (4) remove ──▶ REMOVED (wakers dropped; dispatch and poll_ready do nothing)
+//!   a future's entry, any state ── (4) remove_waiter ──▶ GONE (its waker handed back)
+//!   any state ── (5) remove ──▶ REMOVED (every waker handed back; dispatch and
+//!                                        poll_ready do nothing)
 //! ```
 //!
-//! 1. [`SourceState::poll_ready`] stores the waker and arms interest, under the lock.
-//! 2. [`SourceState::dispatch`] bumps the tick and takes the waker, under the lock; the caller
-//!    wakes it after every lock is released.
-//! 3. [`SourceState::poll_ready`] sees the tick differ from the snapshot and returns `Ready`.
-//! 4. [`SourceState::remove`] marks the source removed and hands back the stored wakers.
+//! 1. [`SourceState::poll_ready`] stores the waker (creating a future's entry on its first
+//!    wait) and arms interest, under the lock.
+//! 2. [`SourceState::dispatch`] bumps the tick and takes every stored waker of the direction,
+//!    under the lock; the caller wakes them after every lock is released. Each woken waiter
+//!    re-checks by retrying its I/O: one event wakes all waiters once, never in a loop.
+//! 3. [`SourceState::poll_ready`] sees the tick differ from the waiter's snapshot and returns
+//!    `Ready`.
+//! 4. [`SourceState::remove_waiter`] deletes a future's entry when the future is dropped.
+//! 5. [`SourceState::remove`] marks the source removed and hands back all stored wakers.
 //!
 //! # Why readiness is never lost
 //!
 //! An I/O attempt reads `tick` *before* the syscall ([`SourceState::tick`]). If the syscall
-//! says `WouldBlock`, the task calls `poll_ready` with that snapshot. Readiness that arrived
-//! after the snapshot has bumped `tick`, and `poll_ready` compares under the same lock that
-//! `dispatch` bumps it under, so it either sees the new tick (and retries the I/O at once) or
-//! stores its waker before the bump (and `dispatch` takes and wakes it). There is no third
-//! order. This is async-io's tick design; `src/tests/loom_source.rs` checks it (L7).
+//! says `WouldBlock`, the task calls `poll_ready` with that snapshot, which becomes its own
+//! waiter's `since`. Readiness that arrived after the snapshot has bumped `tick`, and
+//! `poll_ready` compares under the same lock that `dispatch` bumps it under, so it either
+//! sees the new tick (and retries the I/O at once) or stores its waker before the bump (and
+//! `dispatch` takes and wakes it, together with every other stored waker of the direction).
+//! There is no third order, and it holds for each waiter separately, since each keeps its
+//! own snapshot. This is async-io's tick design; `src/tests/loom_source.rs` checks it (L7).
 
 use std::io;
 use std::task::{Poll, Waker};
+
+use slab::Slab;
 
 use crate::loom::{Mutex, MutexGuard};
 
@@ -77,12 +102,85 @@ impl Interest {
     }
 }
 
+/// Which waiter of a direction a call to [`SourceState::poll_ready`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WaiterKey {
+    /// The single waiter of the `poll_*` methods: a new waker replaces the stored one.
+    Poll,
+    /// A future's own entry: `None` until its first `Pending`, which fills in the key.
+    Future(Option<usize>),
+}
+
+/// One waiter of a direction; see the module docs.
+#[derive(Debug, Default)]
+struct Waiter {
+    since: Option<u64>,
+    waker: Option<Waker>,
+}
+
 /// The state of one direction; see the module docs for who touches which field.
 #[derive(Debug, Default)]
 struct Slot {
     tick: u64,
-    waiting_since: Option<u64>,
-    waker: Option<Waker>,
+    poll_waiter: Waiter,
+    waiters: Slab<Waiter>,
+    /// # Invariant
+    ///
+    /// Equals the number of entries of `waiters` whose `waker` is `Some`.
+    stored: usize,
+}
+
+impl Slot {
+    /// True while any waiter of this direction holds a waker.
+    fn wants_events(&self) -> bool {
+        self.poll_waiter.waker.is_some() || self.stored > 0
+    }
+
+    /// The waiter `key` names, if it has an entry yet.
+    fn waiter(&mut self, key: WaiterKey) -> Option<&mut Waiter> {
+        match key {
+            WaiterKey::Poll => Some(&mut self.poll_waiter),
+            WaiterKey::Future(Some(index)) => self.waiters.get_mut(index),
+            WaiterKey::Future(None) => None,
+        }
+    }
+
+    /// The waiter `key` names; a future without an entry gets one, and `key` its index.
+    fn waiter_or_insert(&mut self, key: &mut WaiterKey) -> &mut Waiter {
+        match key {
+            WaiterKey::Poll => &mut self.poll_waiter,
+            WaiterKey::Future(index) => {
+                let at = match *index {
+                    Some(at) if self.waiters.contains(at) => at,
+                    _ => {
+                        let at = self.waiters.insert(Waiter::default());
+                        *index = Some(at);
+                        at
+                    }
+                };
+                &mut self.waiters[at]
+            }
+        }
+    }
+
+    /// Moves every stored waker of this direction onto `wakers`; returns how many.
+    fn take_wakers(&mut self, wakers: &mut Vec<Waker>) -> usize {
+        let mut taken = 0;
+        if let Some(waker) = self.poll_waiter.waker.take() {
+            wakers.push(waker);
+            taken += 1;
+        }
+        if self.stored > 0 {
+            for (_, waiter) in self.waiters.iter_mut() {
+                if let Some(waker) = waiter.waker.take() {
+                    wakers.push(waker);
+                    taken += 1;
+                }
+            }
+            self.stored = 0;
+        }
+        taken
+    }
 }
 
 #[derive(Debug, Default)]
@@ -95,8 +193,8 @@ impl State {
     /// The interest the poller must have: every direction with a stored waker.
     fn interest(&self) -> Interest {
         Interest {
-            read: self.slots[Direction::Read as usize].waker.is_some(),
-            write: self.slots[Direction::Write as usize].waker.is_some(),
+            read: self.slots[Direction::Read as usize].wants_events(),
+            write: self.slots[Direction::Write as usize].wants_events(),
         }
     }
 }
@@ -136,7 +234,8 @@ impl SourceState {
     }
 
     /// Returns `Ready` if an event for `dir` was delivered after `since` (or, with `None`,
-    /// after the snapshot of the previous pending call); otherwise stores `waker`, calls `arm`
+    /// after the snapshot of this waiter's previous pending call); otherwise stores `waker`
+    /// for the waiter `key` (creating a future's entry and writing its key back), calls `arm`
     /// with the interest the poller needs (under the lock, so arming is ordered with
     /// `dispatch`) and returns `Pending`.
     ///
@@ -145,6 +244,7 @@ impl SourceState {
     pub(crate) fn poll_ready(
         &self,
         dir: Direction,
+        key: &mut WaiterKey,
         since: Option<u64>,
         waker: &Waker,
         arm: impl FnOnce(Interest) -> io::Result<()>,
@@ -157,38 +257,64 @@ impl SourceState {
             )));
         }
         let slot = &mut state.slots[dir as usize];
-        let since = since.or(slot.waiting_since);
+        let tick = slot.tick;
+        let since = since.or_else(|| slot.waiter(*key).and_then(|w| w.since));
         if let Some(since) = since {
-            if slot.tick != since {
+            if tick != since {
                 // (3) An event arrived after the snapshot: the caller retries its I/O.
-                slot.waiting_since = None;
+                if let Some(waiter) = slot.waiter(*key) {
+                    waiter.since = None;
+                }
                 return Poll::Ready(Ok(()));
             }
         }
-        // (1) Nothing new: wait. Keep the displaced waker alive until the lock is released.
-        slot.waiting_since = Some(since.unwrap_or(slot.tick));
-        let old = match &slot.waker {
+        // (1) Nothing new: wait. A future's first wait gets its entry now.
+        let is_future = matches!(key, WaiterKey::Future(_));
+        let waiter = slot.waiter_or_insert(key);
+        waiter.since = Some(since.unwrap_or(tick));
+        let had_waker = waiter.waker.is_some();
+        // Keep a displaced waker alive until the lock is released.
+        let old = match &waiter.waker {
             Some(w) if w.will_wake(waker) => None,
-            _ => slot.waker.replace(waker.clone()),
+            _ => waiter.waker.replace(waker.clone()),
         };
+        if is_future && !had_waker {
+            slot.stored += 1;
+        }
         let interest = state.interest();
-        let result = match arm(interest) {
-            Ok(()) => Poll::Pending,
-            Err(e) => {
-                let slot = &mut state.slots[dir as usize];
-                slot.waiting_since = None;
-                let _stale = slot.waker.take();
-                drop(state);
-                return Poll::Ready(Err(e));
+        if let Err(e) = arm(interest) {
+            let slot = &mut state.slots[dir as usize];
+            let stale = slot.waiter(*key).and_then(|waiter| {
+                waiter.since = None;
+                waiter.waker.take()
+            });
+            if is_future && stale.is_some() {
+                slot.stored -= 1;
             }
-        };
+            drop(state);
+            drop((old, stale));
+            return Poll::Ready(Err(e));
+        }
         drop(state);
         drop(old);
-        result
+        Poll::Pending
     }
 
-    /// Delivers one event: bumps the tick of each reported direction and pushes its waker (if
-    /// any) onto `wakers`. The caller wakes them after releasing every lock.
+    /// (4) Deletes the entry of the future waiter `index` of `dir` and returns its waker, which
+    /// the caller drops after the lock is released. Nothing happens for an entry that is
+    /// gone already (the source was removed).
+    pub(crate) fn remove_waiter(&self, dir: Direction, index: usize) -> Option<Waker> {
+        let mut state = self.lock();
+        let slot = &mut state.slots[dir as usize];
+        let waker = slot.waiters.try_remove(index)?.waker;
+        if waker.is_some() {
+            slot.stored -= 1;
+        }
+        waker
+    }
+
+    /// Delivers one event: bumps the tick of each reported direction and pushes every waker
+    /// stored for it onto `wakers`. The caller wakes them after releasing every lock.
     ///
     /// A oneshot poller disarms the whole source when it reports an event, so if a waiter is
     /// still stored for a direction that did not fire, `rearm` is called with the remaining
@@ -210,10 +336,7 @@ impl SourceState {
                 // (2) Bump the tick first: a waiter that looks after this sees the change.
                 let slot = &mut state.slots[dir as usize];
                 slot.tick = slot.tick.wrapping_add(1);
-                if let Some(waker) = slot.waker.take() {
-                    wakers.push(waker);
-                    woken += 1;
-                }
+                woken += slot.take_wakers(wakers);
             }
         }
         let remaining = state.interest();
@@ -223,14 +346,18 @@ impl SourceState {
         Dispatch::Delivered(woken)
     }
 
-    /// (4) Marks the source removed and returns its wakers, which the caller drops after
-    /// releasing the lock. After this returns, no `dispatch` wakes anything for this source
-    /// and `poll_ready` stores nothing.
-    pub(crate) fn remove(&self) -> [Option<Waker>; 2] {
+    /// (5) Marks the source removed and returns every stored waker, which the caller drops
+    /// after releasing the lock. After this returns, no `dispatch` wakes anything for this
+    /// source and `poll_ready` stores nothing.
+    pub(crate) fn remove(&self) -> Vec<Waker> {
         let mut state = self.lock();
         state.removed = true;
-        let [read, write] = &mut state.slots;
-        [read.waker.take(), write.waker.take()]
+        let mut wakers = Vec::new();
+        for slot in &mut state.slots {
+            let _ = slot.take_wakers(&mut wakers);
+            slot.waiters.clear();
+        }
+        wakers
     }
 
     /// True once [`remove`](Self::remove) has run.
@@ -239,10 +366,18 @@ impl SourceState {
         self.lock().removed
     }
 
-    /// True while a waker is stored for `dir`.
-    #[cfg(all(test, not(loom)))]
-    pub(crate) fn has_waker(&self, dir: Direction) -> bool {
-        self.lock().slots[dir as usize].waker.is_some()
+    /// How many wakers are stored for `dir`, over all its waiters.
+    #[cfg(test)]
+    pub(crate) fn stored_wakers(&self, dir: Direction) -> usize {
+        let state = self.lock();
+        let slot = &state.slots[dir as usize];
+        usize::from(slot.poll_waiter.waker.is_some()) + slot.stored
+    }
+
+    /// How many future waiters of `dir` have an entry.
+    #[cfg(test)]
+    pub(crate) fn future_waiters(&self, dir: Direction) -> usize {
+        self.lock().slots[dir as usize].waiters.len()
     }
 }
 
@@ -270,16 +405,28 @@ mod tests {
         Ok(())
     }
 
+    fn waits(state: &SourceState, dir: Direction, since: Option<u64>, waker: &Waker) -> bool {
+        state
+            .poll_ready(dir, &mut WaiterKey::Poll, since, waker, ok_arm)
+            .is_pending()
+    }
+
     #[test]
     fn pending_then_dispatch_wakes_and_next_poll_is_ready() {
         let state = SourceState::new();
         let (count, waker) = counting_waker();
         let t = state.tick(Direction::Read);
         let mut armed = Interest::default();
-        let poll = state.poll_ready(Direction::Read, Some(t), &waker, |i| {
-            armed = i;
-            Ok(())
-        });
+        let poll = state.poll_ready(
+            Direction::Read,
+            &mut WaiterKey::Poll,
+            Some(t),
+            &waker,
+            |i| {
+                armed = i;
+                Ok(())
+            },
+        );
         assert!(poll.is_pending());
         assert_eq!(
             armed,
@@ -295,8 +442,7 @@ mod tests {
         assert_eq!(d, Dispatch::Delivered(1));
         wakers.drain(..).for_each(Waker::wake);
         assert_eq!(count.0.load(Ordering::SeqCst), 1);
-        let poll = state.poll_ready(Direction::Read, Some(t), &waker, ok_arm);
-        assert!(matches!(poll, Poll::Ready(Ok(()))));
+        assert!(!waits(&state, Direction::Read, Some(t), &waker));
     }
 
     #[test]
@@ -307,46 +453,126 @@ mod tests {
         let mut wakers = Vec::new();
         let _ = state.dispatch(false, true, &mut wakers, |_| {});
         assert!(wakers.is_empty());
-        let poll = state.poll_ready(Direction::Write, Some(t), &waker, |_| {
+        let mut key = WaiterKey::Future(None);
+        let poll = state.poll_ready(Direction::Write, &mut key, Some(t), &waker, |_| {
             panic!("must not arm: readiness is already known")
         });
         assert!(matches!(poll, Poll::Ready(Ok(()))));
-        assert!(!state.has_waker(Direction::Write));
+        assert_eq!(
+            key,
+            WaiterKey::Future(None),
+            "no entry for a waiter that never waited"
+        );
+        assert_eq!(state.stored_wakers(Direction::Write), 0);
     }
 
     #[test]
     fn public_style_poll_waits_for_one_event() {
         let state = SourceState::new();
         let (_count, waker) = counting_waker();
-        assert!(state
-            .poll_ready(Direction::Read, None, &waker, ok_arm)
-            .is_pending());
-        assert!(state
-            .poll_ready(Direction::Read, None, &waker, ok_arm)
-            .is_pending());
+        assert!(waits(&state, Direction::Read, None, &waker));
+        assert!(waits(&state, Direction::Read, None, &waker));
         let mut wakers = Vec::new();
         let _ = state.dispatch(true, true, &mut wakers, |_| {});
         assert_eq!(wakers.len(), 1);
-        assert!(matches!(
-            state.poll_ready(Direction::Read, None, &waker, ok_arm),
-            Poll::Ready(Ok(()))
-        ));
-        // The slot is idle again: the next call waits for a fresh event.
-        assert!(state
-            .poll_ready(Direction::Read, None, &waker, ok_arm)
-            .is_pending());
+        assert!(!waits(&state, Direction::Read, None, &waker));
+        // The waiter is idle again: the next call waits for a fresh event.
+        assert!(waits(&state, Direction::Read, None, &waker));
+    }
+
+    #[test]
+    fn poll_waiter_keeps_only_the_most_recent_waker() {
+        let state = SourceState::new();
+        let (first, a) = counting_waker();
+        let (second, b) = counting_waker();
+        assert!(waits(&state, Direction::Read, Some(0), &a));
+        assert!(waits(&state, Direction::Read, Some(0), &b));
+        assert_eq!(state.stored_wakers(Direction::Read), 1);
+        let mut wakers = Vec::new();
+        let _ = state.dispatch(true, false, &mut wakers, |_| {});
+        wakers.drain(..).for_each(Waker::wake);
+        assert_eq!(first.0.load(Ordering::SeqCst), 0);
+        assert_eq!(second.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn every_waiter_of_a_direction_is_woken_by_one_event() {
+        let state = SourceState::new();
+        let counters: Vec<_> = (0..3).map(|_| counting_waker()).collect();
+        let mut keys = [WaiterKey::Future(None); 2];
+        for (key, (_, waker)) in keys.iter_mut().zip(&counters) {
+            let t = state.tick(Direction::Read);
+            let poll = state.poll_ready(Direction::Read, key, Some(t), waker, ok_arm);
+            assert!(poll.is_pending());
+        }
+        assert!(waits(&state, Direction::Read, Some(0), &counters[2].1));
+        assert_eq!(state.stored_wakers(Direction::Read), 3);
+        assert_eq!(state.future_waiters(Direction::Read), 2);
+
+        let mut wakers = Vec::new();
+        let d = state.dispatch(true, false, &mut wakers, |_| {});
+        assert_eq!(d, Dispatch::Delivered(3));
+        wakers.drain(..).for_each(Waker::wake);
+        for (count, _) in &counters {
+            assert_eq!(count.0.load(Ordering::SeqCst), 1, "one wake each");
+        }
+        assert_eq!(state.stored_wakers(Direction::Read), 0);
+        // Each future sees the event through its own snapshot, once.
+        for (key, (_, waker)) in keys.iter_mut().zip(&counters) {
+            let poll = state.poll_ready(Direction::Read, key, None, waker, ok_arm);
+            assert!(matches!(poll, Poll::Ready(Ok(()))));
+        }
+        // The entries stay until their futures are dropped.
+        assert_eq!(state.future_waiters(Direction::Read), 2);
+    }
+
+    #[test]
+    fn removed_waiter_releases_its_waker_and_interest() {
+        let state = SourceState::new();
+        let (count, a) = counting_waker();
+        let (_other, b) = counting_waker();
+        let mut first = WaiterKey::Future(None);
+        let mut second = WaiterKey::Future(None);
+        let mut armed = Vec::new();
+        for (key, waker) in [(&mut first, &a), (&mut second, &b)] {
+            let poll = state.poll_ready(Direction::Write, key, Some(0), waker, |i| {
+                armed.push(i.write);
+                Ok(())
+            });
+            assert!(poll.is_pending());
+        }
+        assert_eq!(armed, [true, true]);
+        let WaiterKey::Future(Some(index)) = first else {
+            panic!("a waiting future has an entry")
+        };
+        let waker = state.remove_waiter(Direction::Write, index);
+        assert!(waker.is_some());
+        drop(waker);
+        assert_eq!(state.future_waiters(Direction::Write), 1);
+        assert_eq!(state.stored_wakers(Direction::Write), 1);
+        let WaiterKey::Future(Some(index)) = second else {
+            panic!("a waiting future has an entry")
+        };
+        drop(state.remove_waiter(Direction::Write, index));
+        assert_eq!(state.future_waiters(Direction::Write), 0);
+        assert_eq!(state.stored_wakers(Direction::Write), 0);
+        let mut rearmed = None;
+        let mut wakers = Vec::new();
+        let _ = state.dispatch(true, true, &mut wakers, |i| rearmed = Some(i));
+        assert!(wakers.is_empty());
+        assert_eq!(rearmed, None, "no waiter left, nothing to re-arm");
+        assert_eq!(count.0.load(Ordering::SeqCst), 0);
     }
 
     #[test]
     fn other_direction_is_rearmed_after_an_event() {
         let state = SourceState::new();
         let (_c, waker) = counting_waker();
-        assert!(state
-            .poll_ready(Direction::Read, Some(0), &waker, ok_arm)
-            .is_pending());
+        assert!(waits(&state, Direction::Read, Some(0), &waker));
         let mut armed = Interest::default();
+        let mut key = WaiterKey::Future(None);
         assert!(state
-            .poll_ready(Direction::Write, Some(0), &waker, |i| {
+            .poll_ready(Direction::Write, &mut key, Some(0), &waker, |i| {
                 armed = i;
                 Ok(())
             })
@@ -374,32 +600,41 @@ mod tests {
     fn arm_failure_is_returned_and_leaves_no_waker() {
         let state = SourceState::new();
         let (_c, waker) = counting_waker();
-        let poll = state.poll_ready(Direction::Read, Some(0), &waker, |_| {
-            Err(io::Error::from(io::ErrorKind::PermissionDenied))
-        });
-        assert!(matches!(poll, Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::PermissionDenied));
-        assert!(!state.has_waker(Direction::Read));
+        for mut key in [WaiterKey::Poll, WaiterKey::Future(None)] {
+            let poll = state.poll_ready(Direction::Read, &mut key, Some(0), &waker, |_| {
+                Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            });
+            assert!(
+                matches!(poll, Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::PermissionDenied)
+            );
+            assert_eq!(state.stored_wakers(Direction::Read), 0);
+        }
     }
 
     #[test]
     fn removed_source_ignores_events_and_registrations() {
         let state = SourceState::new();
         let (count, waker) = counting_waker();
+        assert!(waits(&state, Direction::Read, Some(0), &waker));
+        let mut key = WaiterKey::Future(None);
         assert!(state
-            .poll_ready(Direction::Read, Some(0), &waker, ok_arm)
+            .poll_ready(Direction::Read, &mut key, Some(0), &waker, ok_arm)
             .is_pending());
-        let [read, write] = state.remove();
-        assert!(read.is_some() && write.is_none());
-        drop(read);
+        let wakers = state.remove();
+        assert_eq!(wakers.len(), 2, "remove hands back every stored waker");
+        drop(wakers);
+        assert_eq!(state.future_waiters(Direction::Read), 0);
+        let WaiterKey::Future(Some(index)) = key else {
+            panic!("a waiting future has an entry")
+        };
+        assert!(state.remove_waiter(Direction::Read, index).is_none());
         let mut wakers = Vec::new();
         assert_eq!(
             state.dispatch(true, true, &mut wakers, |_| {}),
             Dispatch::Removed
         );
         assert!(wakers.is_empty());
-        assert!(state
-            .poll_ready(Direction::Read, Some(0), &waker, ok_arm)
-            .is_ready());
+        assert!(!waits(&state, Direction::Read, Some(0), &waker));
         assert!(state.is_removed());
         assert_eq!(count.0.load(Ordering::SeqCst), 0);
     }

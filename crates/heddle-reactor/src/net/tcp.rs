@@ -13,6 +13,7 @@ use futures_io::{AsyncRead, AsyncWrite};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use crate::async_io::WaiterGuard;
 use crate::source::Direction;
 use crate::Async;
 
@@ -107,10 +108,15 @@ impl TcpListener {
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_accept(cx)).await
+        let mut waiter = self.inner.waiter(Direction::Read);
+        std::future::poll_fn(|cx| self.poll_accept_as(&mut waiter, cx)).await
     }
 
     /// Polls for one connection; see [`accept`](TcpListener::accept).
+    ///
+    /// Only the waker of the most recent call is kept (as with tokio): tasks that accept on
+    /// one listener side by side use [`accept`](TcpListener::accept), where each waits on its
+    /// own.
     ///
     /// # Errors
     ///
@@ -129,14 +135,28 @@ impl TcpListener {
     /// # }
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        match self.inner.poll_io(Direction::Read, cx, |l| l.accept()) {
-            Poll::Ready(Ok((stream, peer))) => {
-                let stream = Async::with_handle(stream, self.inner.handle())?;
-                Poll::Ready(Ok((TcpStream { inner: stream }, peer)))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => Poll::Pending,
-        }
+        let accepted = self.inner.poll_io(Direction::Read, cx, |l| l.accept());
+        self.register(accepted)
+    }
+
+    /// Polls for one connection as `waiter` (a future's or a stream's own waiter).
+    fn poll_accept_as(
+        &self,
+        waiter: &mut WaiterGuard<'_>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let accepted = self.inner.poll_io_as(waiter, cx, |l| l.accept());
+        self.register(accepted)
+    }
+
+    /// Registers an accepted stream with the listener's reactor.
+    fn register(
+        &self,
+        accepted: Poll<io::Result<(net::TcpStream, SocketAddr)>>,
+    ) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let (stream, peer) = std::task::ready!(accepted)?;
+        let stream = Async::with_handle(stream, self.inner.handle())?;
+        Poll::Ready(Ok((TcpStream { inner: stream }, peer)))
     }
 
     /// A stream of incoming connections (never ends; yields `accept`'s errors as items).
@@ -157,7 +177,10 @@ impl TcpListener {
     /// # }
     /// ```
     pub fn incoming(&self) -> Incoming<'_> {
-        Incoming { listener: self }
+        Incoming {
+            listener: self,
+            waiter: self.inner.waiter(Direction::Read),
+        }
     }
 
     /// The address this listener is bound to.
@@ -217,14 +240,18 @@ impl AsRawFd for TcpListener {
 #[must_use = "streams do nothing unless polled"]
 pub struct Incoming<'a> {
     listener: &'a TcpListener,
+    /// This stream's own waiter, so that several streams (and `accept` futures) can wait on
+    /// one listener at once.
+    waiter: WaiterGuard<'a>,
 }
 
 impl Stream for Incoming<'_> {
     type Item = io::Result<TcpStream>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.listener
-            .poll_accept(cx)
+        let this = self.get_mut();
+        this.listener
+            .poll_accept_as(&mut this.waiter, cx)
             .map(|result| Some(result.map(|(stream, _)| stream)))
     }
 }
