@@ -9,11 +9,18 @@
 //!   source's state are behind their own mutexes ([`crate::registry`], [`crate::source`]).
 //! * Wakers are woken after every lock is released, so a waker that drops a task (and with it
 //!   an `Async`) cannot deadlock on a lock the reactor holds.
+//! * Each wake, and each drop of a waker the reactor releases, runs under `catch_unwind`: a
+//!   waker that panics does not unwind into the thread that turns the reactor (an executor
+//!   worker, or the global thread that every source without a runtime depends on), and the
+//!   rest of its batch is still woken. The panic hook has already reported the panic, so the
+//!   payload is dropped.
 //!
 //! # Which reactor a new source uses
 //!
 //! [`Handle::current`]: the handle entered on this thread ([`Handle::enter`]), else the global
-//! reactor, which is started lazily on its own thread the first time it is needed.
+//! reactor, which is started lazily on its own thread the first time it is needed. A start
+//! that fails (no descriptor for the poller, no thread) is not remembered: the next use tries
+//! again.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -21,7 +28,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::Waker;
 use std::time::Duration;
 
@@ -213,7 +220,7 @@ impl Reactor {
         let woken = self.wakers.len();
         // Every lock is released: waking may run arbitrary code, even drop an `Async`.
         for waker in self.wakers.drain(..) {
-            waker.wake();
+            wake_quietly(waker);
         }
         Ok(woken)
     }
@@ -313,7 +320,11 @@ thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
 }
 
-static GLOBAL: OnceLock<Result<Handle, (io::ErrorKind, String)>> = OnceLock::new();
+/// The global reactor's handle, once it has started.
+static GLOBAL: OnceLock<Handle> = OnceLock::new();
+/// Held while the global reactor is being started, so that it starts once; a failed start
+/// leaves `GLOBAL` empty for the next use to try again.
+static GLOBAL_START: Mutex<()> = Mutex::new(());
 
 impl Handle {
     /// Makes this the current reactor of this thread until the guard is dropped.
@@ -367,7 +378,8 @@ impl Handle {
     /// # Errors
     ///
     /// If no handle is entered and the global reactor could not be started (its poller or its
-    /// thread could not be created). The failure is remembered and returned again.
+    /// thread could not be created, for example for lack of descriptors). Nothing is
+    /// remembered: the next call tries to start it again.
     ///
     /// # Examples
     ///
@@ -404,14 +416,22 @@ impl Handle {
     /// # }
     /// ```
     pub fn global() -> io::Result<Handle> {
-        let result = GLOBAL.get_or_init(|| start_global().map_err(|e| (e.kind(), e.to_string())));
-        match result {
-            Ok(handle) => Ok(handle.clone()),
-            Err((kind, message)) => Err(io::Error::new(
-                *kind,
-                format!("cannot start the global heddle reactor: {message}"),
-            )),
+        if let Some(handle) = GLOBAL.get() {
+            return Ok(handle.clone());
         }
+        // Nothing but `start_global` runs under this lock, and it holds no invariant: a
+        // poisoned lock is as good as a clean one.
+        let _starting = GLOBAL_START.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(handle) = GLOBAL.get() {
+            return Ok(handle.clone());
+        }
+        let handle = start_global().map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot start the global heddle reactor: {e}"),
+            )
+        })?;
+        Ok(GLOBAL.get_or_init(|| handle).clone())
     }
 
     /// True if both handles belong to the same reactor.
@@ -447,6 +467,11 @@ impl Handle {
     }
 }
 
+/// Wakes `waker` under `catch_unwind`; see the module docs.
+pub(crate) fn wake_quietly(waker: Waker) {
+    let _ = catch_unwind(AssertUnwindSafe(move || waker.wake()));
+}
+
 /// Drops `wakers` one by one, each under `catch_unwind`: a waker whose drop panics (its panic
 /// hook has already reported the panic, so the payload is dropped) neither keeps the others
 /// from being dropped nor unwinds into the reactor or the `Async` that released them.
@@ -463,9 +488,12 @@ fn start_global() -> io::Result<Handle> {
     std::thread::Builder::new()
         .name("heddle-reactor".into())
         .spawn(move || loop {
-            if reactor.turn(None).is_err() {
-                // A persistent wait error must not turn into a busy loop.
-                std::thread::sleep(Duration::from_millis(10));
+            // `turn` contains the panics of wakers itself; this catch keeps the thread, which
+            // serves every source created outside a runtime, alive through any other panic.
+            match catch_unwind(AssertUnwindSafe(|| reactor.turn(None))) {
+                Ok(Ok(_)) => {}
+                // A persistent wait error (or panic) must not turn into a busy loop.
+                Ok(Err(_)) | Err(_) => std::thread::sleep(Duration::from_millis(10)),
             }
         })?;
     Ok(handle)
