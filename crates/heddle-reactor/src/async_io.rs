@@ -114,10 +114,14 @@ impl<T: AsFd> Async<T> {
     /// # }
     /// ```
     pub fn with_handle(io: T, handle: &Handle) -> io::Result<Async<T>> {
+        // Ask `io` for its descriptor once: that one is made non-blocking, registered, and
+        // recorded in `Source::fd`, which every later arm, readiness check and the final
+        // delete use (never `as_fd()` again), so they all name the registered descriptor.
+        let borrowed = io.as_fd();
         // `fcntl(F_SETFL, O_NONBLOCK)` works on any descriptor, not only sockets; it fails
         // with `EBADF` for a closed one.
-        SockRef::from(&io).set_nonblocking(true)?;
-        let fd = io.as_fd().as_raw_fd();
+        SockRef::from(&borrowed).set_nonblocking(true)?;
+        let fd = borrowed.as_raw_fd();
         let shared = &handle.shared;
         let (key, source) = shared.registry.insert(|key| {
             Arc::new(Source {
@@ -338,7 +342,9 @@ impl<T> Async<T> {
 
     /// Waits until the object is readable.
     ///
-    /// Any number of tasks may wait at once; readiness wakes them all.
+    /// Any number of tasks may wait at once; readiness wakes them all. As with tokio, this
+    /// may complete without the object being readable (another waiter took the data, or the
+    /// readiness was spurious): the next non-blocking attempt then says `WouldBlock`.
     ///
     /// # Errors
     ///
@@ -362,7 +368,8 @@ impl<T> Async<T> {
 
     /// Waits until the object is writable.
     ///
-    /// Any number of tasks may wait at once; readiness wakes them all.
+    /// Any number of tasks may wait at once; readiness wakes them all. As with
+    /// [`readable`](Async::readable), this may complete without the object being writable.
     ///
     /// # Errors
     ///
@@ -526,8 +533,12 @@ impl Drop for WaiterGuard<'_> {
 }
 
 /// Whether the descriptor `fd` of a registered source is ready for `dir` right now (or has an
-/// error or hang-up to report), by a non-blocking `poll(2)`. A failed `poll` counts as ready:
-/// the caller's I/O reports the error.
+/// error or hang-up to report), by a non-blocking `poll(2)`.
+///
+/// `EINTR` is retried. Any other failure of `poll` (`ENOMEM`, or `EINVAL` under a descriptor
+/// limit of zero) counts as ready: readiness may be spurious by contract, the caller's retried
+/// I/O reports the real state, whereas "not ready" would leave an already ready descriptor
+/// waiting for an edge that never comes.
 fn is_ready_now(fd: RawFd, dir: Direction) -> bool {
     let events = match dir {
         Direction::Read => libc::POLLIN,
@@ -538,11 +549,19 @@ fn is_ready_now(fd: RawFd, dir: Direction) -> bool {
         events,
         revents: 0,
     };
-    // `poll` reads a descriptor number only; an `Async` calls this while it owns its I/O
-    // object, so by the `Source::fd` invariant the number is its open descriptor.
-    // SAFETY: `fd` is one valid, writable `pollfd` and the count says one.
-    let n = unsafe { libc::poll(&mut fd, 1, 0) };
-    n != 0
+    loop {
+        // `poll` reads a descriptor number only; an `Async` calls this while it owns its I/O
+        // object, so by the `Source::fd` invariant the number is its open descriptor.
+        // SAFETY: `fd` is one valid, writable `pollfd` and the count says one.
+        let n = unsafe { libc::poll(&mut fd, 1, 0) };
+        match n {
+            // `revents` holds the requested event, or `POLLERR`, `POLLHUP` or `POLLNVAL`.
+            1.. => return fd.revents != 0,
+            0 => return false,
+            _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
+            _ => return true,
+        }
+    }
 }
 
 /// Runs a readiness poll under the task's cooperative budget (`heddle_task::coop`): a task
@@ -705,5 +724,27 @@ mod tests {
         drop(waker);
         assert_eq!(std::sync::Arc::strong_count(&counter), 1);
         assert_eq!(counter.0.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn is_ready_now_reports_the_descriptor_state() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let fd = a.as_raw_fd();
+        assert!(!is_ready_now(fd, Direction::Read), "nothing to read yet");
+        assert!(
+            is_ready_now(fd, Direction::Write),
+            "an empty buffer is writable"
+        );
+        std::io::Write::write_all(&mut &b, b"x").unwrap();
+        assert!(is_ready_now(fd, Direction::Read));
+        let mut buf = [0; 1];
+        (&a).read_exact(&mut buf).unwrap();
+        assert!(!is_ready_now(fd, Direction::Read));
+        drop(b);
+        assert!(
+            is_ready_now(fd, Direction::Read),
+            "a hang-up counts as ready"
+        );
     }
 }
