@@ -64,6 +64,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod async_io;
+mod delay;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;

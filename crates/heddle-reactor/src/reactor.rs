@@ -35,6 +35,7 @@ use std::time::Duration;
 use heddle_driver::{Driver, Unparker};
 use polling::{Event, Events, Poller};
 
+use crate::delay::Delays;
 use crate::registry::Registry;
 use crate::source::{Interest, SourceState};
 
@@ -75,6 +76,8 @@ pub(crate) struct Shared {
     /// supports it: epoll, kqueue); otherwise oneshot, re-armed by every waiter. See
     /// `docs/reactor.md`.
     pub(crate) edge: bool,
+    /// Wake-ups at an instant ([`crate::delay`]): each wait ends by the earliest of them.
+    pub(crate) delays: Delays,
 }
 
 impl fmt::Debug for Shared {
@@ -146,6 +149,7 @@ impl Reactor {
                     edge: poller.supports_edge(),
                     poller,
                     registry: Registry::new(),
+                    delays: Delays::new(),
                 }
             }),
             events: Events::new(),
@@ -188,8 +192,9 @@ impl Reactor {
         self.shared.registry.len()
     }
 
-    /// Waits for events (at most `timeout`; `None` waits until an event or an unpark) and
-    /// wakes the tasks they concern.
+    /// Waits for events (at most `timeout`, and no later than the earliest pending delay;
+    /// `None` waits until an event or an unpark) and wakes the tasks they concern, and those
+    /// whose delay has passed.
     ///
     /// # Errors
     ///
@@ -198,9 +203,11 @@ impl Reactor {
         if timeout == Some(Duration::ZERO) && self.shared.registry.len() == 0 {
             // A non-blocking poll with no source registered could only consume a pending
             // unpark, which the next blocking park consumes as well: skip the syscalls (an
-            // executor polls without blocking every few dozen tasks).
+            // executor polls without blocking every few dozen tasks). No delay is pending
+            // either: a delay belongs to a stream that borrows a registered listener.
             return Ok(0);
         }
+        let timeout = self.shared.delays.bound(timeout);
         self.events.clear();
         self.shared.poller.wait(&mut self.events, timeout)?;
         let shared = &*self.shared;
@@ -217,6 +224,7 @@ impl Reactor {
                         let _ = source.arm(shared, rest);
                     });
         }
+        shared.delays.expire(&mut self.wakers);
         let woken = self.wakers.len();
         // Every lock is released: waking may run arbitrary code, even drop an `Async`.
         for waker in self.wakers.drain(..) {

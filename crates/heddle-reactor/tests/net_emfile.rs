@@ -1,8 +1,10 @@
 //! `accept` when the process is out of descriptors (`EMFILE`): the error reaches the caller,
-//! nothing spins, and accepting works again once descriptors are free.
+//! nothing spins, and accepting works again once descriptors are free; `incoming()` pauses
+//! between attempts while the limit lasts.
 //!
-//! Descriptor limits are process-wide, so the body runs in a child process (this test binary
-//! re-executed with `HEDDLE_EMFILE_CHILD=1`) that lowers its own `RLIMIT_NOFILE`.
+//! Descriptor limits are process-wide, so each body runs in a child process (this test binary
+//! re-executed with `HEDDLE_EMFILE_CHILD` naming the test) that lowers its own
+//! `RLIMIT_NOFILE`.
 #![cfg(unix)]
 
 mod support;
@@ -12,35 +14,108 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures::executor::block_on;
+use futures::StreamExt;
 use heddle_reactor::net::{TcpListener, TcpStream};
 
 const CHILD_ENV: &str = "HEDDLE_EMFILE_CHILD";
 
-#[test]
-#[cfg_attr(miri, ignore)]
-fn accept_under_emfile_returns_the_error_and_recovers() {
-    if std::env::var_os(CHILD_ENV).is_some() {
-        child();
-        return;
-    }
+/// Runs the test `name` in a child process and checks that it printed `name ok`.
+fn in_child(name: &str) {
     let exe = std::env::current_exe().unwrap();
-    let out = Command::new(exe)
-        .args([
-            "--exact",
-            "accept_under_emfile_returns_the_error_and_recovers",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, "1")
-        .output()
-        .unwrap();
+    let out = support::with_watchdog(Duration::from_secs(20), {
+        let name = name.to_owned();
+        move || {
+            Command::new(exe)
+                .args(["--exact", &name, "--nocapture", "--test-threads=1"])
+                .env(CHILD_ENV, &name)
+                .output()
+                .unwrap()
+        }
+    });
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success() && stdout.contains("emfile child ok"),
+        out.status.success() && stdout.contains(&format!("{name} ok")),
         "child failed: {}\n{stdout}\n{stderr}",
         out.status
     );
+}
+
+/// True in the child process started for the test `name`.
+fn is_child(name: &str) -> bool {
+    std::env::var(CHILD_ENV).is_ok_and(|child| child == name)
+}
+
+/// Lowers the descriptor limit to the descriptors open now plus a few, and uses those up.
+fn use_up_descriptors() -> Vec<std::fs::File> {
+    let open = support::fd_count() as u64;
+    let limit = libc::rlimit {
+        rlim_cur: open + 6,
+        rlim_max: open + 6,
+    };
+    // SAFETY: `setrlimit` reads the struct we pass; lowering our own limit is allowed.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    let mut hogs = Vec::new();
+    while let Ok(file) = std::fs::File::open("/dev/null") {
+        hogs.push(file);
+        assert!(hogs.len() < 64, "the limit did not take effect");
+    }
+    hogs
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn accept_under_emfile_returns_the_error_and_recovers() {
+    const NAME: &str = "accept_under_emfile_returns_the_error_and_recovers";
+    if is_child(NAME) {
+        child();
+        println!("{NAME} ok");
+    } else {
+        in_child(NAME);
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn incoming_under_emfile_pauses_between_attempts_and_recovers() {
+    const NAME: &str = "incoming_under_emfile_pauses_between_attempts_and_recovers";
+    if !is_child(NAME) {
+        in_child(NAME);
+        return;
+    }
+    // The global reactor serves the listener: its own wait is what ends each pause.
+    block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::net::TcpStream::connect(addr).unwrap();
+        let hogs = use_up_descriptors();
+
+        let mut incoming = listener.incoming();
+        let start = Instant::now();
+        let mut calls = 0u32;
+        while start.elapsed() < Duration::from_millis(300) {
+            let err = incoming.next().await.unwrap().unwrap_err();
+            assert!(
+                matches!(err.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)),
+                "{err:?}"
+            );
+            calls += 1;
+        }
+        let window = start.elapsed();
+        assert!(
+            u128::from(calls) <= 10 * window.as_millis() / 100,
+            "{calls} accept calls in {window:?}: more than 10 per 100 ms"
+        );
+
+        drop(hogs);
+        let freed = Instant::now();
+        let stream = incoming.next().await.unwrap().unwrap();
+        let recovery = freed.elapsed();
+        assert_eq!(stream.peer_addr().unwrap(), client.local_addr().unwrap());
+        assert!(recovery < Duration::from_millis(200), "{recovery:?}");
+        println!("{calls} calls in {window:?}; accepted {recovery:?} after freeing");
+    });
+    println!("{NAME} ok");
 }
 
 fn cpu_time() -> Duration {
@@ -62,18 +137,7 @@ fn child() {
         let _client = std::net::TcpStream::connect(addr).unwrap();
 
         // Allow only the descriptors in use now plus a few, then use those up.
-        let open = support::fd_count() as u64;
-        let limit = libc::rlimit {
-            rlim_cur: open + 6,
-            rlim_max: open + 6,
-        };
-        // SAFETY: `setrlimit` reads the struct we pass; lowering our own limit is allowed.
-        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
-        let mut hogs = Vec::new();
-        while let Ok(file) = std::fs::File::open("/dev/null") {
-            hogs.push(file);
-            assert!(hogs.len() < 64, "the limit did not take effect");
-        }
+        let mut hogs = use_up_descriptors();
 
         let cpu_before = cpu_time();
         let start = Instant::now();
@@ -101,5 +165,4 @@ fn child() {
         let _ = listener.accept().await.unwrap();
         assert_ne!(err.kind(), ErrorKind::WouldBlock);
     });
-    println!("emfile child ok");
 }

@@ -14,8 +14,11 @@ fn main() -> std::io::Result<()> {
     runtime.block_on(async {
         let listener = TcpListener::bind(addr.as_str()).await?;
         println!("echo server listening on {}", listener.local_addr()?);
+        // `incoming()` pauses 20 ms after an out-of-descriptors error before it accepts again,
+        // so the loop below neither spins nor floods the log while the limit lasts.
+        let mut incoming = listener.incoming();
         loop {
-            match listener.accept().await {
+            match incoming.accept().await {
                 Ok((stream, peer)) => {
                     heddle::spawn(async move {
                         if let Err(error) = echo(stream).await {

@@ -7,6 +7,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
 use futures_io::{AsyncRead, AsyncWrite};
@@ -14,6 +15,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::async_io::WaiterGuard;
+use crate::delay::Delay;
 use crate::source::Direction;
 use crate::Async;
 
@@ -96,8 +98,9 @@ impl TcpListener {
     ///
     /// Errors of `accept(2)` are returned as they are, for example `EMFILE` when the process
     /// is out of descriptors. This does not retry them: a caller looping on `accept` should
-    /// pause after such an error (the pending connection keeps the listener readable), and
-    /// accepting succeeds again once descriptors are free.
+    /// pause after such an error (the pending connection keeps the listener readable, so an
+    /// immediate retry fails the same way), and accepting succeeds again once descriptors are
+    /// free. [`incoming`](TcpListener::incoming) pauses by itself.
     ///
     /// # Examples
     ///
@@ -161,6 +164,13 @@ impl TcpListener {
 
     /// A stream of incoming connections (never ends; yields `accept`'s errors as items).
     ///
+    /// After an error that says the process or the system is out of descriptors or memory
+    /// (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`), the stream waits 20 ms before it accepts
+    /// again, so an accept loop neither spins nor
+    /// floods its log while the limit lasts, and resumes within that pause once descriptors
+    /// are free. Each stream waits on the listener on its own: several tasks may each poll
+    /// their own stream of one listener.
+    ///
     /// # Examples
     ///
     /// ```
@@ -180,6 +190,7 @@ impl TcpListener {
         Incoming {
             listener: self,
             waiter: self.inner.waiter(Direction::Read),
+            backoff: Delay::new(self.inner.handle()),
         }
     }
 
@@ -223,7 +234,27 @@ impl AsRawFd for TcpListener {
     }
 }
 
+/// How long [`Incoming`] pauses after `accept` failed for lack of descriptors or memory:
+/// short enough that a freed descriptor is used within a tenth of a second, long enough that
+/// an accept loop at the limit makes a handful of syscalls (and log lines) a tenth of a
+/// second instead of spinning.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
+
+/// True for the errors of `accept(2)` that say the process or the system is out of
+/// descriptors or memory: retrying at once fails the same way while the connection that
+/// caused them stays pending.
+fn is_out_of_resources(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
+}
+
 /// The stream returned by [`TcpListener::incoming`].
+///
+/// Besides [`Stream`], it has [`accept`](Incoming::accept) for callers without a stream
+/// extension trait at hand. Both pause after `accept` ran out of descriptors; see
+/// [`TcpListener::incoming`].
 ///
 /// # Examples
 ///
@@ -243,15 +274,54 @@ pub struct Incoming<'a> {
     /// This stream's own waiter, so that several streams (and `accept` futures) can wait on
     /// one listener at once.
     waiter: WaiterGuard<'a>,
+    /// Running after an out-of-resources error: the next accept waits for it.
+    backoff: Delay<'a>,
+}
+
+impl Incoming<'_> {
+    /// Waits for the next connection and returns it with the peer's address, pausing first
+    /// if the previous attempt ran out of descriptors (see [`TcpListener::incoming`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`TcpListener::accept`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let mut incoming = listener.incoming();
+    /// let (_stream, peer) = incoming.accept().await?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn accept(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
+        std::future::poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        std::task::ready!(self.backoff.poll_elapsed(cx));
+        let accepted = self.listener.poll_accept_as(&mut self.waiter, cx);
+        if let Poll::Ready(Err(e)) = &accepted {
+            if is_out_of_resources(e) {
+                self.backoff.start(ACCEPT_BACKOFF);
+            }
+        }
+        accepted
+    }
 }
 
 impl Stream for Incoming<'_> {
     type Item = io::Result<TcpStream>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        this.listener
-            .poll_accept_as(&mut this.waiter, cx)
+        self.get_mut()
+            .poll_accept(cx)
             .map(|result| Some(result.map(|(stream, _)| stream)))
     }
 }
