@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::panic::Location;
+use std::ptr::NonNull;
 use std::task::Waker;
 
 use crate::harness::Harness;
@@ -142,6 +143,48 @@ impl Runnable {
     /// ```
     pub fn schedule(self) {
         self.0.schedule();
+    }
+
+    /// Turns the runnable into a raw pointer, for lock-free slots that hold one runnable in an
+    /// atomic pointer. Turn it back with [`from_raw`](Runnable::from_raw), exactly once;
+    /// until then the task is not cancelled, as if the runnable were still alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, handle) = Builder::new().spawn(async { 7 }, |_: Runnable| {});
+    /// let raw = runnable.into_raw();
+    /// // SAFETY: `raw` came from `into_raw` and is converted back once.
+    /// let runnable = unsafe { Runnable::from_raw(raw) };
+    /// runnable.run();
+    /// assert!(handle.is_finished());
+    /// ```
+    pub fn into_raw(self) -> NonNull<()> {
+        self.0.into_raw()
+    }
+
+    /// Turns a pointer from [`into_raw`](Runnable::into_raw) back into the runnable.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must come from `Runnable::into_raw` and must not have been turned back already:
+    /// each pointer is turned back exactly once, or the task's reference count breaks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use heddle_task::{Builder, Runnable};
+    /// let (runnable, _handle) = Builder::new().spawn(async {}, |_: Runnable| {});
+    /// let raw = runnable.into_raw();
+    /// // SAFETY: `raw` came from `into_raw` and is converted back once.
+    /// drop(unsafe { Runnable::from_raw(raw) });
+    /// ```
+    pub unsafe fn from_raw(ptr: NonNull<()>) -> Runnable {
+        // SAFETY: the caller's contract is async-task's: `ptr` came from `into_raw` of a
+        // runnable of the same metadata type (every heddle `Runnable` carries `TaskMeta`) and
+        // is turned back once.
+        Runnable(unsafe { async_task::Runnable::from_raw(ptr) })
     }
 
     /// A waker that schedules this task.
