@@ -490,7 +490,7 @@ impl<D: Driver> LocalExecutor<D> {
                 if !main.woken.load(Ordering::Acquire) {
                     let metrics = &self.shared.worker_metrics;
                     metrics.about_to_park();
-                    self.driver.park();
+                    park_contained(|| self.driver.park());
                     metrics.worker.unparked();
                     since_event = 0;
                 }
@@ -498,7 +498,7 @@ impl<D: Driver> LocalExecutor<D> {
                 self.shared
                     .worker_metrics
                     .set_local_queue_depth(shared::local_len());
-                self.driver.park_timeout(Duration::ZERO);
+                park_contained(|| self.driver.park_timeout(Duration::ZERO));
                 since_event = 0;
             }
         }
@@ -520,6 +520,14 @@ impl<D: Driver> LocalExecutor<D> {
         }
         moved
     }
+}
+
+/// Runs one park of the driver, containing a panic out of it (a waker that panics when the
+/// driver wakes it, or a user's driver): the panic hook has reported it, and to the loop it
+/// is a spurious wake-up, so it never unwinds into `block_on` through tasks it has nothing
+/// to do with.
+fn park_contained(park: impl FnOnce()) {
+    let _ = panic::catch_unwind(AssertUnwindSafe(park));
 }
 
 /// The waker of the `run_until` future: a flag plus an unpark.

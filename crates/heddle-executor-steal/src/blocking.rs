@@ -223,8 +223,15 @@ impl BlockingPool {
         self.inner.condvar.notify_all();
         // Cancelled outside the lock.
         drop(queued);
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A timeout too long to represent (`Duration::MAX`) waits without a deadline.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let current = thread::current().id();
         for handle in handles {
+            if handle.thread().id() == current {
+                // Shut down from one of the pool's own closures: this thread exits once the
+                // closure returns, and cannot wait for itself.
+                continue;
+            }
             match deadline {
                 None => {
                     let _ = handle.join();
@@ -351,7 +358,14 @@ impl Inner {
     }
 
     fn run_thread(this: Arc<Inner>) {
-        let mut body = || Inner::thread_loop(&this);
+        let never_looped = NeverLooped {
+            inner: &this,
+            looped: std::cell::Cell::new(false),
+        };
+        let mut body = || {
+            never_looped.looped.set(true);
+            Inner::thread_loop(&this);
+        };
         match &this.around {
             Some(around) => around(&mut body),
             None => body(),
@@ -392,6 +406,32 @@ impl Inner {
             }
         }
         state.threads -= 1;
+    }
+}
+
+/// Settles the counts of a thread whose `around` wrapper returned or panicked without running
+/// the loop: the thread was counted as starting, and nobody else would ever uncount it (the
+/// pool would wait for it forever, or count it against `max_threads`).
+struct NeverLooped<'a> {
+    inner: &'a Arc<Inner>,
+    looped: std::cell::Cell<bool>,
+}
+
+impl Drop for NeverLooped<'_> {
+    fn drop(&mut self) {
+        if self.looped.get() {
+            return;
+        }
+        let mut state = self.inner.state();
+        state.starting -= 1;
+        state.threads -= 1;
+        // The closures this thread was started for still need one.
+        let wake = !state.queue.is_empty()
+            && Inner::add_thread_if_needed(self.inner, &mut state).unwrap_or(false);
+        drop(state);
+        if wake {
+            self.inner.condvar.notify_one();
+        }
     }
 }
 

@@ -360,36 +360,65 @@ pub(crate) fn start_worker<D: Driver + Send + 'static>(
 }
 
 fn run_worker_thread<D: Driver + Send + 'static>(shared: Arc<Shared<D>>, core: Box<Core<D>>) {
-    let mut core = Some(core);
-    let mut returned = None;
+    let index = core.index;
+    let mut exit = WorkerExit {
+        shared: &shared,
+        index,
+        core: Some(core),
+        ran: false,
+    };
     let around = shared.threads.around.clone();
     let mut run = || {
-        if let Some(core) = core.take() {
-            returned = Context::run_worker(shared.clone(), core);
+        if let Some(core) = exit.core.take() {
+            exit.ran = true;
+            exit.core = Context::run_worker(shared.clone(), core);
         }
     };
     match &around {
         Some(around) => around(&mut run),
         None => run(),
     }
-    // A worker that never ran (a wrapper that did not call `run`) still hands its core back;
-    // one that handed its core off (`block_in_place`) has none.
-    let core = returned.or(core);
-    let mut cores = shared.cores.lock().unwrap_or_else(|e| e.into_inner());
-    cores.extend(core);
-    drop(cores);
-    let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-    *exited += 1;
-    let last = *exited == shared.started.load(Ordering::Acquire);
-    shared.exited_cv.notify_all();
-    drop(exited);
-    if last {
-        shared.on_workers_stopped();
-    }
-    if last && shared.drain_on_exit.load(Ordering::Acquire) {
-        // Shut down from inside a task: nobody waits for us, so the last worker out drops
-        // the tasks.
-        shared.drop_tasks();
+}
+
+/// A worker thread's exit, run however the thread ends (its `around` wrapper may panic):
+/// hands the core back for the shutdown drain and counts the thread as exited, so shutdown
+/// never waits for a thread that is gone.
+struct WorkerExit<'a, D: Driver + Send + 'static> {
+    shared: &'a Arc<Shared<D>>,
+    index: usize,
+    /// The core while the loop does not hold it: before it ran, and after it returned it.
+    /// `None` after a hand-off (`block_in_place`) or a retirement.
+    core: Option<Box<Core<D>>>,
+    /// Whether the loop was entered at all.
+    ran: bool,
+}
+
+impl<D: Driver + Send + 'static> Drop for WorkerExit<'_, D> {
+    fn drop(&mut self) {
+        let shared = &**self.shared;
+        let core = self.core.take();
+        if !self.ran && !shared.is_shutdown() {
+            // The wrapper never ran the loop (it panicked, or broke its contract): the
+            // worker retires, so that nobody waits for it to pick up work.
+            shared.retire_worker(self.index, core);
+        } else {
+            let mut cores = shared.cores.lock().unwrap_or_else(|e| e.into_inner());
+            cores.extend(core);
+        }
+        let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
+        *exited += 1;
+        let last = *exited == shared.started.load(Ordering::Acquire);
+        shared.exited_cv.notify_all();
+        drop(exited);
+        if last {
+            shared.on_workers_stopped();
+        }
+        if last && shared.drain_on_exit.load(Ordering::Acquire) {
+            // Shutdown could not wait for this thread (it was shut down from a task, or
+            // this worker was stuck past the timeout, or it had handed its core off): the
+            // last worker out drops the tasks.
+            shared.drop_tasks();
+        }
     }
 }
 
@@ -614,46 +643,52 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
                  `block_on` returns) so that shutdown can wait for them"
             );
         }
+        // A former worker that handed its core off (`block_in_place`) and now shuts down:
+        // it exits once its task returns, so wait for the others only.
+        let this_thread = usize::from(worker::handed_off_from(shared));
         // Wait for the workers to stop (they see the flag at their next loop turn).
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A timeout too long to represent (`Duration::MAX`) waits without a deadline.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         // Only the workers that were started (building stops at the first failure; a
         // `block_in_place` may have started replacements, so re-read it).
         let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-        while *exited < shared.started.load(Ordering::Acquire) {
-            match deadline {
-                None => {
-                    exited = shared
-                        .exited_cv
-                        .wait(exited)
-                        .unwrap_or_else(|e| e.into_inner())
-                }
-                Some(deadline) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        break;
-                    }
-                    exited = shared
+        while *exited + this_thread < shared.started.load(Ordering::Acquire) {
+            let now = Instant::now();
+            exited = match deadline {
+                None => shared
+                    .exited_cv
+                    .wait(exited)
+                    .unwrap_or_else(|e| e.into_inner()),
+                Some(deadline) if now < deadline => {
+                    shared
                         .exited_cv
                         .wait_timeout(exited, deadline - now)
                         .unwrap_or_else(|e| e.into_inner())
-                        .0;
+                        .0
                 }
-            }
+                Some(_) => break,
+            };
         }
         let all_exited = *exited >= shared.started.load(Ordering::Acquire);
+        if !all_exited {
+            // Some worker is still out (stuck in a long poll past the timeout, or this very
+            // thread): whichever exits last drops what it held and what was woken since.
+            // Set under the lock, before this drain, so that a worker exiting right now
+            // either finds the flag or leaves its core to this drain.
+            shared.drain_on_exit.store(true, Ordering::Release);
+        }
         drop(exited);
         shared.drop_tasks();
-        if all_exited {
-            for thread in self.threads.drain(..) {
+        let current = thread::current().id();
+        for thread in self.threads.drain(..) {
+            if all_exited && thread.thread().id() != current {
                 let _ = thread.join();
             }
-        } else {
-            // Detach the stuck workers; they exit when their task returns.
-            self.threads.clear();
+            // Otherwise detached: a stuck worker exits when its task returns.
         }
         // Tasks the driver still references are released with it; poll it once so that
         // deregistrations complete.
-        shared.driver.poll_now();
+        shared.driver.poll_now_contained();
     }
 }
 

@@ -137,6 +137,23 @@ impl Idle {
         }
     }
 
+    /// Removes `worker` from scheduling for good (its thread died): off the sleepers list if
+    /// it is there, else no longer counted as unparked (nor as searching, if `searching`).
+    /// Either way it is counted as parked from now on and never picked to wake.
+    pub(crate) fn retire_worker(&self, worker: usize, searching: bool) {
+        let mut sleepers = self.sleepers();
+        match sleepers.iter().position(|&w| w == worker) {
+            Some(index) => {
+                sleepers.swap_remove(index);
+                self.watch.fetch_sub(1, Ordering::SeqCst);
+            }
+            None => {
+                let decrement = (1 << UNPARKED_SHIFT) | usize::from(searching);
+                self.state.fetch_sub(decrement, Ordering::SeqCst);
+            }
+        }
+    }
+
     /// Whether any worker is unparked (for a parked worker: any other one).
     pub(crate) fn any_unparked(&self) -> bool {
         self.state.load(Ordering::SeqCst) >> UNPARKED_SHIFT > 0

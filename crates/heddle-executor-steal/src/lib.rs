@@ -49,6 +49,7 @@ mod block_on;
 mod blocking;
 mod executor;
 mod idle;
+mod lifo;
 mod loom;
 mod metrics;
 mod park;

@@ -85,6 +85,12 @@ impl<D: Driver> DriverSlot<D> {
     pub(crate) fn poll_now(&self) {
         self.try_with(|driver| driver.park_timeout(Duration::ZERO));
     }
+
+    /// [`poll_now`](Self::poll_now), with a panic out of the driver contained (a waker that
+    /// panics when woken): the panic hook has reported it, and the caller goes on.
+    pub(crate) fn poll_now_contained(&self) {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.poll_now()));
+    }
 }
 
 /// A worker's parker.
@@ -167,13 +173,20 @@ impl<D: Driver> Inner<D> {
             }
             Err(actual) => unreachable!("worker parked twice (state {actual})"),
         }
+        // Whether we were unparked, the driver returned for an event or a panic unwinds out
+        // of it, leave the parked state; a token that arrived meanwhile is consumed by this
+        // return.
+        struct LeaveParked<'a>(&'a AtomicUsize);
+        impl Drop for LeaveParked<'_> {
+            fn drop(&mut self) {
+                self.0.swap(EMPTY, Ordering::Acquire);
+            }
+        }
+        let _leave = LeaveParked(&self.state);
         match timeout {
             Some(timeout) => driver.park_timeout(timeout),
             None => driver.park(),
         }
-        // Whether we were unparked or the driver returned for an event, leave the parked
-        // state; a token that arrived meanwhile is consumed by this return.
-        self.state.swap(EMPTY, Ordering::Acquire);
     }
 
     fn park_condvar(&self, timeout: Option<Duration>) {

@@ -32,16 +32,28 @@
 //! # Watching a busy worker
 //!
 //! The risk of that rule is a worker caught in a long poll (heavy computation, or a call that
-//! blocks) while up to 3 tasks wait in its queue and the other workers sleep. So while any
-//! worker runs, one parked worker parks with a timeout of `WATCH_INTERVAL` (1 ms) instead of
-//! indefinitely: on each timeout it looks for a worker whose loop has not turned (`turns`)
-//! since it parked and whose queue is not empty, and if it finds one it unparks and steals.
-//! Queued tasks thus wait at most about a millisecond behind a long poll. A worker that queues
-//! a task without waking anyone while no parked worker watches wakes a sleeper, which parks
-//! again as the watcher.
+//! blocks) while up to 3 tasks wait in its queue, or one in its LIFO slot, and the other
+//! workers sleep. So while any worker runs, one parked worker parks with a timeout of
+//! `WATCH_INTERVAL` (1 ms) instead of indefinitely: on each timeout it looks for a worker
+//! whose loop has not turned (`turns`) since it parked and whose queue or LIFO slot is not
+//! empty, and if it finds one it unparks, takes the LIFO task (only a watcher may: see
+//! `lifo`) and steals the queue. Such tasks thus wait at most about a millisecond behind a
+//! long poll. A worker that queues a task or fills its LIFO slot without waking anyone while
+//! no parked worker watches wakes a sleeper, which parks again as the watcher.
+//!
+//! # Panics
+//!
+//! A task's panic is caught by the task (its `JoinHandle` gets it). A panic out of the
+//! driver (a waker that panics when the reactor or the timer wakes it, or a user's driver)
+//! is caught around each park and each maintenance poll: to the loop it is a spurious
+//! wake-up. Anything else that unwinds out of the loop retires the worker
+//! (`Shared::retire_worker`): it leaves the idle accounting, its tasks go to the injector,
+//! and its thread exits counted as exited. The thread's `CONTEXT` entry is restored by a
+//! guard however the loop ends.
 //! Once every worker is parked, they park indefinitely: an idle runtime does not wake up.
 
 use std::cell::{Cell, RefCell};
+use std::panic::{self, AssertUnwindSafe};
 use std::task::Waker;
 
 use concurrent_queue::ConcurrentQueue;
@@ -50,6 +62,7 @@ use heddle_task::{Runnable, Schedule, ScheduleInfo, WorkerMetrics};
 use slab::Slab;
 
 use crate::idle::Idle;
+use crate::lifo::{LifoOwner, LifoSlot};
 use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, CachePadded, Condvar, Mutex, Ordering};
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Local, Overflow, Steal};
@@ -115,15 +128,24 @@ pub(crate) struct Shared<D: Driver> {
 pub(crate) struct Remote<D: Driver> {
     pub(crate) steal: Steal<Runnable>,
     pub(crate) unparker: Unparker<D>,
-    /// The worker's loop turns (its `tick`), for watchers to see it make progress. Stored on
-    /// every turn, so it has a cache line of its own.
-    turns: CachePadded<AtomicU32>,
+    /// Written by the worker on every loop turn and LIFO hand-off, read by watchers: a cache
+    /// line of its own.
+    hot: CachePadded<Hot>,
+}
+
+/// The parts of a [`Remote`] its worker writes all the time.
+struct Hot {
+    /// The worker's loop turns (its `tick`), for watchers to see it make progress.
+    turns: AtomicU32,
+    /// The worker's LIFO slot, which a watcher may take from a stuck worker.
+    lifo: LifoSlot,
 }
 
 /// A worker's own state; only the worker thread touches it.
 pub(crate) struct Core<D: Driver> {
     pub(crate) index: usize,
-    pub(crate) lifo: Option<Runnable>,
+    /// The owner's side of `shared.remotes[index]`'s LIFO slot.
+    lifo: LifoOwner,
     pub(crate) run_queue: Local<Runnable>,
     is_searching: bool,
     tick: u32,
@@ -143,7 +165,7 @@ impl<D: Driver> Core<D> {
     ) -> Core<D> {
         Core {
             index,
-            lifo: None,
+            lifo: LifoOwner::default(),
             run_queue,
             is_searching: false,
             tick: 0,
@@ -161,8 +183,14 @@ impl<D: Driver> Core<D> {
         (self.rng % below as u64) as usize
     }
 
-    fn next_local_task(&mut self) -> Option<Runnable> {
-        self.lifo.take().or_else(|| self.run_queue.pop())
+    fn lifo_slot<'a>(&self, shared: &'a Shared<D>) -> &'a LifoSlot {
+        &shared.remotes[self.index].hot.lifo
+    }
+
+    fn next_local_task(&mut self, shared: &Shared<D>) -> Option<Runnable> {
+        self.lifo_slot(shared)
+            .take(&mut self.lifo)
+            .or_else(|| self.run_queue.pop())
     }
 
     fn next_task(&mut self, shared: &Shared<D>) -> Option<Runnable> {
@@ -171,9 +199,9 @@ impl<D: Driver> Core<D> {
                 .injector
                 .pop()
                 .ok()
-                .or_else(|| self.next_local_task());
+                .or_else(|| self.next_local_task(shared));
         }
-        if let Some(task) = self.next_local_task() {
+        if let Some(task) = self.next_local_task(shared) {
             return Some(task);
         }
         // Refill from the injector: a fair share of it, within half our free room.
@@ -215,7 +243,7 @@ impl<D: Driver> Core<D> {
     }
 
     fn has_local_work(&self) -> bool {
-        self.lifo.is_some() || !self.run_queue.is_empty()
+        self.lifo.may_be_filled() || !self.run_queue.is_empty()
     }
 
     /// Returns `false` (and stays awake) if work arrived in the meantime.
@@ -264,9 +292,9 @@ impl<D: Driver> Core<D> {
     }
 
     /// Drops (cancels) every task this core holds.
-    pub(crate) fn drain(&mut self) -> usize {
+    pub(crate) fn drain(&mut self, shared: &Shared<D>) -> usize {
         let mut dropped = 0;
-        while let Some(task) = self.next_local_task() {
+        while let Some(task) = self.next_local_task(shared) {
             drop(task);
             dropped += 1;
         }
@@ -298,7 +326,7 @@ impl<D: Driver> Shared<D> {
             }
             let mut found = 0;
             for core in &mut cores {
-                found += core.drain();
+                found += core.drain(self);
             }
             while let Ok(task) = self.injector.pop() {
                 drop(task);
@@ -384,6 +412,26 @@ impl<D: Driver> Shared<D> {
         drop(waker);
     }
 
+    /// Takes worker `index` out of scheduling for good after a panic escaped its loop: it
+    /// leaves the idle accounting (never woken, never counted awake or searching), and the
+    /// tasks in its core move to the injector for the other workers. The core itself goes to
+    /// `cores`, for the shutdown drain.
+    pub(crate) fn retire_worker(&self, index: usize, core: Option<Box<Core<D>>>) {
+        let searching = core.as_ref().is_some_and(|core| core.is_searching);
+        self.idle.retire_worker(index, searching);
+        if let Some(mut core) = core {
+            while let Some(task) = core.next_local_task(self) {
+                // A closed injector means shutdown: the task is cancelled here.
+                let _ = self.injector.push(task);
+            }
+            self.cores
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(core);
+        }
+        self.notify_parked();
+    }
+
     /// Wakes a parked worker if the idle rules call for it.
     pub(crate) fn notify_parked(&self) {
         if let Some(worker) = self.idle.worker_to_notify() {
@@ -416,7 +464,7 @@ impl<D: Driver> Shared<D> {
             core.run_queue.push_back(task, self);
             true
         } else {
-            match core.lifo.replace(task) {
+            match core.lifo_slot(self).put(&mut core.lifo, task) {
                 Some(previous) => {
                     core.run_queue.push_back(previous, self);
                     true
@@ -425,10 +473,12 @@ impl<D: Driver> Shared<D> {
             }
         };
         // While the worker is parked on the driver (its parker taken), it notifies others
-        // itself when it wakes with work.
-        if queued && core.park.is_some() {
-            // A yield is no new work to share (see the module docs).
-            self.notify_if_queue_long(core, !is_yield);
+        // itself when it wakes with work. Otherwise even a task put in the LIFO slot makes
+        // sure someone watches this worker: the running task may block.
+        if core.park.is_some() {
+            // A yield, or a task in the LIFO slot, is no new work to share (see the module
+            // docs).
+            self.notify_if_queue_long(core, queued && !is_yield);
         }
     }
 
@@ -444,12 +494,16 @@ impl<D: Driver> Shared<D> {
         }
     }
 
-    /// Whether a worker has not turned its loop since `watched` was taken while tasks wait
-    /// in its queue.
-    fn has_stuck_worker(&self, watched: &[u32]) -> bool {
-        self.remotes.iter().zip(watched).any(|(remote, &turns)| {
-            remote.turns.load(Ordering::Relaxed) == turns && !remote.steal.is_empty()
-        })
+    /// A worker that has not turned its loop since `watched` was taken while tasks wait in
+    /// its queue or LIFO slot.
+    fn stuck_worker(&self, watched: &[u32]) -> Option<usize> {
+        self.remotes
+            .iter()
+            .zip(watched)
+            .position(|(remote, &turns)| {
+                remote.hot.turns.load(Ordering::Relaxed) == turns
+                    && (!remote.steal.is_empty() || remote.hot.lifo.is_filled())
+            })
     }
 }
 
@@ -466,6 +520,10 @@ thread_local! {
     /// its `Context`, and how to hand its core off. Key 0: not a worker.
     static CONTEXT: Cell<(usize, *const (), HandOff)> =
         const { Cell::new((0, std::ptr::null(), no_hand_off as HandOff)) };
+    /// The key of the executor whose worker this thread was until it handed its core off
+    /// (`block_in_place`); 0 if none. Such a thread exits once its task returns, so a
+    /// shutdown started on it must not wait for it.
+    static HANDED_OFF: Cell<usize> = const { Cell::new(0) };
 }
 
 // Loom runs every model thread on one OS thread: the models need loom's per-model-thread
@@ -474,6 +532,18 @@ thread_local! {
 loom::thread_local! {
     static CONTEXT: Cell<(usize, *const (), HandOff)> =
         Cell::new((0, std::ptr::null(), no_hand_off as HandOff));
+    static HANDED_OFF: Cell<usize> = Cell::new(0);
+}
+
+/// Puts back the `CONTEXT` entry that was there before a worker's loop, when the loop ends
+/// however it ends: after a panic, the entry must not point at the `Context` that unwinding
+/// drops (`Scheduler::schedule` would write through it).
+struct RestoreContext((usize, *const (), HandOff));
+
+impl Drop for RestoreContext {
+    fn drop(&mut self) {
+        let _ = CONTEXT.try_with(|c| c.set(self.0));
+    }
 }
 
 /// Gives the core of the worker behind `context` to a new worker thread. Returns `false`
@@ -508,6 +578,7 @@ pub(crate) fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
         // This thread is no longer a worker: its current task finishes here, then the
         // thread exits; wake-ups from here go through the injector.
         let _ = CONTEXT.try_with(|c| c.set((0, std::ptr::null(), no_hand_off as HandOff)));
+        let _ = HANDED_OFF.try_with(|h| h.set(key));
     }
     f()
 }
@@ -527,6 +598,14 @@ fn key_of<D: Driver>(shared: &Shared<D>) -> usize {
 pub(crate) fn is_worker_of<D: Driver>(shared: &Shared<D>) -> bool {
     CONTEXT
         .try_with(|c| c.get().0 == key_of(shared))
+        .unwrap_or(false)
+}
+
+/// Whether the calling thread was a worker of the executor behind `shared` and handed its
+/// core off (`block_in_place`): it is counted as started and exits when its task returns.
+pub(crate) fn handed_off_from<D: Driver>(shared: &Shared<D>) -> bool {
+    HANDED_OFF
+        .try_with(|h| h.get() == key_of(shared))
         .unwrap_or(false)
 }
 
@@ -554,10 +633,22 @@ impl<D: Driver> Context<D> {
             std::ptr::from_ref(&context).cast(),
             hand_off::<D> as HandOff,
         );
-        let previous = CONTEXT.with(|c| c.replace(entry));
-        let core = context.run(core);
-        CONTEXT.with(|c| c.set(previous));
-        core
+        let _restore = RestoreContext(CONTEXT.with(|c| c.replace(entry)));
+        let index = core.index;
+        match panic::catch_unwind(AssertUnwindSafe(|| context.run(core))) {
+            Ok(core) => core,
+            Err(_) => {
+                // A panic escaped the loop: not from a task poll or a park (both are
+                // contained), so from the scheduler itself or a driver's unparker; the
+                // panic hook has reported it. The worker retires rather than run on
+                // inconsistent state. The tasks in its core go to the other workers; a
+                // task the loop held outside the core at that instant was dropped by the
+                // unwinding, which cancels it (its `JoinHandle` reports that).
+                let core = context.core.borrow_mut().take();
+                context.shared.retire_worker(index, core);
+                None
+            }
+        }
     }
 
     /// The loop. Returns the core at shutdown, or `None` if a task handed the core to
@@ -569,6 +660,7 @@ impl<D: Driver> Context<D> {
         while !shared.is_shutdown() {
             core.tick = core.tick.wrapping_add(1);
             shared.remotes[core.index]
+                .hot
                 .turns
                 .store(core.tick, Ordering::Relaxed);
             if core.tick % shared.config.event_interval == 0 {
@@ -599,7 +691,11 @@ impl<D: Driver> Context<D> {
             task.run();
             // `None`: the task called `block_in_place`, which gave the core to a new thread.
             core = self.core.borrow_mut().take()?;
-            let Some(next) = core.lifo.take() else {
+            if self.shared.is_shutdown() {
+                // No task is polled after shutdown; the LIFO task stays for the drain.
+                return Some(core);
+            }
+            let Some(next) = core.lifo_slot(&self.shared).take(&mut core.lifo) else {
                 return Some(core);
             };
             lifo_polls += 1;
@@ -615,7 +711,7 @@ impl<D: Driver> Context<D> {
     /// Polls the driver without blocking; tasks it wakes land on this core.
     fn maintenance(&self, core: Box<Core<D>>) -> Box<Core<D>> {
         *self.core.borrow_mut() = Some(core);
-        self.shared.driver.poll_now();
+        self.shared.driver.poll_now_contained();
         self.core
             .borrow_mut()
             .take()
@@ -635,7 +731,7 @@ impl<D: Driver> Context<D> {
                 let timeout = if watching {
                     let since = *watch_since.get_or_insert_with(|| {
                         for (turns, remote) in core.watched_turns.iter_mut().zip(&*shared.remotes) {
-                            *turns = remote.turns.load(Ordering::Relaxed);
+                            *turns = remote.hot.turns.load(Ordering::Relaxed);
                         }
                         std::time::Instant::now()
                     });
@@ -657,12 +753,15 @@ impl<D: Driver> Context<D> {
                 if let Some(since) = watch_since {
                     if since.elapsed() >= WATCH_INTERVAL {
                         watch_since = None;
-                        if shared.has_stuck_worker(&core.watched_turns)
-                            && shared.idle.unpark_worker_by_id(core.index)
-                        {
-                            // Unparked, not searching: the loop steals the stuck worker's
-                            // queue.
-                            break;
+                        if let Some(stuck) = shared.stuck_worker(&core.watched_turns) {
+                            if shared.idle.unpark_worker_by_id(core.index) {
+                                // Unparked, not searching: take the stuck worker's LIFO task
+                                // (nobody else may), and the loop steals its queue.
+                                if let Some(task) = shared.remotes[stuck].hot.lifo.steal() {
+                                    core.run_queue.push_back(task, shared);
+                                }
+                                break;
+                            }
                         }
                     }
                 }
@@ -680,7 +779,10 @@ impl<D: Driver> Context<D> {
         // The core stays reachable while parked, so tasks the driver wakes on this thread
         // are scheduled straight onto it.
         *self.core.borrow_mut() = Some(core);
-        parker.park(timeout);
+        // A panic out of the driver (a waker that panics when woken, a user's driver) must
+        // not take the worker down: the panic hook has reported it, and to the loop it is a
+        // spurious wake-up. The parker resets its state on unwind.
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| parker.park(timeout)));
         let mut core = self
             .core
             .borrow_mut()
@@ -752,7 +854,10 @@ pub(crate) fn create<D: Driver>(
         remotes.push(Remote {
             steal,
             unparker: parker.unparker(),
-            turns: CachePadded(AtomicU32::new(0)),
+            hot: CachePadded(Hot {
+                turns: AtomicU32::new(0),
+                lifo: LifoSlot::new(),
+            }),
         });
         cores.push(Box::new(Core::new(index, local, parker, workers)));
     }
@@ -816,7 +921,10 @@ mod tests {
         assert!(cores[0].transition_to_parked(&shared));
         assert_eq!(shared.idle.worker_to_notify(), Some(0));
         let (task, _handle) = heddle_task::Builder::new().spawn(async {}, |_: Runnable| {});
-        cores[0].lifo = Some(task);
+        assert!(cores[0]
+            .lifo_slot(&shared)
+            .put(&mut cores[0].lifo, task)
+            .is_none());
 
         assert!(cores[0].transition_from_parked(&shared));
         assert!(cores[0].is_searching);

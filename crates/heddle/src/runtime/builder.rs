@@ -263,6 +263,10 @@ impl Builder {
 
     /// Runs `f` on each runtime thread (worker or blocking) when it starts.
     ///
+    /// A hook that panics is reported like any thread panic (the panic hook prints its
+    /// message to stderr) and is otherwise ignored: the thread goes on as if the hook had
+    /// returned, so a faulty hook never costs the runtime a worker or a blocking thread.
+    ///
     /// # Examples
     ///
     /// ```
@@ -278,6 +282,10 @@ impl Builder {
     }
 
     /// Runs `f` on each runtime thread (worker or blocking) when it stops.
+    ///
+    /// A hook that panics is reported and ignored, as for
+    /// [`on_thread_start`](Builder::on_thread_start): the thread still exits cleanly and
+    /// shutdown still waits for it.
     ///
     /// # Examples
     ///
@@ -308,6 +316,9 @@ impl Builder {
     }
 
     /// How long an idle blocking thread waits for work before it exits (default 10 s).
+    ///
+    /// `Duration::ZERO` is allowed: a blocking thread then exits as soon as it finds no
+    /// closure queued, and the next `spawn_blocking` starts a new one.
     ///
     /// # Examples
     ///
@@ -563,14 +574,18 @@ impl Builder {
                 .map(|inner| context::set_current(Handle { inner }));
             let _running = runs_tasks.then(context::enter_running);
             let _drivers = drivers.enter();
-            if let Some(hook) = &on_start {
-                hook();
-            }
+            run_hook(on_start.as_ref());
             run();
-            if let Some(hook) = &on_stop {
-                hook();
-            }
+            run_hook(on_stop.as_ref());
         })
+    }
+}
+
+/// Runs a thread hook, containing a panic: the panic hook has reported it already, and the
+/// thread must go on (a worker that died here would take its tasks with it).
+fn run_hook(hook: Option<&Hook>) {
+    if let Some(hook) = hook {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook()));
     }
 }
 
