@@ -59,11 +59,17 @@
 //! wakes do not call that waker again; the consumer's next `register`, with any waker, stores
 //! it and clears the flag, and its re-check, after the reset, sees every change made before.
 //! So one panicking waker fails one `wake`, as if it had been taken out, and the cell stays
-//! usable. A panic in `clone` during `register` resets the state the same way.
+//! usable. A `wake` made while the thread already unwinds (a sender dropped during a panic)
+//! swallows the waker's panic instead, which would abort the process, and drains on as if the
+//! call had returned.
+//!
+//! `register` clones the waker before it locks the cell, so a `clone` that panics leaves the
+//! cell as it was, the old waker still registered.
 //!
 //! [`wake`]: AtomicWaker::wake
 
 use crate::loom::{AtomicUsize, Backoff, Ordering, UnsafeCell};
+use crate::waiters::wake_by_ref;
 use std::fmt;
 use std::task::Waker;
 
@@ -89,7 +95,8 @@ unsafe impl Send for AtomicWaker {}
 // SAFETY: shared access writes `waker` only while excluding every reader (see the invariant).
 unsafe impl Sync for AtomicWaker {}
 
-/// Resets `state` to idle if the code it guards unwinds (module docs, "Panics in wakers").
+/// Resets `state` to `PANICKED` alone if the drain it guards unwinds (module docs, "Panics in
+/// wakers").
 struct ResetOnUnwind<'a>(&'a AtomicUsize);
 
 impl Drop for ResetOnUnwind<'_> {
@@ -126,6 +133,20 @@ impl AtomicWaker {
         if same && self.state.load(Ordering::Acquire) & PANICKED == 0 {
             return;
         }
+        // SAFETY: our caller's contract, passed on.
+        unsafe { self.store(waker) };
+    }
+
+    /// The part of [`register`](Self::register) that stores a new waker; out of line, so the
+    /// check above stays small where it is inlined (a receiver's every park).
+    ///
+    /// # Safety
+    ///
+    /// As for [`register`](Self::register).
+    #[inline(never)]
+    unsafe fn store(&self, waker: &Waker) {
+        // Cloned before the cell is locked: a `clone` that panics leaves it as it was.
+        let new = waker.clone();
         if !self.lock() {
             // A drainer is reading the cell, so ours cannot go in now. Wake it, so its task
             // polls again and registers then; the drainer is a few instructions from done.
@@ -133,13 +154,11 @@ impl AtomicWaker {
             Backoff::default().snooze();
             return;
         }
-        let reset = ResetOnUnwind(&self.state);
         // The CAS above took `REGISTERING`: nobody else reads or writes the cell until we unlock.
         let old = self.waker.with_mut(|cell| {
             // SAFETY: exclusive access to `waker`, as just said.
-            unsafe { (*cell).replace(waker.clone()) }
+            unsafe { (*cell).replace(new) }
         });
-        std::mem::forget(reset);
         self.unlock();
         drop(old);
     }
@@ -210,7 +229,7 @@ impl AtomicWaker {
                     // While wakes are counted without `REGISTERING`, nobody writes the cell.
                     // SAFETY: a shared read racing with no write.
                     if let Some(waker) = unsafe { &*cell } {
-                        waker.wake_by_ref();
+                        wake_by_ref(waker);
                     }
                 });
             }

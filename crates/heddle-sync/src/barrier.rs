@@ -65,9 +65,10 @@ impl Barrier {
     ///
     /// # Cancel safety
     ///
-    /// Not cancel safe: a task counts as arrived from the first poll, and dropping the future
-    /// does not take the arrival back (as with `std::sync::Barrier`, whose waiters cannot
-    /// leave). The round still completes when `n` arrivals have been counted.
+    /// Not cancel safe: a task counts as arrived from its first poll (unless that poll panics
+    /// in the waker's `clone`), and dropping the future does not take the arrival back (as
+    /// with `std::sync::Barrier`, whose waiters cannot leave). The round still completes when
+    /// `n` arrivals have been counted.
     ///
     /// # Examples
     ///
@@ -87,8 +88,7 @@ impl Barrier {
             let mut state = self.state.lock();
             let result = match arrival {
                 None => {
-                    state.arrived += 1;
-                    if state.arrived == self.n {
+                    if state.arrived + 1 == self.n {
                         state.arrived = 0;
                         state.generation = state.generation.wrapping_add(1);
                         for waker in state.wakers.drain() {
@@ -96,7 +96,10 @@ impl Barrier {
                         }
                         Poll::Ready(BarrierWaitResult(true))
                     } else {
+                        // Cloned before the arrival is counted: a `clone` that panics leaves
+                        // the round as it was.
                         let key = state.wakers.insert(cx.waker().clone());
+                        state.arrived += 1;
                         arrival = Some((state.generation, key));
                         Poll::Pending
                     }

@@ -17,7 +17,7 @@
 //! when it is dropped.
 
 use crate::loom::Mutex;
-use crate::waiters::WaitQueue;
+use crate::waiters::{WaitQueue, WakeList};
 use slab::Slab;
 use std::fmt;
 // Handles are plain `Arc`s; the synchronisation they reach is modelled through `WaitQueue`.
@@ -44,11 +44,14 @@ impl Node {
         self.event.is_closed()
     }
 
-    /// Cancels this node and every descendant, iteratively (no recursion on deep trees).
+    /// Cancels this node and every descendant, iteratively (no recursion on deep trees). The
+    /// waiters are woken once the whole tree is cancelled, so a waker that panics cannot stop
+    /// the cancellation half-way down.
     fn cancel(self: &Arc<Self>) {
+        let mut wakers = WakeList::new();
         let mut pending = vec![self.clone()];
         while let Some(node) = pending.pop() {
-            if !node.event.close() {
+            if !node.event.close_into(&mut wakers) {
                 continue;
             }
             // `event` is closed before `children` is locked: `child_token` checks the flag under
@@ -56,6 +59,7 @@ impl Node {
             let children: Vec<Weak<Node>> = node.children.lock().drain().collect();
             pending.extend(children.iter().filter_map(Weak::upgrade));
         }
+        wakers.wake_all();
     }
 }
 

@@ -40,9 +40,12 @@
 //!   pending `recv` never consumes a message; a waiter dropped after it was granted a permit,
 //!   a lock or a notification, but before it observed it, passes the grant to the next waiter.
 //! - **Nothing lost:** see the [`mpsc`] module docs.
-//! - **Waker hygiene:** wakers are called after internal locks are released; a panicking waker
-//!   does not stop the others from being woken and leaves every primitive consistent and usable
-//!   (the panic is passed on to the caller that woke it).
+//! - **Waker hygiene:** wakers are called after internal locks are released and after the
+//!   operation's state is complete; a panicking waker does not stop the others from being woken
+//!   and leaves every primitive consistent and usable (the panic is passed on to the caller
+//!   that woke it, unless that caller is already unwinding: then it is swallowed rather than
+//!   abort the process). A poll whose waker panics in `clone` leaves no trace: nothing counts
+//!   it as a waiter.
 //!
 //! # Examples
 //!

@@ -4,9 +4,13 @@
 //! `src/tests/` check the same code that ships. Two small adaptations keep call sites identical
 //! on both sides:
 //!
-//! - [`Mutex::lock`] and the [`RwLock`] methods ignore poisoning. No code in this crate runs user
-//!   code (wakers, `Drop` of messages, closures) while holding one of these locks, so a panic
-//!   elsewhere never leaves the protected state half-updated; recovering the guard is sound.
+//! - [`Mutex::lock`] and the [`RwLock`] methods ignore poisoning. That is sound because no user
+//!   code that runs while one of them is held can leave the state it protects half-updated:
+//!   wakers are called and messages dropped after unlocking; a waker's `clone` runs before any
+//!   state says that waiter exists, or in an assignment that keeps the old waker if it panics;
+//!   a message's `clone` (broadcast) runs after the receiver's cursor moved past it, so a panic
+//!   skips that message for that receiver; a closure given the value
+//!   (`watch::Sender::send_modify`) leaves it as it left it, and the receivers are told.
 //! - [`UnsafeCell`] on the std side offers loom's closure API (`with`, `with_mut`), so accesses
 //!   are written the same way and loom can check them.
 //! - [`Backoff`] spins, then yields the thread; under loom it always yields, so a model that

@@ -49,6 +49,8 @@
 //! read-modify-write that set its "done" bit saw the `*_TASK_SET` bit. Both are decided by
 //! read-modify-writes of the one state word, so they never overlap. Wakers are called
 //! by reference after the state is final, so a panicking waker leaves the channel consistent.
+//! A waker's `clone` runs before the state word or the cell changes, so a panicking clone
+//! leaves the registration as it was.
 
 use crate::loom::{fence, AtomicUsize, Ordering, UnsafeCell};
 use std::fmt;
@@ -218,6 +220,10 @@ fn register_waker(
         if same {
             return Poll::Pending;
         }
+    }
+    // Cloned before anything changes: a `clone` that panics leaves the registration as it was.
+    let new = waker.clone();
+    if current & task_bit != 0 {
         current = state.fetch_and(!task_bit, Ordering::AcqRel);
         if current & done != 0 {
             // The other side finished and may be reading the cell: leave it alone.
@@ -227,7 +233,7 @@ fn register_waker(
     // The bit is clear and `done` unset: the other side reads the cell only after seeing the
     // bit in the read-modify-write that sets `done`, so it is ours until we set the bit.
     // SAFETY: exclusive access, as just argued.
-    let old = cell.with_mut(|w| unsafe { (*w).replace(waker.clone()) });
+    let old = cell.with_mut(|w| unsafe { (*w).replace(new) });
     current = state.fetch_or(task_bit, Ordering::AcqRel);
     drop(old);
     if current & done != 0 {
@@ -245,7 +251,8 @@ fn register_waker(
 unsafe fn wake_cell(cell: &UnsafeCell<Option<Waker>>) {
     // SAFETY: the owner no longer writes the cell (the caller's contract).
     if let Some(waker) = cell.with(|w| unsafe { (*w).as_ref() }) {
-        waker.wake_by_ref();
+        // Swallows the waker's panic if a half is dropped while its thread unwinds.
+        crate::waiters::wake_by_ref(waker);
     }
 }
 

@@ -76,6 +76,12 @@
 //! Wakers are never called with the lock held: operations collect them into a [`WakeList`],
 //! unlock, then wake. A waker that panics does not stop the others from being woken, and the
 //! state was fully updated before any waker ran, so the queue stays consistent and usable.
+//!
+//! A waker is cloned under the lock, though, and `clone` may panic too. The first poll clones
+//! before its CAS sets `QUEUED` (`acquire_or_queue`), so a panic leaves the word, the queue and
+//! the slots as they were: no `QUEUED` without a queued waiter, which would make every later
+//! acquire queue behind nobody. A later poll replaces its slot's waker in one assignment,
+//! evaluated (and so panicking) before the old waker is touched.
 
 use crate::loom::{AtomicUsize, Mutex, Ordering};
 use slab::Slab;
@@ -124,6 +130,42 @@ impl WakeList {
             }
         }
     }
+
+    /// Runs `f`, then [`wake_all`](Self::wake_all): for a caller whose last step before
+    /// waking runs user code (drops messages). The wakers are woken even if `f` panics.
+    pub(crate) fn wake_all_after(self, f: impl FnOnce()) {
+        struct WakeOnDrop(Option<WakeList>);
+        impl Drop for WakeOnDrop {
+            fn drop(&mut self) {
+                if let Some(wakers) = self.0.take() {
+                    wakers.wake_all();
+                }
+            }
+        }
+        let wake = WakeOnDrop(Some(self));
+        f();
+        drop(wake);
+    }
+}
+
+/// Wakes `waker` by reference, for the callers that wake one waker without a [`WakeList`].
+/// A panic of the waker is passed on, unless the thread is already unwinding (a handle
+/// dropped during a panic): then it is swallowed, as a second panic would abort the process.
+#[inline]
+pub(crate) fn wake_by_ref(waker: &Waker) {
+    if std::thread::panicking() {
+        wake_by_ref_while_unwinding(waker);
+    } else {
+        waker.wake_by_ref();
+    }
+}
+
+/// The unwinding case of [`wake_by_ref`], out of line so that the common case stays small
+/// enough to inline into the wake paths.
+#[cold]
+#[inline(never)]
+fn wake_by_ref_while_unwinding(waker: &Waker) {
+    let _ = catch_unwind(AssertUnwindSafe(|| waker.wake_by_ref()));
 }
 
 /// Why an acquire did not succeed.
@@ -369,18 +411,23 @@ impl WaitQueue {
     /// Closes the queue: pending and future acquires fail; granted ones keep their permits.
     /// Returns `true` if this call closed it.
     pub(crate) fn close(&self) -> bool {
+        let mut wakers = WakeList::new();
+        let newly_closed = self.close_into(&mut wakers);
+        wakers.wake_all();
+        newly_closed
+    }
+
+    /// [`close`](Self::close), but the waiters' wakers go to `wakers` instead of being woken:
+    /// for a caller that changes more state before any waker may run.
+    pub(crate) fn close_into(&self, wakers: &mut WakeList) -> bool {
         // Set before taking the lock: a waiter that queues after this sees the flag under the
         // lock (or its `QUEUED` CAS fails on it), and one queued before is woken below.
         let newly_closed = self.word.fetch_or(CLOSED, Ordering::AcqRel) & CLOSED == 0;
-        let mut wakers = WakeList::new();
-        {
-            let mut guard = self.waiters.lock();
-            let waiters = &mut *guard;
-            for &key in &waiters.queue {
-                wakers.push(waiters.slots[key].waker.take());
-            }
+        let mut guard = self.waiters.lock();
+        let waiters = &mut *guard;
+        for &key in &waiters.queue {
+            wakers.push(waiters.slots[key].waker.take());
         }
-        wakers.wake_all();
         newly_closed
     }
 
@@ -418,18 +465,23 @@ impl WaitQueue {
 
     /// The locked part of a first poll: take the permits, or queue.
     fn acquire_or_queue(&self, waiters: &mut Waiters, needed: usize, waker: &Waker) -> FirstPoll {
+        // Our copy of the waker, made before `QUEUED` says we wait: a `clone` that panics
+        // unwinds with nothing changed (the lock recovers from the poisoning it leaves).
+        let mut own = None;
         let mut word = self.word.load(Ordering::Acquire);
         loop {
             if word & CLOSED != 0 {
                 return FirstPoll::Done(Err(Refused::Closed));
             }
             if word & QUEUED != 0 {
-                // Others wait already; join the back (the flag stays set: we hold the lock).
+                // Others wait already; join the back (the flag stays set: we hold the lock,
+                // and the queue is not empty, so a `clone` that panics below breaks nothing).
                 break;
             }
             let (new, taken) = if free_permits(word) >= needed {
                 (word - (needed << PERMIT_SHIFT), true)
             } else {
+                own.get_or_insert_with(|| waker.clone());
                 (word | QUEUED, false)
             };
             // A release or close that slips in makes this fail; we then re-read the word.
@@ -444,7 +496,7 @@ impl WaitQueue {
         }
         let key = waiters.slots.insert(Slot {
             needed,
-            waker: Some(waker.clone()),
+            waker: Some(own.unwrap_or_else(|| waker.clone())),
             grant: Grant::Waiting,
         });
         waiters.queue.push_back(key);

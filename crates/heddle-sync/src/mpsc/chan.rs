@@ -46,7 +46,7 @@ use super::error::TryRecvError;
 use super::list::List;
 use crate::atomic_waker::AtomicWaker;
 use crate::loom::{Arc, AtomicUsize, Backoff, Ordering};
-use crate::waiters::{Acquire, Refused, WaitQueue};
+use crate::waiters::{Acquire, Refused, WaitQueue, WakeList};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -393,15 +393,19 @@ impl<T> Rx<T> {
 
     /// `Receiver::close`: refuse new sends, keep what is buffered.
     pub(super) fn close(&mut self) {
+        // Both queues are closed before any of their waiters' wakers runs: one that panics
+        // then cannot leave `rx_gone` open (and `Sender::closed` waiting for ever).
+        let mut wakers = WakeList::new();
         match &self.chan.slots {
             Some(slots) => {
-                slots.close();
+                slots.close_into(&mut wakers);
             }
             None => {
                 self.chan.list.close();
             }
         }
-        self.chan.rx_gone.close();
+        self.chan.rx_gone.close_into(&mut wakers);
+        wakers.wake_all();
     }
 
     /// Whether the stream is finished: nothing buffered and nothing more can come.
@@ -418,17 +422,23 @@ impl<T> Rx<T> {
 impl<T> Drop for Rx<T> {
     /// Refuses everything and drops what is buffered. A message whose position was claimed
     /// before the close but is written after this runs is dropped with the channel.
+    ///
+    /// Everything is closed and dropped before the wakers of waiting senders run, so one that
+    /// panics leaves nothing undone; the wakers run even if dropping a message panics.
     fn drop(&mut self) {
+        let mut wakers = WakeList::new();
         if let Some(slots) = &self.chan.slots {
-            slots.close();
+            slots.close_into(&mut wakers);
         }
         self.chan.list.close();
-        self.chan.rx_gone.close();
+        self.chan.rx_gone.close_into(&mut wakers);
         // SAFETY: `&mut self` on the only `Rx`: no registration runs.
         unsafe { self.chan.rx_waker.clear() };
-        // SAFETY: we are the only `Rx`, in `Drop`.
-        while let Some(value) = unsafe { self.chan.list.pop() } {
-            drop(value);
-        }
+        wakers.wake_all_after(|| {
+            // SAFETY: we are the only `Rx`, in `Drop`.
+            while let Some(value) = unsafe { self.chan.list.pop() } {
+                drop(value);
+            }
+        });
     }
 }

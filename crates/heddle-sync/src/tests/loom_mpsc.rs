@@ -1,13 +1,18 @@
 //! L8 mpsc: the nothing-lost rules under every interleaving. Every send that returned `Ok` is
 //! received (in producer order) or dropped with the receiver, exactly once; a refused send
 //! hands its value back; the receiver always sees the end of the stream; a slot freed by a
-//! dropped permit or a cancelled waiter reaches the next sender. Under loom a block holds 3
+//! dropped permit or a cancelled waiter reaches the next sender; a closing receiver whose
+//! waiting sender's waker panics still closes everything. Under loom a block holds 3
 //! messages, so a model with three crosses a block boundary.
 
-use super::{poll_once, poll_once_then_drop, Counted};
+use super::{panic_waker, poll_once, poll_once_then_drop, Counted};
 use crate::loom::{Arc, AtomicUsize, Ordering};
 use crate::mpsc;
 use loom::future::block_on;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::pin;
+use std::task::{Context, Poll};
 
 #[test]
 fn loom_mpsc_two_producers_and_a_close() {
@@ -92,13 +97,16 @@ fn loom_mpsc_unbounded_two_producers_cross_a_block() {
     });
 }
 
+/// A send of either flavour, boxed: `true` if the channel accepted the value.
+type BoxedSend = Box<dyn FnOnce(Counted) -> bool + Send>;
+
 #[test]
 fn loom_mpsc_receiver_drop_vs_send() {
     for bounded in [true, false] {
         loom::model(move || {
             let drops = Arc::new(AtomicUsize::new(0));
             let value = Counted(drops.clone());
-            let (send, rx): (Box<dyn FnOnce(Counted) -> bool + Send>, Box<dyn Send>) = if bounded {
+            let (send, rx): (BoxedSend, Box<dyn Send>) = if bounded {
                 let (tx, rx) = mpsc::channel(1);
                 (
                     Box::new(move |v| block_on(tx.send(v)).is_ok()),
@@ -177,6 +185,28 @@ fn loom_mpsc_pending_recv_is_woken_by_the_last_sender_leaving() {
         let t = loom::thread::spawn(move || drop(tx));
         assert_eq!(block_on(recv), None);
         t.join().unwrap();
+    });
+}
+
+#[test]
+fn loom_mpsc_close_with_a_panicking_sender_waker_ends_closed() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::channel::<u8>(1);
+        tx.try_send(0).unwrap();
+        let mut queued = pin!(tx.send(1));
+        let waker = panic_waker();
+        assert!(queued
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending());
+        let tx2 = tx.clone();
+        // A `closed` left waiting by the panicking waker is a loom deadlock.
+        let watcher = loom::thread::spawn(move || block_on(tx2.closed()));
+        assert!(catch_unwind(AssertUnwindSafe(|| rx.close())).is_err());
+        watcher.join().unwrap();
+        assert!(matches!(poll_once(queued), Poll::Ready(Err(_))));
+        assert_eq!(block_on(rx.recv()), Some(0));
+        assert_eq!(block_on(rx.recv()), None);
     });
 }
 

@@ -1,9 +1,10 @@
 //! L8 waiter queue: a grant (a semaphore permit, a `notify_one`) made to a waiter that is then
 //! dropped before observing it passes to the next waiter; no interleaving loses it. A lost
 //! grant leaves the last waiter blocked forever, which loom reports as a deadlock. The
-//! lock-free fast path never lets a new acquirer overtake a queued one.
+//! lock-free fast path never lets a new acquirer overtake a queued one. A waiter whose waker
+//! panics in `clone` leaves no trace that would make later acquirers queue behind nobody.
 
-use super::{poll_once, poll_once_then_drop};
+use super::{poll_once, poll_once_then_drop, poll_with_clone_panic_then_drop};
 use crate::{Notify, Semaphore};
 use loom::future::block_on;
 use std::sync::Arc;
@@ -76,5 +77,27 @@ fn loom_semaphore_release_vs_a_barging_acquire() {
         // The released permit was granted to the queued waiter.
         drop(block_on(queued).unwrap());
         assert_eq!(semaphore.available_permits(), 1);
+    });
+}
+
+#[test]
+fn loom_semaphore_panicking_clone_vs_an_acquire() {
+    loom::model(|| {
+        let semaphore = Arc::new(Semaphore::new(1));
+        let s1 = semaphore.clone();
+        let failed = loom::thread::spawn(move || {
+            // Two permits are not there: it has to queue, and its clone panics.
+            poll_with_clone_panic_then_drop(s1.acquire_many(2));
+        });
+        let s2 = semaphore.clone();
+        // The free permit is this acquirer's whenever the failed one runs, on the lock-free
+        // path. A `QUEUED` flag left behind would send it to the queue, where nobody wakes it;
+        // under loom it fails sooner: loom's mutex, unlike ours, panics when locked after a
+        // panic under it, so after the failed poll nothing here may take the lock.
+        let waiter = loom::thread::spawn(move || drop(block_on(s2.acquire()).unwrap()));
+        failed.join().unwrap();
+        waiter.join().unwrap();
+        assert_eq!(semaphore.available_permits(), 1);
+        drop(semaphore.try_acquire().unwrap());
     });
 }

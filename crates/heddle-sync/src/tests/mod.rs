@@ -9,7 +9,7 @@ mod loom_waiters;
 use crate::loom::{Arc, AtomicUsize, Ordering};
 use std::future::Future;
 use std::pin::{pin, Pin};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Wake, Waker};
 
 /// Polls `fut` once with a waker that does nothing.
 fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
@@ -33,6 +33,31 @@ impl Wake for PanicWaker {
 
 fn panic_waker() -> Waker {
     Waker::from(std::sync::Arc::new(PanicWaker))
+}
+
+/// A waker whose `clone` panics (quietly, as [`PanicWaker`] does); waking or dropping it does
+/// nothing.
+fn clone_panic_waker() -> Waker {
+    unsafe fn clone(_: *const ()) -> RawWaker {
+        std::panic::resume_unwind(Box::new("waker clone panicked on purpose"));
+    }
+    unsafe fn ignore(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, ignore, ignore, ignore);
+    // The vtable's functions never read the data pointer, so a null one fulfils the
+    // `RawWaker` contract, and they are safe to call from any thread.
+    // SAFETY: as just said.
+    unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
+}
+
+/// Polls `fut` once with [`clone_panic_waker`] and drops it; the poll must panic.
+fn poll_with_clone_panic_then_drop<F: Future>(fut: F) {
+    let mut fut = pin!(fut);
+    let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = fut
+            .as_mut()
+            .poll(&mut Context::from_waker(&clone_panic_waker()));
+    }));
+    assert!(polled.is_err(), "the poll cloned the waker");
 }
 
 /// A message that counts its drops.
