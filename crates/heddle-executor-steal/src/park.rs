@@ -243,7 +243,13 @@ impl<D: Driver> Unparker<D> {
                 drop(inner.lock.lock().unwrap_or_else(|e| e.into_inner()));
                 inner.condvar.notify_one();
             }
-            PARKED_DRIVER => inner.driver.unparker.unpark(),
+            PARKED_DRIVER => {
+                // The driver's unparker is the one piece of driver code the scheduling paths
+                // call (a wake-up, a spawn): a panic out of it must not unwind through them,
+                // where it could drop a runnable mid-flight. The panic hook has reported it.
+                let unpark = || inner.driver.unparker.unpark();
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(unpark));
+            }
             actual => unreachable!("invalid parker state {actual}"),
         }
     }

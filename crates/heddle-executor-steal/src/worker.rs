@@ -416,18 +416,37 @@ impl<D: Driver> Shared<D> {
     /// leaves the idle accounting (never woken, never counted awake or searching), and the
     /// tasks in its core move to the injector for the other workers. The core itself goes to
     /// `cores`, for the shutdown drain.
+    ///
+    /// Best effort for a fault of the scheduler itself (user code cannot get here): a core
+    /// lost to the unwinding (`None`) is taken to have not been searching. Had it been, the
+    /// searching count stays raised, and parked workers are woken only by the rule-3 re-checks
+    /// and the watcher until shutdown.
     pub(crate) fn retire_worker(&self, index: usize, core: Option<Box<Core<D>>>) {
         let searching = core.as_ref().is_some_and(|core| core.is_searching);
         self.idle.retire_worker(index, searching);
+        // A closed injector means shutdown: a task pushed then is cancelled there.
         if let Some(mut core) = core {
             while let Some(task) = core.next_local_task(self) {
-                // A closed injector means shutdown: the task is cancelled here.
                 let _ = self.injector.push(task);
             }
             self.cores
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(core);
+        }
+        // A core lost to the unwinding left its tasks in the queue's buffer and the LIFO slot,
+        // which `shared` keeps (through `remotes`): take them out through the stealing side,
+        // or they would never run and never be dropped.
+        let remote = &self.remotes[index];
+        if let Some(task) = remote.hot.lifo.steal() {
+            let _ = self.injector.push(task);
+        }
+        let (mut rescued, _) = queue::new();
+        while let Some(task) = remote.steal.steal_into(&mut rescued) {
+            let _ = self.injector.push(task);
+            while let Some(task) = rescued.pop() {
+                let _ = self.injector.push(task);
+            }
         }
         self.notify_parked();
     }
@@ -638,12 +657,10 @@ impl<D: Driver> Context<D> {
         match panic::catch_unwind(AssertUnwindSafe(|| context.run(core))) {
             Ok(core) => core,
             Err(_) => {
-                // A panic escaped the loop: not from a task poll or a park (both are
-                // contained), so from the scheduler itself or a driver's unparker; the
+                // A panic escaped the loop: not from user code (task polls, parks and the
+                // driver's unparker are all contained), so from the scheduler itself; the
                 // panic hook has reported it. The worker retires rather than run on
-                // inconsistent state. The tasks in its core go to the other workers; a
-                // task the loop held outside the core at that instant was dropped by the
-                // unwinding, which cancels it (its `JoinHandle` reports that).
+                // inconsistent state, and the tasks it held go to the other workers.
                 let core = context.core.borrow_mut().take();
                 context.shared.retire_worker(index, core);
                 None
@@ -658,6 +675,8 @@ impl<D: Driver> Context<D> {
         let metrics = &shared.worker_metrics[core.index];
         metrics.start_busy();
         while !shared.is_shutdown() {
+            #[cfg(all(test, not(loom)))]
+            tests::inject_fault(&core);
             core.tick = core.tick.wrapping_add(1);
             shared.remotes[core.index]
                 .hot
@@ -908,9 +927,72 @@ pub(crate) fn create_with_defaults<D: Driver>(
 
 #[cfg(all(test, not(loom)))]
 mod tests {
+    use std::sync::atomic::AtomicIsize;
+    use std::time::Duration;
+
     use heddle_driver::ThreadParker;
 
     use super::*;
+
+    /// The worker whose next loop turn panics (a scheduler fault); -1: none.
+    static FAULTY_WORKER: AtomicIsize = AtomicIsize::new(-1);
+
+    /// Panics once on the worker a test named, at a loop turn where it is not searching (a
+    /// core lost to the unwinding takes its searching mark with it; see `retire_worker`).
+    pub(super) fn inject_fault<D: Driver>(core: &Core<D>) {
+        if core.is_searching {
+            return;
+        }
+        let armed = FAULTY_WORKER.compare_exchange(
+            core.index as isize,
+            -1,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
+        if armed.is_ok() {
+            panic!("injected scheduler fault");
+        }
+    }
+
+    /// A panic out of the loop that no user code caused retires the worker: its queued and
+    /// LIFO tasks run on the other worker, the thread's context entry is restored, shutdown
+    /// counts the thread as exited and drops every task (miri checks that none leaks).
+    #[test]
+    fn a_fault_in_the_loop_retires_the_worker_and_loses_no_task() {
+        let executor = crate::Builder::new()
+            .worker_threads(2)
+            .build(ThreadParker::new())
+            .unwrap();
+        let rounds = if cfg!(miri) { 5 } else { 50 };
+        for round in 0..rounds {
+            if round == 1 {
+                FAULTY_WORKER.store(0, Ordering::SeqCst);
+            }
+            let tasks: Vec<_> = (0..8u64)
+                .map(|i| {
+                    executor.spawn(async move {
+                        heddle_task::yield_now().await;
+                        i
+                    })
+                })
+                .collect();
+            for (i, task) in tasks.into_iter().enumerate() {
+                assert_eq!(executor.block_on(task).unwrap(), i as u64);
+            }
+        }
+        // Worker 0 has hit the fault by now, or is parked with it pending: wake it with work.
+        for _ in 0..100 {
+            if FAULTY_WORKER.load(Ordering::SeqCst) == -1 {
+                break;
+            }
+            executor.block_on(executor.spawn(async {})).unwrap();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(FAULTY_WORKER.load(Ordering::SeqCst), -1, "the fault never ran");
+        let pending = executor.spawn(std::future::pending::<()>());
+        drop(executor);
+        assert!(pending.is_finished());
+    }
 
     /// A parked worker that `notify_parked` picks (and so counts as searching) while the
     /// driver wakes a task onto its core must stay the searcher it was counted as; else the

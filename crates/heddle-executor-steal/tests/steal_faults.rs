@@ -131,8 +131,8 @@ fn an_around_worker_wrapper_that_panics_never_wedges_shutdown() {
     });
 }
 
-/// A driver whose unparker panics (after unparking) the first time a worker thread uses it:
-/// a panic that escapes the worker's loop outside any task or park.
+/// A driver whose unparker panics (after unparking) the first time a worker thread uses it,
+/// on a scheduling path outside any task poll or park.
 struct PanickyUnparkDriver {
     inner: ThreadParker,
     armed: Arc<AtomicUsize>,
@@ -176,10 +176,8 @@ impl Driver for PanickyUnparkDriver {
     }
 }
 
-/// The worker retires; the tasks in its core move to the other worker. A task the loop held
-/// outside the core at that instant is cancelled, which its `JoinHandle` reports.
 #[test]
-fn a_panic_escaping_a_workers_loop_retires_the_worker_and_the_rest_runs_on() {
+fn an_unparker_that_panics_costs_no_worker_and_no_task() {
     with_watchdog(60, || {
         let armed = Arc::new(AtomicUsize::new(1));
         let executor = Builder::new()
@@ -201,10 +199,7 @@ fn a_panic_escaping_a_workers_loop_retires_the_worker_and_the_rest_runs_on() {
                 })
                 .collect();
             for (i, task) in tasks.into_iter().enumerate() {
-                match executor.block_on(task) {
-                    Ok(value) => assert_eq!(value, i),
-                    Err(error) => assert!(error.is_cancelled(), "{error}"),
-                }
+                assert_eq!(executor.block_on(task).unwrap(), i);
             }
             if armed.load(Ordering::SeqCst) == 0 {
                 break;
