@@ -988,7 +988,11 @@ mod tests {
             executor.block_on(executor.spawn(async {})).unwrap();
             std::thread::sleep(Duration::from_millis(1));
         }
-        assert_eq!(FAULTY_WORKER.load(Ordering::SeqCst), -1, "the fault never ran");
+        assert_eq!(
+            FAULTY_WORKER.load(Ordering::SeqCst),
+            -1,
+            "the fault never ran"
+        );
         let pending = executor.spawn(std::future::pending::<()>());
         drop(executor);
         assert!(pending.is_finished());
