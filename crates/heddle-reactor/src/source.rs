@@ -14,13 +14,16 @@
 //! * `poll_waiter`: the one [`Waiter`] of the `poll_*` methods (`poll_read`, `poll_write`,
 //!   `poll_readable`, `poll_accept`, ...). A call stores its waker here and replaces the one
 //!   stored before: as with tokio, only the most recent waker of a `poll_*` call is kept.
-//! * `waiters`: a slab with one [`Waiter`] per pending future (`readable()`, `writable()`,
-//!   `read_with`, `write_with`, and the `accept`, `recv` and `send` built on them). A future
-//!   gets its entry on its first `Pending` ([`WaiterKey::Future`] remembers the key) and
-//!   removes it when it is dropped ([`SourceState::remove_waiter`]), so a cancelled future
-//!   leaves nothing behind.
-//! * `stored`: how many entries of `waiters` hold a waker, so that the interest (below) costs
-//!   no scan of the slab.
+//!
+//! For both directions together there is `futures`, a slab with one [`Waiter`] (tagged with
+//! its direction) per pending future: `readable()`, `writable()`, `read_with`, `write_with`,
+//! and the `accept`, `recv` and `send` built on them. A future gets its entry on its first
+//! `Pending` ([`WaiterKey::Future`] remembers the key) and removes it when it is dropped
+//! ([`SourceState::remove_waiter`]), so a cancelled future leaves nothing behind. The slab is
+//! boxed and created on the first future wait, so a source that only its owner polls (an
+//! accepted stream read with `poll_read`) carries a single pointer for it. Next to the slab,
+//! `stored` counts per direction the entries that hold a waker, so that the interest (below)
+//! costs no scan of the slab.
 //!
 //! Each [`Waiter`] has:
 //!
@@ -123,79 +126,114 @@ struct Waiter {
 struct Slot {
     tick: u64,
     poll_waiter: Waiter,
-    waiters: Slab<Waiter>,
-    /// # Invariant
-    ///
-    /// Equals the number of entries of `waiters` whose `waker` is `Some`.
-    stored: usize,
 }
 
-impl Slot {
-    /// True while any waiter of this direction holds a waker.
-    fn wants_events(&self) -> bool {
-        self.poll_waiter.waker.is_some() || self.stored > 0
-    }
+/// A pending future's waiter and the direction it waits on.
+#[derive(Debug)]
+struct FutureWaiter {
+    dir: Direction,
+    waiter: Waiter,
+}
 
-    /// The waiter `key` names, if it has an entry yet.
-    fn waiter(&mut self, key: WaiterKey) -> Option<&mut Waiter> {
-        match key {
-            WaiterKey::Poll => Some(&mut self.poll_waiter),
-            WaiterKey::Future(Some(index)) => self.waiters.get_mut(index),
-            WaiterKey::Future(None) => None,
-        }
-    }
-
-    /// The waiter `key` names; a future without an entry gets one, and `key` its index.
-    fn waiter_or_insert(&mut self, key: &mut WaiterKey) -> &mut Waiter {
-        match key {
-            WaiterKey::Poll => &mut self.poll_waiter,
-            WaiterKey::Future(index) => {
-                let at = match *index {
-                    Some(at) if self.waiters.contains(at) => at,
-                    _ => {
-                        let at = self.waiters.insert(Waiter::default());
-                        *index = Some(at);
-                        at
-                    }
-                };
-                &mut self.waiters[at]
-            }
-        }
-    }
-
-    /// Moves every stored waker of this direction onto `wakers`; returns how many.
-    fn take_wakers(&mut self, wakers: &mut Vec<Waker>) -> usize {
-        let mut taken = 0;
-        if let Some(waker) = self.poll_waiter.waker.take() {
-            wakers.push(waker);
-            taken += 1;
-        }
-        if self.stored > 0 {
-            for (_, waiter) in self.waiters.iter_mut() {
-                if let Some(waker) = waiter.waker.take() {
-                    wakers.push(waker);
-                    taken += 1;
-                }
-            }
-            self.stored = 0;
-        }
-        taken
-    }
+/// The waiters of the pending futures of both directions; see the module docs.
+#[derive(Debug, Default)]
+struct FutureWaiters {
+    entries: Slab<FutureWaiter>,
+    /// # Invariant
+    ///
+    /// `stored[d]` equals the number of entries of direction `d` whose `waker` is `Some`.
+    stored: [usize; 2],
 }
 
 #[derive(Debug, Default)]
 struct State {
     slots: [Slot; 2],
+    futures: Option<Box<FutureWaiters>>,
     removed: bool,
 }
 
 impl State {
+    /// True while any waiter of `dir` holds a waker.
+    fn wants_events(&self, dir: Direction) -> bool {
+        self.slots[dir as usize].poll_waiter.waker.is_some()
+            || self
+                .futures
+                .as_ref()
+                .is_some_and(|futures| futures.stored[dir as usize] > 0)
+    }
+
     /// The interest the poller must have: every direction with a stored waker.
     fn interest(&self) -> Interest {
         Interest {
-            read: self.slots[Direction::Read as usize].wants_events(),
-            write: self.slots[Direction::Write as usize].wants_events(),
+            read: self.wants_events(Direction::Read),
+            write: self.wants_events(Direction::Write),
         }
+    }
+
+    /// The waiter of `dir` that `key` names, if it has an entry yet.
+    fn waiter(&mut self, dir: Direction, key: WaiterKey) -> Option<&mut Waiter> {
+        match key {
+            WaiterKey::Poll => Some(&mut self.slots[dir as usize].poll_waiter),
+            WaiterKey::Future(Some(at)) => self
+                .futures
+                .as_mut()?
+                .entries
+                .get_mut(at)
+                .filter(|entry| entry.dir == dir)
+                .map(|entry| &mut entry.waiter),
+            WaiterKey::Future(None) => None,
+        }
+    }
+
+    /// The waiter of `dir` that `key` names; a future without an entry gets one, and `key`
+    /// its index.
+    fn waiter_or_insert(&mut self, dir: Direction, key: &mut WaiterKey) -> &mut Waiter {
+        match key {
+            WaiterKey::Poll => &mut self.slots[dir as usize].poll_waiter,
+            WaiterKey::Future(index) => {
+                let futures = self.futures.get_or_insert_with(Box::default);
+                let at = match *index {
+                    Some(at) if futures.entries.get(at).is_some_and(|e| e.dir == dir) => at,
+                    _ => {
+                        let at = futures.entries.insert(FutureWaiter {
+                            dir,
+                            waiter: Waiter::default(),
+                        });
+                        *index = Some(at);
+                        at
+                    }
+                };
+                &mut futures.entries[at].waiter
+            }
+        }
+    }
+
+    /// The count of future waiters of `dir` that hold a waker, once the slab exists.
+    fn stored_mut(&mut self, dir: Direction) -> Option<&mut usize> {
+        Some(&mut self.futures.as_mut()?.stored[dir as usize])
+    }
+
+    /// Moves every stored waker of `dir` onto `wakers`; returns how many.
+    fn take_wakers(&mut self, dir: Direction, wakers: &mut Vec<Waker>) -> usize {
+        let mut taken = 0;
+        if let Some(waker) = self.slots[dir as usize].poll_waiter.waker.take() {
+            wakers.push(waker);
+            taken += 1;
+        }
+        if let Some(futures) = &mut self.futures {
+            if futures.stored[dir as usize] > 0 {
+                for (_, entry) in futures.entries.iter_mut() {
+                    if entry.dir == dir {
+                        if let Some(waker) = entry.waiter.waker.take() {
+                            wakers.push(waker);
+                            taken += 1;
+                        }
+                    }
+                }
+                futures.stored[dir as usize] = 0;
+            }
+        }
+        taken
     }
 }
 
@@ -256,13 +294,12 @@ impl SourceState {
                 "the I/O source was deregistered from its reactor",
             )));
         }
-        let slot = &mut state.slots[dir as usize];
-        let tick = slot.tick;
-        let since = since.or_else(|| slot.waiter(*key).and_then(|w| w.since));
+        let tick = state.slots[dir as usize].tick;
+        let since = since.or_else(|| state.waiter(dir, *key).and_then(|w| w.since));
         if let Some(since) = since {
             if tick != since {
                 // (3) An event arrived after the snapshot: the caller retries its I/O.
-                if let Some(waiter) = slot.waiter(*key) {
+                if let Some(waiter) = state.waiter(dir, *key) {
                     waiter.since = None;
                 }
                 return Poll::Ready(Ok(()));
@@ -270,7 +307,7 @@ impl SourceState {
         }
         // (1) Nothing new: wait. A future's first wait gets its entry now.
         let is_future = matches!(key, WaiterKey::Future(_));
-        let waiter = slot.waiter_or_insert(key);
+        let waiter = state.waiter_or_insert(dir, key);
         waiter.since = Some(since.unwrap_or(tick));
         let had_waker = waiter.waker.is_some();
         // Keep a displaced waker alive until the lock is released.
@@ -279,17 +316,20 @@ impl SourceState {
             _ => waiter.waker.replace(waker.clone()),
         };
         if is_future && !had_waker {
-            slot.stored += 1;
+            if let Some(stored) = state.stored_mut(dir) {
+                *stored += 1;
+            }
         }
         let interest = state.interest();
         if let Err(e) = arm(interest) {
-            let slot = &mut state.slots[dir as usize];
-            let stale = slot.waiter(*key).and_then(|waiter| {
+            let stale = state.waiter(dir, *key).and_then(|waiter| {
                 waiter.since = None;
                 waiter.waker.take()
             });
             if is_future && stale.is_some() {
-                slot.stored -= 1;
+                if let Some(stored) = state.stored_mut(dir) {
+                    *stored -= 1;
+                }
             }
             drop(state);
             drop((old, stale));
@@ -305,10 +345,13 @@ impl SourceState {
     /// gone already (the source was removed).
     pub(crate) fn remove_waiter(&self, dir: Direction, index: usize) -> Option<Waker> {
         let mut state = self.lock();
-        let slot = &mut state.slots[dir as usize];
-        let waker = slot.waiters.try_remove(index)?.waker;
+        let futures = state.futures.as_mut()?;
+        if !futures.entries.get(index).is_some_and(|e| e.dir == dir) {
+            return None;
+        }
+        let waker = futures.entries.remove(index).waiter.waker;
         if waker.is_some() {
-            slot.stored -= 1;
+            futures.stored[dir as usize] -= 1;
         }
         waker
     }
@@ -336,7 +379,7 @@ impl SourceState {
                 // (2) Bump the tick first: a waiter that looks after this sees the change.
                 let slot = &mut state.slots[dir as usize];
                 slot.tick = slot.tick.wrapping_add(1);
-                woken += slot.take_wakers(wakers);
+                woken += state.take_wakers(dir, wakers);
             }
         }
         let remaining = state.interest();
@@ -353,10 +396,11 @@ impl SourceState {
         let mut state = self.lock();
         state.removed = true;
         let mut wakers = Vec::new();
-        for slot in &mut state.slots {
-            let _ = slot.take_wakers(&mut wakers);
-            slot.waiters.clear();
+        for dir in [Direction::Read, Direction::Write] {
+            let _ = state.take_wakers(dir, &mut wakers);
         }
+        // Every waker is out: the entries left hold none.
+        state.futures = None;
         wakers
     }
 
@@ -370,14 +414,17 @@ impl SourceState {
     #[cfg(test)]
     pub(crate) fn stored_wakers(&self, dir: Direction) -> usize {
         let state = self.lock();
-        let slot = &state.slots[dir as usize];
-        usize::from(slot.poll_waiter.waker.is_some()) + slot.stored
+        let poll = usize::from(state.slots[dir as usize].poll_waiter.waker.is_some());
+        poll + state.futures.as_ref().map_or(0, |f| f.stored[dir as usize])
     }
 
     /// How many future waiters of `dir` have an entry.
     #[cfg(test)]
     pub(crate) fn future_waiters(&self, dir: Direction) -> usize {
-        self.lock().slots[dir as usize].waiters.len()
+        let state = self.lock();
+        state.futures.as_ref().map_or(0, |futures| {
+            futures.entries.iter().filter(|(_, e)| e.dir == dir).count()
+        })
     }
 }
 
