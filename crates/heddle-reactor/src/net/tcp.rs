@@ -166,10 +166,9 @@ impl TcpListener {
     ///
     /// After an error that says the process or the system is out of descriptors or memory
     /// (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`), the stream waits 20 ms before it accepts
-    /// again, so an accept loop neither spins nor
-    /// floods its log while the limit lasts, and resumes within that pause once descriptors
-    /// are free. Each stream waits on the listener on its own: several tasks may each poll
-    /// their own stream of one listener.
+    /// again, so an accept loop neither spins nor floods its log while the limit lasts, and
+    /// resumes within that pause once descriptors are free. Each stream waits on the listener
+    /// on its own: several tasks may each poll their own stream of one listener.
     ///
     /// # Examples
     ///
