@@ -10,6 +10,14 @@
 //! (even drop another `Sleep` of the same driver), so fired wakers and replaced wakers are moved
 //! out first and handled after unlocking.
 //!
+//! # Panicking wakers
+//!
+//! A batch of fired timers (a park, `advance`, a dropped driver) is woken by `wake_all`, which
+//! wakes every waker of the batch even if some panic and never lets a panic unwind into its
+//! caller: that caller is an executor's park, and a panic escaping it would take down a worker
+//! loop that has nothing to do with the waker. A waker replaced or cancelled by its own future
+//! is dropped on that future's thread, where a panic belongs to the task polling it.
+//!
 //! # Liveness
 //!
 //! The driver computes the next deadline and records in `parked_until` how long it will block,
@@ -21,7 +29,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
@@ -557,17 +565,19 @@ impl fmt::Debug for Handle {
     }
 }
 
-/// Wakes every waker, even if some of them panic; the first panic is resumed afterwards, so a
-/// panicking waker cannot make the driver lose the other wake-ups.
+/// Wakes every waker, even if some of them panic, and never unwinds into the caller.
+///
+/// The caller is the driver's thread in the middle of a park (or a `TimerDriver` being
+/// dropped, or `advance`): a panic resumed there would unwind through an executor's loop that
+/// has nothing to do with the waker. The panic hook has already reported each panic, so its
+/// payload is dropped here; a payload whose own drop panics is forgotten instead.
 fn wake_all(wakers: &mut Vec<Waker>) {
-    let mut first_panic = None;
     for waker in wakers.drain(..) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| waker.wake())) {
-            first_panic.get_or_insert(payload);
+            if let Err(nested) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+                std::mem::forget(nested);
+            }
         }
-    }
-    if let Some(payload) = first_panic {
-        resume_unwind(payload);
     }
 }
 
