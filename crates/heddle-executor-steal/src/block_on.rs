@@ -9,7 +9,7 @@ use std::task::{Context as TaskContext, Poll, Wake, Waker};
 
 use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker as _};
 
-use crate::worker::Shared;
+use crate::shared::Shared;
 
 /// The message `block_on` panics with when a task panicked and the executor was built with
 /// [`Builder::shutdown_on_panic`](crate::Builder::shutdown_on_panic) (tokio's wording, so that searches for it find both).

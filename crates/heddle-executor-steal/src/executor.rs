@@ -1,4 +1,5 @@
-//! `StealExecutor`: building it, spawning onto it, blocking on it, and shutting it down.
+//! [`StealExecutor`] and its [`Spawner`]: spawning onto it, blocking on it, and shutting it
+//! down. Building it is in `builder`, its worker threads in `thread`.
 
 use std::fmt;
 use std::future::Future;
@@ -12,9 +13,11 @@ use heddle_driver::Driver;
 use heddle_task::JoinHandle;
 
 use crate::block_on::{block_on_parked, UntilTaskPanic};
-use crate::loom::{Arc, AtomicUsize, Ordering};
+use crate::builder::Builder;
+use crate::current;
+use crate::loom::{Arc, Ordering};
 use crate::registry::{Entry, Tracked};
-use crate::worker::{self, Config, Context, Core, Scheduler, Shared};
+use crate::shared::{Scheduler, Shared};
 
 /// Runs `f`, a closure that blocks, on the calling worker thread after handing the worker's
 /// queue and duties to a new worker thread, so that the executor keeps running tasks
@@ -37,7 +40,7 @@ use crate::worker::{self, Config, Context, Core, Scheduler, Shared};
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
-    worker::block_in_place(f)
+    current::block_in_place(f)
 }
 
 /// Default polls between two checks of the injector (remote spawns, overflow).
@@ -55,372 +58,6 @@ pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
 
 /// Runs each worker thread's loop; given the loop to run (see [`Builder::around_worker`]).
 pub type AroundWorker = StdArc<dyn Fn(&mut dyn FnMut()) + Send + Sync + 'static>;
-
-/// Configures a [`StealExecutor`].
-///
-/// # Examples
-///
-/// ```
-/// use heddle_driver::ThreadParker;
-/// use heddle_executor_steal::Builder;
-///
-/// let executor = Builder::new().worker_threads(2).thread_name("compute").build(ThreadParker::new())?;
-/// assert_eq!(executor.block_on(executor.spawn(async { 1 + 1 })).unwrap(), 2);
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[must_use = "a Builder does nothing until `build` is called"]
-pub struct Builder {
-    workers: usize,
-    thread_name: String,
-    stack_size: Option<usize>,
-    around_worker: Option<AroundWorker>,
-    config: Config,
-}
-
-impl Default for Builder {
-    fn default() -> Builder {
-        Builder::new()
-    }
-}
-
-impl fmt::Debug for Builder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Builder")
-            .field("workers", &self.workers)
-            .field("thread_name", &self.thread_name)
-            .field("stack_size", &self.stack_size)
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Builder {
-    /// One worker per available core, default intervals.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = heddle_executor_steal::Builder::new();
-    /// # drop(builder);
-    /// ```
-    pub fn new() -> Builder {
-        Builder {
-            workers: thread::available_parallelism().map_or(1, |n| n.get()),
-            thread_name: "heddle-worker".to_owned(),
-            stack_size: None,
-            around_worker: None,
-            config: Config {
-                global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
-                event_interval: DEFAULT_EVENT_INTERVAL,
-                shutdown_on_panic: false,
-            },
-        }
-    }
-
-    /// The number of worker threads (at least 1; `build` rejects 0).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = heddle_executor_steal::Builder::new().worker_threads(4);
-    /// # drop(builder);
-    /// ```
-    pub fn worker_threads(mut self, workers: usize) -> Builder {
-        self.workers = workers;
-        self
-    }
-
-    /// The worker threads' name (each gets `-<index>` appended).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = heddle_executor_steal::Builder::new().thread_name("io");
-    /// # drop(builder);
-    /// ```
-    pub fn thread_name(mut self, name: impl Into<String>) -> Builder {
-        self.thread_name = name.into();
-        self
-    }
-
-    /// The worker threads' stack size in bytes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = heddle_executor_steal::Builder::new().thread_stack_size(4 << 20);
-    /// # drop(builder);
-    /// ```
-    pub fn thread_stack_size(mut self, bytes: usize) -> Builder {
-        self.stack_size = Some(bytes);
-        self
-    }
-
-    /// Task polls between two checks of the injector; at least 1.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = heddle_executor_steal::Builder::new().global_queue_interval(31);
-    /// # drop(builder);
-    /// ```
-    pub fn global_queue_interval(mut self, polls: u32) -> Builder {
-        self.config.global_queue_interval = polls;
-        self
-    }
-
-    /// Task polls between two non-blocking driver polls by a busy worker; at least 1.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let builder = heddle_executor_steal::Builder::new().event_interval(31);
-    /// # drop(builder);
-    /// ```
-    pub fn event_interval(mut self, polls: u32) -> Builder {
-        self.config.event_interval = polls;
-        self
-    }
-
-    /// Whether a task panic shuts the executor down (default `false`).
-    ///
-    /// A task panics when a panic unwinds out of its future's `poll`; one the future catches
-    /// itself does not count, nor does a panic in its `Drop` or in a
-    /// [`BlockingPool`](crate::BlockingPool) closure. Either way the panic is caught and the
-    /// task's [`JoinHandle`] resolves to a [`JoinError`](heddle_task::JoinError) for which
-    /// `is_panic()` holds, whether or not the handle is being awaited. With `false`, nothing
-    /// else happens. With `true`, the first such panic shuts the executor down:
-    ///
-    /// * the workers stop at their next loop turn (the other tasks are not polled again);
-    /// * once they all have, every [`block_on`](StealExecutor::block_on) on the executor,
-    ///   running or later, panics with "a spawned task panicked and the runtime is
-    ///   configured to shut down on unhandled panic" unless its future is ready when polled;
-    /// * spawns are cancelled at once, as after the executor is dropped;
-    /// * the other tasks' futures are dropped when the executor is dropped, as usual.
-    ///
-    /// Checking for the panic costs nothing per poll; with `true`, `block_on` registers with
-    /// the executor once.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use heddle_driver::ThreadParker;
-    /// use heddle_executor_steal::Builder;
-    /// use std::panic::{self, AssertUnwindSafe};
-    ///
-    /// let executor = Builder::new()
-    ///     .worker_threads(2)
-    ///     .shutdown_on_panic(true)
-    ///     .build(ThreadParker::new())?;
-    /// let failing = executor.spawn(async { panic!("boom") });
-    /// let stopped = panic::catch_unwind(AssertUnwindSafe(|| {
-    ///     executor.block_on(std::future::pending::<()>())
-    /// }));
-    /// assert!(stopped.is_err());
-    /// assert!(executor.block_on(failing).unwrap_err().is_panic());
-    /// let late = executor.spawn(async { 1 });
-    /// assert!(executor.block_on(late).unwrap_err().is_cancelled());
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn shutdown_on_panic(mut self, shutdown: bool) -> Builder {
-        self.config.shutdown_on_panic = shutdown;
-        self
-    }
-
-    /// Wraps each worker thread's loop: `f` is called on the new thread with the loop and
-    /// must call it exactly once. Runtimes use it to enter their I/O and timer handles (and
-    /// run start/stop hooks) around the worker's life.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::atomic::{AtomicUsize, Ordering};
-    /// use std::sync::Arc;
-    ///
-    /// let started = Arc::new(AtomicUsize::new(0));
-    /// let s = started.clone();
-    /// let executor = heddle_executor_steal::Builder::new()
-    ///     .worker_threads(2)
-    ///     .around_worker(move |run| {
-    ///         s.fetch_add(1, Ordering::SeqCst);
-    ///         run();
-    ///     })
-    ///     .build(heddle_driver::ThreadParker::new())?;
-    /// drop(executor);
-    /// assert_eq!(started.load(Ordering::SeqCst), 2);
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn around_worker(
-        mut self,
-        f: impl Fn(&mut dyn FnMut()) + Send + Sync + 'static,
-    ) -> Builder {
-        self.around_worker = Some(StdArc::new(f));
-        self
-    }
-
-    /// Starts the workers over `driver`.
-    ///
-    /// # Errors
-    ///
-    /// [`io::ErrorKind::InvalidInput`] for zero workers or zero intervals (the message names
-    /// the setting); the OS error if a worker thread cannot be started (the threads already
-    /// started are stopped and joined first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let err = heddle_executor_steal::Builder::new()
-    ///     .worker_threads(0)
-    ///     .build(heddle_driver::ThreadParker::new())
-    ///     .unwrap_err();
-    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
-    /// ```
-    pub fn build<D>(self, driver: D) -> io::Result<StealExecutor<D>>
-    where
-        D: Driver + Send + 'static,
-    {
-        let invalid = |what: &str| io::Error::new(io::ErrorKind::InvalidInput, what.to_owned());
-        if self.workers == 0 {
-            return Err(invalid("worker_threads must be at least 1"));
-        }
-        if self.workers >= 1 << 15 {
-            return Err(invalid("worker_threads must be below 32768"));
-        }
-        if self.config.global_queue_interval == 0 {
-            return Err(invalid("global_queue_interval must be at least 1"));
-        }
-        if self.config.event_interval == 0 {
-            return Err(invalid("event_interval must be at least 1"));
-        }
-        let threads = worker::ThreadConfig {
-            name: self.thread_name,
-            stack_size: self.stack_size,
-            around: self.around_worker,
-            next_id: AtomicUsize::new(0),
-        };
-        let (shared, cores) = worker::create(driver, self.workers, self.config, threads);
-        let mut executor = StealExecutor {
-            shared,
-            threads: Vec::with_capacity(self.workers),
-            shut_down: false,
-        };
-        for core in cores {
-            match spawn_worker_thread(&executor.shared, core) {
-                Ok(handle) => executor.threads.push(handle),
-                // Dropping `executor` stops and joins the workers already running.
-                Err((error, _core)) => return Err(error),
-            }
-        }
-        Ok(executor)
-    }
-}
-
-/// Starts a worker thread running `core`. On failure gives the core back.
-#[allow(clippy::type_complexity)]
-fn spawn_worker_thread<D: Driver + Send + 'static>(
-    shared: &Arc<Shared<D>>,
-    core: Box<Core<D>>,
-) -> Result<thread::JoinHandle<()>, (io::Error, Box<Core<D>>)> {
-    let id = shared.threads.next_id.fetch_add(1, Ordering::Relaxed);
-    let mut builder = thread::Builder::new().name(format!("{}-{id}", shared.threads.name));
-    if let Some(bytes) = shared.threads.stack_size {
-        builder = builder.stack_size(bytes);
-    }
-    // Counted before the thread starts, so that shutdown waits for it.
-    shared.started.fetch_add(1, Ordering::AcqRel);
-    let worker_shared = shared.clone();
-    // The core travels through a slot so that a failed spawn can give it back.
-    let slot = StdArc::new(std::sync::Mutex::new(Some(core)));
-    let thread_slot = slot.clone();
-    let spawned = builder.spawn(move || {
-        let core = thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(core) = core {
-            run_worker_thread(worker_shared, core);
-        }
-    });
-    spawned.map_err(|error| {
-        shared.started.fetch_sub(1, Ordering::AcqRel);
-        let core = slot
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-            .expect("the thread never started, so the core is still here");
-        (error, core)
-    })
-}
-
-/// `block_in_place`: starts a replacement worker for `core`; gives it back on failure.
-pub(crate) fn start_worker<D: Driver + Send + 'static>(
-    shared: &Arc<Shared<D>>,
-    core: Box<Core<D>>,
-) -> Result<(), Box<Core<D>>> {
-    spawn_worker_thread(shared, core)
-        .map(drop)
-        .map_err(|(_, core)| core)
-}
-
-fn run_worker_thread<D: Driver + Send + 'static>(shared: Arc<Shared<D>>, core: Box<Core<D>>) {
-    let index = core.index;
-    let mut exit = WorkerExit {
-        shared: &shared,
-        index,
-        core: Some(core),
-        ran: false,
-    };
-    let around = shared.threads.around.clone();
-    let mut run = || {
-        if let Some(core) = exit.core.take() {
-            exit.ran = true;
-            exit.core = Context::run_worker(shared.clone(), core);
-        }
-    };
-    match &around {
-        Some(around) => around(&mut run),
-        None => run(),
-    }
-}
-
-/// A worker thread's exit, run however the thread ends (its `around` wrapper may panic):
-/// hands the core back for the shutdown drain and counts the thread as exited, so shutdown
-/// never waits for a thread that is gone.
-struct WorkerExit<'a, D: Driver + Send + 'static> {
-    shared: &'a Arc<Shared<D>>,
-    index: usize,
-    /// The core while the loop does not hold it: before it ran, and after it returned it.
-    /// `None` after a hand-off (`block_in_place`) or a retirement.
-    core: Option<Box<Core<D>>>,
-    /// Whether the loop was entered at all.
-    ran: bool,
-}
-
-impl<D: Driver + Send + 'static> Drop for WorkerExit<'_, D> {
-    fn drop(&mut self) {
-        let shared = &**self.shared;
-        let core = self.core.take();
-        if !self.ran && !shared.is_shutdown() {
-            // The wrapper never ran the loop (it panicked, or broke its contract): the
-            // worker retires, so that nobody waits for it to pick up work.
-            shared.retire_worker(self.index, core);
-        } else {
-            let mut cores = shared.cores.lock().unwrap_or_else(|e| e.into_inner());
-            cores.extend(core);
-        }
-        let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-        *exited += 1;
-        let last = *exited == shared.started.load(Ordering::Acquire);
-        shared.exited_cv.notify_all();
-        drop(exited);
-        if last {
-            shared.on_workers_stopped();
-        }
-        if last && shared.drain_on_exit.load(Ordering::Acquire) {
-            // Shutdown could not wait for this thread (it was shut down from a task, or
-            // this worker was stuck past the timeout, or it had handed its core off): the
-            // last worker out drops the tasks.
-            shared.drop_tasks();
-        }
-    }
-}
 
 /// A multi-threaded, work-stealing executor over any [`Driver`].
 ///
@@ -447,11 +84,11 @@ impl<D: Driver + Send + 'static> Drop for WorkerExit<'_, D> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct StealExecutor<D: Driver + Send + 'static> {
-    shared: Arc<Shared<D>>,
-    threads: Vec<thread::JoinHandle<()>>,
+    pub(crate) shared: Arc<Shared<D>>,
+    pub(crate) threads: Vec<thread::JoinHandle<()>>,
     /// Set by the first `shutdown` (dropping after `shutdown_timeout` calls it again). Not
     /// `shared.shutdown`, which a task panic may set before the executor is shut down.
-    shut_down: bool,
+    pub(crate) shut_down: bool,
 }
 
 /// Spawns onto a [`StealExecutor`] from anywhere; cloneable, `Send + Sync`.
@@ -624,7 +261,7 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
 
     fn stop(&mut self, timeout: Option<Duration>) {
         let shared = &*self.shared;
-        let inside = worker::is_worker_of(shared);
+        let inside = current::is_worker_of(shared);
         if inside {
             // This thread is a worker: it cannot wait for itself. Stop the workers anyway;
             // the last one to exit drops the tasks. Then report the mistake.
@@ -645,7 +282,7 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
         }
         // A former worker that handed its core off (`block_in_place`) and now shuts down:
         // it exits once its task returns, so wait for the others only.
-        let this_thread = usize::from(worker::handed_off_from(shared));
+        let this_thread = usize::from(current::handed_off_from(shared));
         // Wait for the workers to stop (they see the flag at their next loop turn).
         // A timeout too long to represent (`Duration::MAX`) waits without a deadline.
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
@@ -763,7 +400,7 @@ impl<D: Driver + Send + 'static> Spawner<D> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn is_worker_thread(&self) -> bool {
-        worker::is_worker_of(&self.shared)
+        current::is_worker_of(&self.shared)
     }
 
     /// Whether the executor has shut down (spawns are cancelled at once).

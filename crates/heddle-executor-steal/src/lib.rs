@@ -14,7 +14,8 @@
 //!
 //! This crate is layer 2: it depends on `heddle-task` and `heddle-driver` only; the `heddle`
 //! facade runs it over the reactor and timer stack. It is not the single-threaded executor
-//! for `!Send` tasks (`heddle-executor-local` is).
+//! for `!Send` tasks (`heddle-executor-local` is), nor the pool for blocking closures
+//! (`heddle-blocking` is).
 //!
 //! # Examples
 //!
@@ -46,7 +47,8 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod block_on;
-mod blocking;
+mod builder;
+mod current;
 mod executor;
 mod idle;
 mod lifo;
@@ -55,12 +57,14 @@ mod metrics;
 mod park;
 mod queue;
 mod registry;
+mod shared;
+mod thread;
 mod worker;
 
 pub use block_on::block_on;
-pub use blocking::{BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE};
+pub use builder::Builder;
 pub use executor::{
-    block_in_place, AroundWorker, Builder, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
+    block_in_place, AroundWorker, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
     DEFAULT_GLOBAL_QUEUE_INTERVAL,
 };
 pub use metrics::Metrics;

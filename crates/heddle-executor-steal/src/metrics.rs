@@ -27,7 +27,7 @@ use heddle_task::{TaskInfo, WorkerMetrics};
 
 use crate::executor::{Spawner, StealExecutor};
 use crate::loom::Arc;
-use crate::worker::Shared;
+use crate::shared::Shared;
 
 /// Snapshots of a [`StealExecutor`]'s state, with tokio's names: workers, queues, tasks.
 ///
@@ -279,8 +279,8 @@ impl<D: Driver + Send + 'static> Spawner<D> {
     }
 
     /// The id, name and spawn location of every live task (spawned, future not yet dropped:
-    /// idle, queued or running), in no particular order. Tasks spawned through a
-    /// [`BlockingPool`](crate::BlockingPool) are not the executor's and are not listed.
+    /// idle, queued or running), in no particular order. Closures run on a blocking pool
+    /// (`heddle-blocking`) are not the executor's tasks and are not listed.
     ///
     /// Takes the registry's locks one at a time, which are never held while a task runs, so
     /// it may be called from inside a task; it runs no task code and keeps no task alive.

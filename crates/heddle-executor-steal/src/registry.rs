@@ -23,7 +23,7 @@ use heddle_task::TaskInfo;
 use slab::Slab;
 
 use crate::loom::{Mutex, MutexGuard};
-use crate::worker::Shared;
+use crate::shared::Shared;
 
 pub(crate) struct Registry {
     shards: Box<[Mutex<Shard>]>,

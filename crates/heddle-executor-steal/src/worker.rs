@@ -1,5 +1,5 @@
-//! The workers: their state (`Core`), the loop they run, and how tasks are scheduled onto
-//! them.
+//! The workers: their state (`Core`) and the loop they run. What they share, and how tasks
+//! are scheduled onto them, is in `shared`; which worker runs on a thread, in `current`.
 //!
 //! # One worker's loop
 //!
@@ -40,33 +40,31 @@
 //! `lifo`) and steals the queue. Such tasks thus wait at most about a millisecond behind a
 //! long poll. A worker that queues a task or fills its LIFO slot without waking anyone while
 //! no parked worker watches wakes a sleeper, which parks again as the watcher.
+//! Once every worker is parked, they park indefinitely: an idle runtime does not wake up.
 //!
 //! # Panics
 //!
 //! A task's panic is caught by the task (its `JoinHandle` gets it). A panic out of the
 //! driver (a waker that panics when the reactor or the timer wakes it, or a user's driver)
 //! is caught around each park and each maintenance poll: to the loop it is a spurious
-//! wake-up. Anything else that unwinds out of the loop retires the worker
-//! (`Shared::retire_worker`): it leaves the idle accounting, its tasks go to the injector,
-//! and its thread exits counted as exited. The thread's `CONTEXT` entry is restored by a
+//! wake-up, and so is a panic out of the driver's unparker. Anything else that unwinds out of
+//! the loop (a fault of the scheduler itself) retires the worker (`Shared::retire_worker`): it
+//! leaves the idle accounting, its tasks go to the injector, and its thread exits counted as
+//! exited. The thread's `CONTEXT` entry is restored by a
 //! guard however the loop ends.
-//! Once every worker is parked, they park indefinitely: an idle runtime does not wake up.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
-use std::task::Waker;
 
-use concurrent_queue::ConcurrentQueue;
 use heddle_driver::Driver;
-use heddle_task::{Runnable, Schedule, ScheduleInfo, WorkerMetrics};
-use slab::Slab;
+use heddle_task::Runnable;
 
-use crate::idle::Idle;
+use crate::current::{hand_off, key_of, HandOff, RestoreContext, CONTEXT};
 use crate::lifo::{LifoOwner, LifoSlot};
-use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, CachePadded, Condvar, Mutex, Ordering};
-use crate::park::{DriverSlot, Parker, Unparker};
-use crate::queue::{self, Local, Overflow, Steal};
-use crate::registry::Registry;
+use crate::loom::{Arc, AtomicUsize, Ordering};
+use crate::park::Parker;
+use crate::queue::Local;
+use crate::shared::Shared;
 
 /// How many LIFO-slot tasks run in a row before the slot's task is queued instead.
 pub(crate) const MAX_LIFO_POLLS: u32 = 3;
@@ -78,80 +76,17 @@ pub(crate) const WAKE_QUEUE_LEN: usize = 4;
 /// How often a parked worker checks busy ones (see "Watching a busy worker").
 const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(1);
 
-/// Scheduler settings.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Config {
-    pub(crate) global_queue_interval: u32,
-    pub(crate) event_interval: u32,
-    /// A task panic stops the workers (`Builder::shutdown_on_panic`).
-    pub(crate) shutdown_on_panic: bool,
-}
-
-/// What every worker and every handle shares.
-pub(crate) struct Shared<D: Driver> {
-    pub(crate) remotes: Box<[Remote<D>]>,
-    /// Each worker's park counts and busy time, indexed like `remotes`; written only by the
-    /// thread holding that worker's core (see `metrics`).
-    pub(crate) worker_metrics: Box<[WorkerMetrics]>,
-    pub(crate) injector: ConcurrentQueue<Runnable>,
-    pub(crate) idle: Idle,
-    pub(crate) driver: Arc<DriverSlot<D>>,
-    pub(crate) registry: Registry,
-    pub(crate) config: Config,
-    pub(crate) threads: ThreadConfig,
-    /// The workers stop at their next loop turn. Set by shutdown, or by the first task panic
-    /// when `config.shutdown_on_panic` is on; never cleared.
-    pub(crate) shutdown: AtomicBool,
-    /// Set once, by the first task panic when `config.shutdown_on_panic` is on.
-    task_panicked: AtomicBool,
-    /// Set once, after `task_panicked`, by the last worker to exit: `block_on` panics from
-    /// then on.
-    stopped_by_panic: AtomicBool,
-    /// The wakers of the `block_on` calls that panic when a task panics (registered only
-    /// with `config.shutdown_on_panic`); all are woken by `on_workers_stopped`.
-    panic_waiters: Mutex<Slab<Waker>>,
-    /// Set when shutdown was requested from a worker thread: the last worker to exit drops
-    /// the tasks (nobody else waits for them).
-    pub(crate) drain_on_exit: AtomicBool,
-    /// Cores handed back by workers as they exit, for the shutdown drain. Boxed because a
-    /// core moves between the loop and its context on every task: a pointer move.
-    #[allow(clippy::vec_box)]
-    pub(crate) cores: Mutex<Vec<Box<Core<D>>>>,
-    /// How many worker threads were started (fewer than `remotes` if starting one failed).
-    pub(crate) started: AtomicUsize,
-    /// How many workers have exited; `exited_cv` is notified as each does.
-    pub(crate) exited: Mutex<usize>,
-    pub(crate) exited_cv: Condvar,
-}
-
-/// The part of a worker other threads use: steal from it, wake it.
-pub(crate) struct Remote<D: Driver> {
-    pub(crate) steal: Steal<Runnable>,
-    pub(crate) unparker: Unparker<D>,
-    /// Written by the worker on every loop turn and LIFO hand-off, read by watchers: a cache
-    /// line of its own.
-    hot: CachePadded<Hot>,
-}
-
-/// The parts of a [`Remote`] its worker writes all the time.
-struct Hot {
-    /// The worker's loop turns (its `tick`), for watchers to see it make progress.
-    turns: AtomicU32,
-    /// The worker's LIFO slot, which a watcher may take from a stuck worker.
-    lifo: LifoSlot,
-}
-
 /// A worker's own state; only the worker thread touches it.
 pub(crate) struct Core<D: Driver> {
     pub(crate) index: usize,
     /// The owner's side of `shared.remotes[index]`'s LIFO slot.
-    lifo: LifoOwner,
+    pub(crate) lifo: LifoOwner,
     pub(crate) run_queue: Local<Runnable>,
-    is_searching: bool,
+    pub(crate) is_searching: bool,
     tick: u32,
     rng: u64,
     /// `None` while the worker is parked (the core then sits in its context).
-    park: Option<Parker<D>>,
+    pub(crate) park: Option<Parker<D>>,
     /// Every worker's `turns` when this one parked as a watcher.
     watched_turns: Box<[u32]>,
 }
@@ -183,11 +118,11 @@ impl<D: Driver> Core<D> {
         (self.rng % below as u64) as usize
     }
 
-    fn lifo_slot<'a>(&self, shared: &'a Shared<D>) -> &'a LifoSlot {
+    pub(crate) fn lifo_slot<'a>(&self, shared: &'a Shared<D>) -> &'a LifoSlot {
         &shared.remotes[self.index].hot.lifo
     }
 
-    fn next_local_task(&mut self, shared: &Shared<D>) -> Option<Runnable> {
+    pub(crate) fn next_local_task(&mut self, shared: &Shared<D>) -> Option<Runnable> {
         self.lifo_slot(shared)
             .take(&mut self.lifo)
             .or_else(|| self.run_queue.pop())
@@ -302,330 +237,11 @@ impl<D: Driver> Core<D> {
     }
 }
 
-impl<D: Driver> Overflow<Runnable> for Shared<D> {
-    fn push_overflow(&self, tasks: impl Iterator<Item = Runnable>) {
-        for task in tasks {
-            // A closed injector means shutdown: the task is cancelled here.
-            let _ = self.injector.push(task);
-        }
-        self.notify_parked();
-    }
-}
-
-impl<D: Driver> Shared<D> {
-    /// Drops every task the stopped workers and the injector hold, and every idle task
-    /// (woken through the registry so that its runnable reaches a queue). Repeats until a
-    /// round finds nothing: a destructor may wake or spawn (spawns are cancelled). Called
-    /// once the workers have stopped, with no lock held while tasks are dropped.
-    pub(crate) fn drop_tasks(&self) {
-        let mut cores: Vec<Box<Core<D>>> =
-            std::mem::take(&mut *self.cores.lock().unwrap_or_else(|e| e.into_inner()));
-        loop {
-            for waker in self.registry.live_wakers() {
-                waker.wake();
-            }
-            let mut found = 0;
-            for core in &mut cores {
-                found += core.drain(self);
-            }
-            while let Ok(task) = self.injector.pop() {
-                drop(task);
-                found += 1;
-            }
-            if found == 0 {
-                break;
-            }
-        }
-        self.injector.close();
-        while let Ok(task) = self.injector.pop() {
-            drop(task);
-        }
-    }
-
-    /// Starts shutdown: sets the flag, closes the registry (spawns are cancelled from now on)
-    /// and unparks every worker, which stops at its next loop turn. `false` if shutdown had
-    /// already started.
-    pub(crate) fn begin_shutdown(&self) -> bool {
-        if self.shutdown.swap(true, Ordering::AcqRel) {
-            return false;
-        }
-        self.registry.close();
-        for remote in self.remotes.iter() {
-            remote.unparker.unpark();
-        }
-        true
-    }
-
-    pub(crate) fn is_shutdown(&self) -> bool {
-        self.shutdown.load(Ordering::Acquire)
-    }
-
-    /// Called while a panic unwinds out of a task's poll. With `config.shutdown_on_panic`,
-    /// the first one shuts the executor down: spawns are cancelled from now on and the
-    /// workers stop at their next loop turn (the tasks stay until the executor is dropped).
-    /// Only takes locks that are never held while a task runs, and cannot panic.
-    pub(crate) fn on_task_panic(&self) {
-        if !self.config.shutdown_on_panic || self.task_panicked.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        self.begin_shutdown();
-    }
-
-    /// Called by the last worker thread to exit. After a task panic (see `on_task_panic`),
-    /// every `block_on` may now panic: no task is running any more, so the panicking task's
-    /// output is in its `JoinHandle`.
-    pub(crate) fn on_workers_stopped(&self) {
-        if !self.task_panicked.load(Ordering::Acquire) {
-            return;
-        }
-        self.stopped_by_panic.store(true, Ordering::Release);
-        // The wakers are `block_on`'s thread unparkers: waking them under the lock runs no
-        // user code. A `block_on` that registers after this sees `stopped_by_panic` (the
-        // lock orders its check after the store above).
-        let waiters = self.panic_waiters.lock().unwrap_or_else(|e| e.into_inner());
-        for (_, waker) in waiters.iter() {
-            waker.wake_by_ref();
-        }
-    }
-
-    /// Whether the workers stopped because a task panicked (see `on_workers_stopped`).
-    pub(crate) fn stopped_by_panic(&self) -> bool {
-        self.stopped_by_panic.load(Ordering::Acquire)
-    }
-
-    /// Registers a `block_on` to be woken by `on_workers_stopped`; returns the key for
-    /// `remove_panic_waiter`.
-    pub(crate) fn add_panic_waiter(&self, waker: Waker) -> usize {
-        self.panic_waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(waker)
-    }
-
-    pub(crate) fn remove_panic_waiter(&self, key: usize) {
-        let waker = self
-            .panic_waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .try_remove(key);
-        // Dropped outside the lock.
-        drop(waker);
-    }
-
-    /// Takes worker `index` out of scheduling for good after a panic escaped its loop: it
-    /// leaves the idle accounting (never woken, never counted awake or searching), and the
-    /// tasks in its core move to the injector for the other workers. The core itself goes to
-    /// `cores`, for the shutdown drain.
-    ///
-    /// Best effort for a fault of the scheduler itself (user code cannot get here): a core
-    /// lost to the unwinding (`None`) is taken to have not been searching. Had it been, the
-    /// searching count stays raised, and parked workers are woken only by the rule-3 re-checks
-    /// and the watcher until shutdown.
-    pub(crate) fn retire_worker(&self, index: usize, core: Option<Box<Core<D>>>) {
-        let searching = core.as_ref().is_some_and(|core| core.is_searching);
-        self.idle.retire_worker(index, searching);
-        // A closed injector means shutdown: a task pushed then is cancelled there.
-        if let Some(mut core) = core {
-            while let Some(task) = core.next_local_task(self) {
-                let _ = self.injector.push(task);
-            }
-            self.cores
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(core);
-        }
-        // A core lost to the unwinding left its tasks in the queue's buffer and the LIFO slot,
-        // which `shared` keeps (through `remotes`): take them out through the stealing side,
-        // or they would never run and never be dropped.
-        let remote = &self.remotes[index];
-        if let Some(task) = remote.hot.lifo.steal() {
-            let _ = self.injector.push(task);
-        }
-        let (mut rescued, _) = queue::new();
-        while let Some(task) = remote.steal.steal_into(&mut rescued) {
-            let _ = self.injector.push(task);
-            while let Some(task) = rescued.pop() {
-                let _ = self.injector.push(task);
-            }
-        }
-        self.notify_parked();
-    }
-
-    /// Wakes a parked worker if the idle rules call for it.
-    pub(crate) fn notify_parked(&self) {
-        if let Some(worker) = self.idle.worker_to_notify() {
-            self.remotes[worker].unparker.unpark();
-        }
-    }
-
-    /// The last searcher's re-check (idle rule 3). A queue shorter than `WAKE_QUEUE_LEN` does
-    /// not count: its worker is awake and gets to it (or a watcher steps in).
-    fn notify_if_work_pending(&self) {
-        let pending = self.remotes.iter().any(|r| r.steal.len() >= WAKE_QUEUE_LEN)
-            || !self.injector.is_empty();
-        if pending {
-            self.notify_parked();
-        }
-    }
-
-    /// Schedules from outside the executor's workers.
-    fn schedule_remote(&self, task: Runnable) {
-        match self.injector.push(task) {
-            Ok(()) => self.notify_parked(),
-            // Shut down: the task is cancelled (dropped) here.
-            Err(error) => drop(error.into_inner()),
-        }
-    }
-
-    /// Schedules onto the calling worker's core.
-    fn schedule_local(&self, core: &mut Core<D>, task: Runnable, is_yield: bool) {
-        let queued = if is_yield {
-            core.run_queue.push_back(task, self);
-            true
-        } else {
-            match core.lifo_slot(self).put(&mut core.lifo, task) {
-                Some(previous) => {
-                    core.run_queue.push_back(previous, self);
-                    true
-                }
-                None => false,
-            }
-        };
-        // While the worker is parked on the driver (its parker taken), it notifies others
-        // itself when it wakes with work. Otherwise even a task put in the LIFO slot makes
-        // sure someone watches this worker: the running task may block.
-        if core.park.is_some() {
-            // A yield, or a task in the LIFO slot, is no new work to share (see the module
-            // docs).
-            self.notify_if_queue_long(core, queued && !is_yield);
-        }
-    }
-
-    /// After a push to `core`'s queue: wakes a sleeping worker if `share` and the queue is long
-    /// enough (`WAKE_QUEUE_LEN`); otherwise makes sure a parked worker watches this one (see
-    /// the module docs).
-    fn notify_if_queue_long(&self, core: &Core<D>, share: bool) {
-        if share && core.run_queue.len() >= WAKE_QUEUE_LEN {
-            self.notify_parked();
-        } else if let Some(worker) = self.idle.worker_to_watch() {
-            // It wakes, finds itself still parked, and parks again as the watcher.
-            self.remotes[worker].unparker.unpark();
-        }
-    }
-
-    /// A worker that has not turned its loop since `watched` was taken while tasks wait in
-    /// its queue or LIFO slot.
-    fn stuck_worker(&self, watched: &[u32]) -> Option<usize> {
-        self.remotes
-            .iter()
-            .zip(watched)
-            .position(|(remote, &turns)| {
-                remote.hot.turns.load(Ordering::Relaxed) == turns
-                    && (!remote.steal.is_empty() || remote.hot.lifo.is_filled())
-            })
-    }
-}
-
-/// Hands the worker's core to a new thread; see [`block_in_place`].
-type HandOff = fn(*const ()) -> bool;
-
-fn no_hand_off(_: *const ()) -> bool {
-    false
-}
-
-#[cfg(not(loom))]
-thread_local! {
-    /// The worker running on this thread: the key of its executor's `Shared`, a pointer to
-    /// its `Context`, and how to hand its core off. Key 0: not a worker.
-    static CONTEXT: Cell<(usize, *const (), HandOff)> =
-        const { Cell::new((0, std::ptr::null(), no_hand_off as HandOff)) };
-    /// The key of the executor whose worker this thread was until it handed its core off
-    /// (`block_in_place`); 0 if none. Such a thread exits once its task returns, so a
-    /// shutdown started on it must not wait for it.
-    static HANDED_OFF: Cell<usize> = const { Cell::new(0) };
-}
-
-// Loom runs every model thread on one OS thread: the models need loom's per-model-thread
-// storage to run the real worker loop (its macro takes no `const` initializer).
-#[cfg(loom)]
-loom::thread_local! {
-    static CONTEXT: Cell<(usize, *const (), HandOff)> =
-        Cell::new((0, std::ptr::null(), no_hand_off as HandOff));
-    static HANDED_OFF: Cell<usize> = Cell::new(0);
-}
-
-/// Puts back the `CONTEXT` entry that was there before a worker's loop, when the loop ends
-/// however it ends: after a panic, the entry must not point at the `Context` that unwinding
-/// drops (`Scheduler::schedule` would write through it).
-struct RestoreContext((usize, *const (), HandOff));
-
-impl Drop for RestoreContext {
-    fn drop(&mut self) {
-        let _ = CONTEXT.try_with(|c| c.set(self.0));
-    }
-}
-
-/// Gives the core of the worker behind `context` to a new worker thread. Returns `false`
-/// (and keeps the core) if no core is in the context or no thread could be started.
-fn hand_off<D: Driver + Send + 'static>(context: *const ()) -> bool {
-    // `hand_off::<D>` is stored in `CONTEXT` only by `run_worker::<D>`, next to a pointer to
-    // that worker's live `Context<D>`, and called with that pointer while the worker's loop
-    // (and so the context) is on this thread's stack.
-    // SAFETY: so `context` points to a live `Context<D>` (see above).
-    let context = unsafe { &*context.cast::<Context<D>>() };
-    let Some(core) = context.core.borrow_mut().take() else {
-        return false;
-    };
-    match crate::executor::start_worker(&context.shared, core) {
-        Ok(()) => true,
-        Err(core) => {
-            *context.core.borrow_mut() = Some(core);
-            false
-        }
-    }
-}
-
-/// Runs `f` on this thread after handing its worker's duties (queue, LIFO slot, driver
-/// turns) to a new worker thread, so the executor keeps running tasks while `f` blocks.
-/// On a thread that is not a worker, just runs `f`.
-pub(crate) fn block_in_place<R>(f: impl FnOnce() -> R) -> R {
-    let (key, context, hand_off) =
-        CONTEXT
-            .try_with(Cell::get)
-            .unwrap_or((0, std::ptr::null(), no_hand_off as HandOff));
-    if key != 0 && hand_off(context) {
-        // This thread is no longer a worker: its current task finishes here, then the
-        // thread exits; wake-ups from here go through the injector.
-        let _ = CONTEXT.try_with(|c| c.set((0, std::ptr::null(), no_hand_off as HandOff)));
-        let _ = HANDED_OFF.try_with(|h| h.set(key));
-    }
-    f()
-}
-
 /// A worker thread's view of its executor.
 pub(crate) struct Context<D: Driver> {
     pub(crate) shared: Arc<Shared<D>>,
     /// The core, while a task runs or the worker parks; taken out while the loop uses it.
-    core: RefCell<Option<Box<Core<D>>>>,
-}
-
-fn key_of<D: Driver>(shared: &Shared<D>) -> usize {
-    std::ptr::from_ref(shared).addr()
-}
-
-/// Whether the calling thread is a worker of the executor behind `shared`.
-pub(crate) fn is_worker_of<D: Driver>(shared: &Shared<D>) -> bool {
-    CONTEXT
-        .try_with(|c| c.get().0 == key_of(shared))
-        .unwrap_or(false)
-}
-
-/// Whether the calling thread was a worker of the executor behind `shared` and handed its
-/// core off (`block_in_place`): it is counted as started and exits when its task returns.
-pub(crate) fn handed_off_from<D: Driver>(shared: &Shared<D>) -> bool {
-    HANDED_OFF
-        .try_with(|h| h.get() == key_of(shared))
-        .unwrap_or(false)
+    pub(crate) core: RefCell<Option<Box<Core<D>>>>,
 }
 
 /// How to start worker threads (kept for replacements started by `block_in_place`).
@@ -816,115 +432,6 @@ impl<D: Driver> Context<D> {
     }
 }
 
-/// The executor's [`Schedule`] hook.
-pub(crate) struct Scheduler<D: Driver>(pub(crate) Arc<Shared<D>>);
-
-impl<D: Driver + Send + 'static> Schedule for Scheduler<D>
-where
-    D::Unparker: Send + Sync,
-{
-    fn schedule(&self, task: Runnable, info: ScheduleInfo) {
-        let shared = &*self.0;
-        let key = key_of(shared);
-        let task = CONTEXT
-            .try_with(|c| {
-                let (current, context, _) = c.get();
-                if current != key {
-                    return Some(task);
-                }
-                // `current == key` means this thread is a worker of the executor whose
-                // `Shared<D>` is at `key`, so `context` points to that worker's live
-                // `Context<D>` (set by `run_worker` for exactly the duration of the loop)
-                // with the same `D`.
-                // SAFETY: so `context` points to a live `Context<D>` of this `D` (see above).
-                let context = unsafe { &*context.cast::<Context<D>>() };
-                let mut slot = context.core.borrow_mut();
-                match slot.as_mut() {
-                    Some(core) => {
-                        shared.schedule_local(core, task, info.woken_while_running);
-                        None
-                    }
-                    // The loop holds the core (e.g. a wake from the driver's maintenance
-                    // poll outside a task): go through the injector.
-                    None => Some(task),
-                }
-            })
-            .unwrap_or(None);
-        if let Some(task) = task {
-            shared.schedule_remote(task);
-        }
-    }
-}
-
-/// Creates the shared state and one core per worker.
-#[allow(clippy::vec_box)] // see `Shared::cores`
-pub(crate) fn create<D: Driver>(
-    driver: D,
-    workers: usize,
-    config: Config,
-    threads: ThreadConfig,
-) -> (Arc<Shared<D>>, Vec<Box<Core<D>>>) {
-    let driver = Arc::new(DriverSlot::new(driver));
-    let mut remotes = Vec::with_capacity(workers);
-    let mut cores = Vec::with_capacity(workers);
-    for index in 0..workers {
-        let (local, steal) = queue::new();
-        let parker = Parker::new(driver.clone());
-        remotes.push(Remote {
-            steal,
-            unparker: parker.unparker(),
-            hot: CachePadded(Hot {
-                turns: AtomicU32::new(0),
-                lifo: LifoSlot::new(),
-            }),
-        });
-        cores.push(Box::new(Core::new(index, local, parker, workers)));
-    }
-    let epoch = std::time::Instant::now();
-    let shared = Arc::new(Shared {
-        remotes: remotes.into_boxed_slice(),
-        worker_metrics: (0..workers).map(|_| WorkerMetrics::new(epoch)).collect(),
-        injector: ConcurrentQueue::unbounded(),
-        idle: Idle::new(workers),
-        driver,
-        registry: Registry::new((workers * 4).next_power_of_two()),
-        config,
-        threads,
-        shutdown: AtomicBool::new(false),
-        task_panicked: AtomicBool::new(false),
-        stopped_by_panic: AtomicBool::new(false),
-        panic_waiters: Mutex::new(Slab::new()),
-        drain_on_exit: AtomicBool::new(false),
-        cores: Mutex::new(Vec::new()),
-        started: AtomicUsize::new(0),
-        exited: Mutex::new(0),
-        exited_cv: Condvar::new(),
-    });
-    (shared, cores)
-}
-
-/// `create` with the default intervals and unnamed threads, for tests and loom models that
-/// drive cores and the shared state without starting worker threads.
-#[cfg(test)]
-#[allow(clippy::vec_box)] // see `Shared::cores`
-pub(crate) fn create_with_defaults<D: Driver>(
-    driver: D,
-    workers: usize,
-) -> (Arc<Shared<D>>, Vec<Box<Core<D>>>) {
-    let config = Config {
-        global_queue_interval: crate::DEFAULT_GLOBAL_QUEUE_INTERVAL,
-        event_interval: crate::DEFAULT_EVENT_INTERVAL,
-        shutdown_on_panic: false,
-    };
-    let threads = ThreadConfig {
-        name: String::new(),
-        stack_size: None,
-        around: None,
-        next_id: AtomicUsize::new(0),
-    };
-    create(driver, workers, config, threads)
-}
-
 #[cfg(all(test, not(loom)))]
 mod tests {
     use std::sync::atomic::AtomicIsize;
@@ -933,6 +440,7 @@ mod tests {
     use heddle_driver::ThreadParker;
 
     use super::*;
+    use crate::shared::create_with_defaults;
 
     /// The worker whose next loop turn panics (a scheduler fault); -1: none.
     static FAULTY_WORKER: AtomicIsize = AtomicIsize::new(-1);

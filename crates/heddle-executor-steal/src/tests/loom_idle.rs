@@ -18,7 +18,8 @@ use heddle_driver::ThreadParker;
 
 use crate::executor;
 use crate::loom::{Arc, AtomicUsize, Ordering};
-use crate::worker::{create_with_defaults, Context};
+use crate::shared::create_with_defaults;
+use crate::worker::Context;
 
 #[test]
 fn loom_remote_spawn_runs_once_while_workers_search_and_park() {

@@ -8,7 +8,8 @@ use std::task::{Wake, Waker};
 use heddle_driver::ThreadParker;
 
 use crate::loom::{Arc, AtomicBool, AtomicUsize, Ordering};
-use crate::worker::{self, Config, ThreadConfig};
+use crate::shared::{self, Config};
+use crate::worker::ThreadConfig;
 
 struct Flag(Arc<AtomicBool>);
 
@@ -32,7 +33,7 @@ fn loom_block_on_never_misses_a_panic_shutdown() {
             around: None,
             next_id: AtomicUsize::new(0),
         };
-        let (shared, _cores) = worker::create(ThreadParker::new(), 1, config, threads);
+        let (shared, _cores) = shared::create(ThreadParker::new(), 1, config, threads);
 
         let worker = {
             let shared = shared.clone();

@@ -22,7 +22,7 @@ use heddle_task::JoinHandle;
 
 use crate::executor;
 use crate::loom::{Arc, AtomicUsize, Mutex, Ordering};
-use crate::worker::create_with_defaults;
+use crate::shared::create_with_defaults;
 
 /// Counts the drops of the future that owns it.
 struct DropCount(Arc<AtomicUsize>);
