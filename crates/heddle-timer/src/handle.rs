@@ -95,6 +95,8 @@ pub(crate) struct State {
 /// thread (which then starts it); a stop sets it back to `false` and bumps `generation`, which
 /// tells the thread of the old generation to exit. Both happen under the state lock, together
 /// with the emptiness check of the wheel, so no registration can slip past a stopping thread.
+/// A start that fails sets it back to `false` without a new generation (no thread ran) and
+/// wakes every waiting timer, so that the next poll of any of them claims the start again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OnDemand {
     pub(crate) running: bool,
@@ -161,6 +163,11 @@ impl Shared {
     }
 
     /// Registers a timer for `deadline` ns with `waker`; `None` if the driver is gone.
+    ///
+    /// # Panics
+    ///
+    /// Panics if an on-demand driver's thread has to be started and cannot (see
+    /// [`Shared::start_on_demand`]); the timer is then not registered.
     pub(crate) fn register(&self, deadline: u64, waker: Waker) -> Option<usize> {
         let mut state = self.lock();
         if state.shutdown {
@@ -168,20 +175,55 @@ impl Shared {
         }
         let key = state.wheel.insert(deadline, Some(waker));
         let unpark = Self::lower_parked_until(&mut state, deadline);
-        let start = match state.on_demand.as_mut() {
+        let start = Self::claim_start(&mut state);
+        drop(state);
+        if start {
+            self.start_on_demand(Some(key));
+        } else if unpark {
+            self.unpark();
+        }
+        Some(key)
+    }
+
+    /// Marks the thread of an on-demand driver as running if it is not; returns whether the
+    /// caller must start it (with [`Shared::start_on_demand`], after unlocking).
+    fn claim_start(state: &mut State) -> bool {
+        match state.on_demand.as_mut() {
             Some(on_demand) if !on_demand.running => {
                 on_demand.running = true;
                 true
             }
             _ => false,
-        };
-        drop(state);
-        if start {
-            crate::fallback::start();
-        } else if unpark {
-            self.unpark();
         }
-        Some(key)
+    }
+
+    /// Starts the thread that [`Shared::claim_start`] said to start. `own` is the entry of a
+    /// registration that has not returned its key yet; it is removed if the start fails.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the thread cannot be started, after clearing `running` and waking every
+    /// timer still waiting on the driver so that its next poll tries again.
+    fn start_on_demand(&self, own: Option<usize>) {
+        let Err(error) = crate::fallback::start() else {
+            return;
+        };
+        let mut waiting = Vec::new();
+        let own_waker = {
+            let mut guard = self.lock();
+            let state = &mut *guard;
+            if let Some(on_demand) = state.on_demand.as_mut() {
+                on_demand.running = false;
+            }
+            let own_waker = own.and_then(|key| state.wheel.remove(key));
+            state
+                .wheel
+                .for_each_mut(|_, waker| waiting.extend(waker.take()));
+            own_waker
+        };
+        drop(own_waker);
+        wake_all(&mut waiting);
+        panic!("the heddle-timer fallback timer thread could not be started: {error}");
     }
 
     /// Gives entry `key` a new deadline (re-arming it if it had fired).
@@ -208,6 +250,10 @@ impl Shared {
 
     /// Checks entry `key`; if it is pending, stores `waker` (unless it would wake the same task
     /// as the stored one). A replaced waker is dropped after unlocking.
+    ///
+    /// # Panics
+    ///
+    /// Panics if this poll has to start an on-demand driver thread and cannot.
     pub(crate) fn poll_entry(&self, key: usize, waker: &Waker) -> EntryPoll {
         let mut state = self.lock();
         if state.wheel.is_fired(key) {
@@ -221,8 +267,13 @@ impl Shared {
             Some(stored) if stored.will_wake(waker) => None,
             _ => slot.replace(waker.clone()),
         };
+        // Only after a failed start of an on-demand thread: this timer was woken to retry it.
+        let start = Self::claim_start(&mut state);
         drop(state);
         drop(old);
+        if start {
+            self.start_on_demand(None);
+        }
         EntryPoll::Pending
     }
 

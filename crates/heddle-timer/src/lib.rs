@@ -74,7 +74,9 @@ mod fallback {
         panic!("no timer handle entered in a loom model")
     }
 
-    pub(crate) fn start() {}
+    pub(crate) fn start() -> std::io::Result<()> {
+        Ok(())
+    }
 
     pub(crate) fn join_stopped(_generation: u64) {}
 }
