@@ -9,7 +9,7 @@
 //! The executor's one worker is whichever thread is inside
 //! [`run_until`](crate::LocalExecutor::run_until).
 //!
-//! * [`WorkerMetrics`] is written only by that thread, and only when it enters or leaves
+//! * [`ThreadMetrics`] is written only by that thread, and only when it enters or leaves
 //!   `run_until`, parks or unparks, or gives the driver its periodic non-blocking poll: plain
 //!   loads and stores (no read-modify-write), never per poll, wake or spawn. Any thread
 //!   reads it. The executor moves between threads only through `&mut` access, which orders
@@ -39,14 +39,14 @@ use crate::{LocalExecutor, Spawner};
 
 /// The worker's counters: park count and busy time ([`heddle_task::WorkerMetrics`]) and the
 /// local run queue's length as the worker last published it.
-pub(crate) struct WorkerMetrics {
+pub(crate) struct ThreadMetrics {
     pub(crate) worker: heddle_task::WorkerMetrics,
     local_queue_depth: AtomicUsize,
 }
 
-impl WorkerMetrics {
-    pub(crate) fn new() -> WorkerMetrics {
-        WorkerMetrics {
+impl ThreadMetrics {
+    pub(crate) fn new() -> ThreadMetrics {
+        ThreadMetrics {
             worker: heddle_task::WorkerMetrics::new(Instant::now()),
             local_queue_depth: AtomicUsize::new(0),
         }
@@ -258,7 +258,7 @@ impl<U: Unparker> Metrics<U> {
     }
 
     #[track_caller]
-    fn worker(&self, worker: usize) -> &WorkerMetrics {
+    fn worker(&self, worker: usize) -> &ThreadMetrics {
         assert!(
             worker == 0,
             "worker index {worker} out of range: a current-thread executor has 1 worker, \

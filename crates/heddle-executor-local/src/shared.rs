@@ -40,7 +40,7 @@ use heddle_driver::Unparker;
 use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo, TaskInfo};
 use slab::Slab;
 
-use crate::metrics::WorkerMetrics;
+use crate::metrics::ThreadMetrics;
 
 thread_local! {
     /// The `Shared` of the executor running on this thread (null when none).
@@ -75,7 +75,7 @@ pub(crate) struct Shared<U> {
     registry: Mutex<Registry>,
     /// The park counts, busy time and published queue depth of the thread running the
     /// executor (see `metrics`).
-    pub(crate) worker_metrics: WorkerMetrics,
+    pub(crate) worker_metrics: ThreadMetrics,
     /// Whether a task panic shuts the executor down (`Builder::shutdown_on_panic`).
     shutdown_on_panic: bool,
     /// Set once, by the first task panic when `shutdown_on_panic` is on; never cleared.
@@ -111,7 +111,7 @@ impl<U: Unparker> Shared<U> {
                 local_tasks: 0,
                 spawned: 0,
             }),
-            worker_metrics: WorkerMetrics::new(),
+            worker_metrics: ThreadMetrics::new(),
             shutdown_on_panic,
             task_panicked: AtomicBool::new(false),
         }

@@ -78,7 +78,7 @@
 
 mod atomic_waker;
 mod barrier;
-mod blocking;
+mod wait;
 pub mod broadcast;
 mod cancellation;
 mod error;

@@ -131,7 +131,7 @@ impl<T> Mutex<T> {
     /// ```
     #[track_caller]
     pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
-        crate::blocking::block_on("Mutex::blocking_lock", "lock().await", self.lock())
+        crate::wait::block_on("Mutex::blocking_lock", "lock().await", self.lock())
     }
 
     /// Takes the lock if it is free and nobody is queued.

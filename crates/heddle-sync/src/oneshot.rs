@@ -539,7 +539,7 @@ impl<T> Receiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv(self) -> Result<T, RecvError> {
-        crate::blocking::block_on("oneshot::Receiver::blocking_recv", "receiver.await", self)
+        crate::wait::block_on("oneshot::Receiver::blocking_recv", "receiver.await", self)
     }
 }
 

@@ -169,7 +169,7 @@ impl<T> RwLock<T> {
     /// ```
     #[track_caller]
     pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
-        crate::blocking::block_on("RwLock::blocking_read", "read().await", self.read())
+        crate::wait::block_on("RwLock::blocking_read", "read().await", self.read())
     }
 
     /// Takes exclusive access from synchronous code, blocking the thread until it is granted
@@ -197,7 +197,7 @@ impl<T> RwLock<T> {
     /// ```
     #[track_caller]
     pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
-        crate::blocking::block_on("RwLock::blocking_write", "write().await", self.write())
+        crate::wait::block_on("RwLock::blocking_write", "write().await", self.write())
     }
 
     /// Takes shared access now.

@@ -232,7 +232,7 @@ impl<T> Sender<T> {
     /// ```
     #[track_caller]
     pub fn blocking_send(&self, value: T) -> Result<(), SendError<T>> {
-        crate::blocking::block_on(
+        crate::wait::block_on(
             "mpsc::Sender::blocking_send",
             "send(value).await",
             self.send(value),
@@ -634,7 +634,7 @@ impl<T> Receiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv(&mut self) -> Option<T> {
-        crate::blocking::block_on("mpsc::Receiver::blocking_recv", "recv().await", self.recv())
+        crate::wait::block_on("mpsc::Receiver::blocking_recv", "recv().await", self.recv())
     }
 
     /// Receives up to `limit` messages into `buffer` from synchronous code, blocking the
@@ -661,7 +661,7 @@ impl<T> Receiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        crate::blocking::block_on(
+        crate::wait::block_on(
             "mpsc::Receiver::blocking_recv_many",
             "recv_many(buffer, limit).await",
             self.recv_many(buffer, limit),

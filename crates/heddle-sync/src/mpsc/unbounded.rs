@@ -267,7 +267,7 @@ impl<T> UnboundedReceiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv(&mut self) -> Option<T> {
-        crate::blocking::block_on(
+        crate::wait::block_on(
             "mpsc::UnboundedReceiver::blocking_recv",
             "recv().await",
             self.recv(),
@@ -297,7 +297,7 @@ impl<T> UnboundedReceiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        crate::blocking::block_on(
+        crate::wait::block_on(
             "mpsc::UnboundedReceiver::blocking_recv_many",
             "recv_many(buffer, limit).await",
             self.recv_many(buffer, limit),
