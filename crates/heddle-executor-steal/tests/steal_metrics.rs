@@ -1,15 +1,14 @@
-//! `Metrics`, `Spawner::dump_tasks` and the blocking pool's counters on the work-stealing
-//! executor: counts follow spawns, completions and aborts; dumps list live tasks only, also
-//! from inside a task and while tasks come and go on other threads.
+//! `Metrics` and `Spawner::dump_tasks` on the work-stealing executor: counts follow spawns,
+//! completions and aborts; dumps list live tasks only, also from inside a task and while
+//! tasks come and go on other threads.
 
 mod support;
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use heddle_driver::ThreadParker;
-use heddle_executor_steal::{BlockingPool, Builder, StealExecutor};
+use heddle_executor_steal::{Builder, StealExecutor};
 use support::{scaled, with_watchdog};
 
 fn executor(workers: usize) -> StealExecutor<ThreadParker> {
@@ -148,30 +147,5 @@ fn dumps_race_with_tasks_finishing_on_other_threads() {
         producer.join().unwrap();
         assert!(spawner.dump_tasks().is_empty());
         assert_eq!(executor.metrics().spawned_tasks_count(), 4 * rounds as u64);
-    });
-}
-
-#[test]
-fn blocking_pool_reports_idle_threads_and_queued_closures() {
-    with_watchdog(120, || {
-        let pool = BlockingPool::new(1, Duration::from_secs(60));
-        let (started_tx, started_rx) = mpsc::channel();
-        let (release_tx, release_rx) = mpsc::channel::<()>();
-        let first = pool.spawn_blocking(move || {
-            started_tx.send(()).unwrap();
-            let _ = release_rx.recv();
-        });
-        started_rx.recv().unwrap();
-        assert_eq!((pool.threads(), pool.idle_threads()), (1, 0));
-        let queued: Vec<_> = (0..2).map(|_| pool.spawn_blocking(|| ())).collect();
-        assert_eq!(pool.queue_depth(), 2);
-        drop(release_tx);
-        heddle_executor_steal::block_on(first).unwrap();
-        for task in queued {
-            heddle_executor_steal::block_on(task).unwrap();
-        }
-        assert_eq!(pool.queue_depth(), 0);
-        eventually("the thread goes idle", || pool.idle_threads() == 1);
-        pool.shutdown(Some(Duration::from_secs(10)));
     });
 }

@@ -7,7 +7,7 @@
 //! It offers a multi-thread work-stealing runtime ([`Runtime::new`], [`block_on`]) and a
 //! current-thread one ([`Builder::new_current_thread`]), both over the reactor and the timer
 //! wheel, with networking ([`net`], [`io`], [`reactor`]), time ([`time`]), channels and locks
-//! ([`sync`]), and a blocking pool ([`spawn_blocking`]).
+//! ([`sync`]), and a blocking pool ([`spawn_blocking`], over `heddle-blocking`).
 //!
 //! # Examples
 //!

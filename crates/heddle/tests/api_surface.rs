@@ -346,5 +346,16 @@ fn layer_names_exist() {
         .build(heddle_driver::ThreadParker::new())
         .unwrap();
     assert_eq!(steal.block_on(steal.spawn(async { 2 })).unwrap(), 2);
+    let around: heddle_blocking::AroundThread = std::sync::Arc::new(|run: &mut dyn FnMut()| run());
+    let pool = heddle_blocking::BlockingPool::with_threads(
+        heddle_blocking::DEFAULT_MAX_BLOCKING_THREADS,
+        heddle_blocking::DEFAULT_THREAD_KEEP_ALIVE,
+        "layer".to_owned(),
+        None,
+        Some(around),
+    );
+    assert_eq!(steal.block_on(pool.spawn_blocking(|| 3)).unwrap(), 3);
+    assert_eq!(steal.block_on(heddle_blocking::unblock(|| 4)).unwrap(), 4);
+    pool.shutdown(Some(Duration::from_secs(5)));
     steal.shutdown();
 }

@@ -5,7 +5,7 @@ use std::io;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
-use heddle_executor_steal::BlockingPool;
+use heddle_blocking::BlockingPool;
 
 use super::current_thread::CurrentThread;
 use super::drivers::{self, DriverHandles};
@@ -140,10 +140,13 @@ impl Builder {
             stack_size: None,
             on_thread_start: None,
             on_thread_stop: None,
-            max_blocking_threads: heddle_executor_steal::DEFAULT_MAX_BLOCKING_THREADS,
-            thread_keep_alive: heddle_executor_steal::DEFAULT_THREAD_KEEP_ALIVE,
+            max_blocking_threads: heddle_blocking::DEFAULT_MAX_BLOCKING_THREADS,
+            thread_keep_alive: heddle_blocking::DEFAULT_THREAD_KEEP_ALIVE,
             global_queue_interval: None,
-            event_interval: heddle_executor_steal::DEFAULT_EVENT_INTERVAL,
+            event_interval: match kind {
+                Kind::CurrentThread => heddle_executor_local::DEFAULT_EVENT_INTERVAL,
+                Kind::MultiThread => heddle_executor_steal::DEFAULT_EVENT_INTERVAL,
+            },
             start_paused: false,
             seed: None,
             unhandled_panic: UnhandledPanic::Ignore,
@@ -565,7 +568,7 @@ impl Builder {
         inner: Weak<Inner>,
         drivers: DriverHandles,
         runs_tasks: bool,
-    ) -> heddle_executor_steal::AroundWorker {
+    ) -> heddle_blocking::AroundThread {
         let on_start = self.on_thread_start.clone();
         let on_stop = self.on_thread_stop.clone();
         Arc::new(move |run: &mut dyn FnMut()| {

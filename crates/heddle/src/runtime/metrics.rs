@@ -2,10 +2,10 @@
 //! with tokio's names and meanings, for both flavors.
 //!
 //! The counters live in the executors (`heddle-executor-steal`, `heddle-executor-local`) and
-//! the blocking pool; this type only asks them. None of them costs anything per task poll,
-//! wake or spawn: workers write their own counters when they park and unpark, and the rest
-//! is read from the queues and the task registry as they are. This is not a tracing or
-//! profiling facility: there are no histograms or per-task timings.
+//! the blocking pool (`heddle-blocking`); this type only asks them. None of them costs
+//! anything per task poll, wake or spawn: workers write their own counters when they park and
+//! unpark, and the rest is read from the queues and the task registry as they are. This is
+//! not a tracing or profiling facility: there are no histograms or per-task timings.
 
 use std::fmt;
 use std::time::Duration;

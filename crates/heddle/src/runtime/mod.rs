@@ -31,7 +31,7 @@ use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use heddle_executor_steal::BlockingPool;
+use heddle_blocking::BlockingPool;
 use heddle_task::JoinHandle;
 
 pub use builder::{Builder, UnhandledPanic};

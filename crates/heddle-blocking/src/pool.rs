@@ -1,5 +1,5 @@
 //! The blocking pool: threads for closures that block (file I/O, CPU-heavy work, foreign
-//! blocking APIs), so that the workers keep running tasks.
+//! blocking APIs), so that the threads that run async tasks keep running them.
 //!
 //! Threads start on demand, up to `max_threads`, and exit after `keep_alive` without work.
 //! A closure runs as a task whose future calls it on its first poll, so it has a
@@ -17,7 +17,7 @@
 //!
 //! If no thread can be created (the OS refuses) and none is running to take the closure, the
 //! task fails: its `JoinHandle` resolves to a [`JoinError`](heddle_task::JoinError) that
-//! carries the `io::Error` (`JoinError::into_panic` holds it; `io::Error::from` returns it
+//! carries the `io::Error` (`JoinError::into_panic` returns it, to downcast to `io::Error`
 //! with its kind). If some thread is running, the closure waits in the queue.
 
 use std::cell::RefCell;
@@ -33,12 +33,31 @@ use std::time::{Duration, Instant};
 use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo};
 
 use crate::loom::{Arc, Condvar, Mutex, MutexGuard};
-use crate::AroundWorker;
 
 /// Default cap on blocking threads (tokio's default too).
 pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 /// Default idle time after which a blocking thread exits.
 pub const DEFAULT_THREAD_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// Runs each pool thread's loop; given the loop to run (see [`BlockingPool::with_threads`]).
+///
+/// A runtime uses it to make itself current on the pool's threads and to run its thread
+/// hooks. It must call the loop once; if it returns or panics without calling it, the pool
+/// stops counting the thread and starts another for the closures that wait.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// let around: heddle_blocking::AroundThread = Arc::new(|run: &mut dyn FnMut()| {
+///     // Set up thread-local state here.
+///     run();
+///     // And tear it down here.
+/// });
+/// # drop(around);
+/// ```
+pub type AroundThread = std::sync::Arc<dyn Fn(&mut dyn FnMut()) + Send + Sync + 'static>;
 
 /// Queued closures per thread about to look at the queue before another is woken or started
 /// (see the module docs).
@@ -49,12 +68,12 @@ const BACKLOG_PER_THREAD: usize = 4;
 /// # Examples
 ///
 /// ```
-/// use heddle_executor_steal::BlockingPool;
+/// use heddle_blocking::BlockingPool;
 /// use std::time::Duration;
 ///
 /// let pool = BlockingPool::new(4, Duration::from_secs(1));
 /// let task = pool.spawn_blocking(|| std::fs::metadata(".").is_ok());
-/// let ok = heddle_executor_steal::block_on(task).unwrap();
+/// let ok = futures::executor::block_on(task).unwrap();
 /// assert!(ok);
 /// pool.shutdown(Some(Duration::from_secs(1)));
 /// ```
@@ -70,7 +89,7 @@ struct Inner {
     keep_alive: Duration,
     thread_name: String,
     stack_size: Option<usize>,
-    around: Option<AroundWorker>,
+    around: Option<AroundThread>,
 }
 
 struct State {
@@ -108,7 +127,7 @@ impl BlockingPool {
     /// # Examples
     ///
     /// ```
-    /// let pool = heddle_executor_steal::BlockingPool::new(8, std::time::Duration::from_secs(10));
+    /// let pool = heddle_blocking::BlockingPool::new(8, std::time::Duration::from_secs(10));
     /// # drop(pool);
     /// ```
     pub fn new(max_threads: usize, keep_alive: Duration) -> BlockingPool {
@@ -130,14 +149,14 @@ impl BlockingPool {
     /// use std::sync::Arc;
     /// use std::time::Duration;
     ///
-    /// let pool = heddle_executor_steal::BlockingPool::with_threads(
+    /// let pool = heddle_blocking::BlockingPool::with_threads(
     ///     4,
     ///     Duration::from_secs(1),
     ///     "files".to_owned(),
     ///     None,
     ///     Some(Arc::new(|run: &mut dyn FnMut()| run())),
     /// );
-    /// let name = heddle_executor_steal::block_on(
+    /// let name = futures::executor::block_on(
     ///     pool.spawn_blocking(|| std::thread::current().name().map(str::to_owned)),
     /// );
     /// assert_eq!(name.unwrap().as_deref(), Some("files-0"));
@@ -147,7 +166,7 @@ impl BlockingPool {
         keep_alive: Duration,
         thread_name: String,
         stack_size: Option<usize>,
-        around: Option<AroundWorker>,
+        around: Option<AroundThread>,
     ) -> BlockingPool {
         BlockingPool {
             inner: Arc::new(Inner {
@@ -178,9 +197,9 @@ impl BlockingPool {
     /// # Examples
     ///
     /// ```
-    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(1));
     /// let task = pool.spawn_blocking(|| 6 * 7);
-    /// assert_eq!(heddle_executor_steal::block_on(task).unwrap(), 42);
+    /// assert_eq!(futures::executor::block_on(task).unwrap(), 42);
     /// ```
     #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
@@ -208,7 +227,7 @@ impl BlockingPool {
     /// # Examples
     ///
     /// ```
-    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(1));
     /// pool.shutdown(Some(std::time::Duration::from_millis(100)));
     /// ```
     pub fn shutdown(&self, timeout: Option<Duration>) {
@@ -253,7 +272,7 @@ impl BlockingPool {
     /// # Examples
     ///
     /// ```
-    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(1));
     /// assert_eq!(pool.threads(), 0); // started on demand
     /// ```
     pub fn threads(&self) -> usize {
@@ -265,8 +284,8 @@ impl BlockingPool {
     /// # Examples
     ///
     /// ```
-    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(10));
-    /// heddle_executor_steal::block_on(pool.spawn_blocking(|| ())).unwrap();
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(10));
+    /// futures::executor::block_on(pool.spawn_blocking(|| ())).unwrap();
     /// // The thread that ran the closure goes idle once it is done (or has just exited).
     /// assert!(pool.idle_threads() <= pool.threads());
     /// ```
@@ -281,7 +300,7 @@ impl BlockingPool {
     /// # Examples
     ///
     /// ```
-    /// let pool = heddle_executor_steal::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(1));
     /// assert_eq!(pool.queue_depth(), 0);
     /// ```
     pub fn queue_depth(&self) -> usize {

@@ -1,14 +1,15 @@
 //! The blocking pool: values and panics come back, threads start on demand up to the cap and
-//! exit when idle, shutdown cancels what is queued.
+//! exit when idle, the counters follow them, shutdown cancels what is queued.
 
 mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::{mpsc, Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use heddle_executor_steal::{block_on, BlockingPool};
-use support::with_watchdog;
+use futures::executor::block_on;
+use heddle_blocking::BlockingPool;
+use support::{eventually, with_watchdog};
 
 #[test]
 fn values_and_panics_come_back() {
@@ -119,5 +120,30 @@ fn shutdown_cancels_queued_closures_and_returns_within_the_timeout() {
         assert!(block_on(queued).unwrap_err().is_cancelled());
         release.wait();
         block_on(busy).unwrap();
+    });
+}
+
+#[test]
+fn reports_idle_threads_and_queued_closures() {
+    with_watchdog(120, || {
+        let pool = BlockingPool::new(1, Duration::from_secs(60));
+        let (started_tx, started_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let first = pool.spawn_blocking(move || {
+            started_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        });
+        started_rx.recv().unwrap();
+        assert_eq!((pool.threads(), pool.idle_threads()), (1, 0));
+        let queued: Vec<_> = (0..2).map(|_| pool.spawn_blocking(|| ())).collect();
+        assert_eq!(pool.queue_depth(), 2);
+        drop(release_tx);
+        block_on(first).unwrap();
+        for task in queued {
+            block_on(task).unwrap();
+        }
+        assert_eq!(pool.queue_depth(), 0);
+        eventually("the thread goes idle", || pool.idle_threads() == 1);
+        pool.shutdown(Some(Duration::from_secs(10)));
     });
 }
