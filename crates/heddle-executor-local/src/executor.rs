@@ -31,6 +31,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use heddle_driver::{Driver, Unparker};
+use heddle_executor_core::drop_all_tasks;
 use heddle_task::{JoinHandle, Runnable};
 
 use crate::rng::Rng;
@@ -411,15 +412,15 @@ impl<D: Driver> LocalExecutor<D> {
         let me = thread_index();
         {
             let mut registry = self.shared.registry();
-            if registry.local_tasks > 0 && registry.home != me {
+            if registry.extra.local_tasks > 0 && registry.extra.home != me {
                 drop(registry);
                 panic!(
                     "this executor has `!Send` tasks that belong to another thread; run it on \
                      the thread that spawned them"
                 );
             }
-            registry.home = me;
-            registry.running = me;
+            registry.extra.home = me;
+            registry.extra.running = me;
         }
         let main = Arc::new(MainWaker {
             woken: AtomicBool::new(true),
@@ -439,7 +440,7 @@ impl<D: Driver> LocalExecutor<D> {
         let metrics = &self.shared.worker_metrics;
         metrics.set_local_queue_depth(self.queue.len());
         metrics.worker.stop_busy();
-        self.shared.registry().running = 0;
+        self.shared.registry().extra.running = 0;
         match result {
             Ok(Some(output)) => output,
             Ok(None) => panic!("{TASK_PANICKED}"),
@@ -561,8 +562,8 @@ impl<D: Driver> Drop for LocalExecutor<D> {
         let me = thread_index();
         let may_drop_local = {
             let mut registry = self.shared.registry();
-            registry.closed = true;
-            registry.local_tasks == 0 || registry.home == me
+            registry.close();
+            registry.extra.local_tasks == 0 || registry.extra.home == me
         };
         let dispose = |runnable: Runnable| {
             if runnable.is_local() && !may_drop_local {
@@ -572,31 +573,20 @@ impl<D: Driver> Drop for LocalExecutor<D> {
                 drop(runnable);
             }
         };
-        // Wake every live task so its runnable comes to a queue, then drop the runnables
-        // (which drops the futures). A destructor may wake or spawn more; repeat until a
-        // round finds nothing. Each round drops at least one task and no task can be added
-        // (the registry is closed), so this ends.
-        loop {
-            for waker in self.shared.live_wakers() {
-                waker.wake();
+        // Every task is woken so its runnable comes to a queue and dropped from there, until
+        // a round finds nothing (the registry is closed, so this ends).
+        let queue = &mut self.queue;
+        let drain_queue = |sink: &mut dyn FnMut(Runnable)| {
+            for runnable in mem::take(queue) {
+                sink(runnable);
             }
-            let mut found = false;
-            for runnable in mem::take(&mut self.queue) {
-                found = true;
-                dispose(runnable);
-            }
-            while let Ok(runnable) = self.shared.injector.pop() {
-                found = true;
-                dispose(runnable);
-            }
-            if !found {
-                break;
-            }
-        }
-        self.shared.injector.close();
-        while let Ok(runnable) = self.shared.injector.pop() {
-            dispose(runnable);
-        }
+        };
+        drop_all_tasks(
+            self.shared.all_tasks(),
+            &self.shared.injector,
+            drain_queue,
+            dispose,
+        );
     }
 }
 

@@ -192,7 +192,7 @@ impl<U: Unparker> Spawner<U> {
     /// assert!(spawner.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.shared.registry().closed
+        self.shared.registry().is_closed()
     }
 }
 

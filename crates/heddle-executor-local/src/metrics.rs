@@ -24,7 +24,7 @@
 //!   one the worker last published: at its last park (0), periodic driver poll, or return
 //!   from `run_until`.
 //!
-//! Busy time and the park count are a [`heddle_task::WorkerMetrics`].
+//! Busy time and the park count are a [`heddle_executor_core::WorkerMetrics`].
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,17 +37,17 @@ use heddle_task::TaskInfo;
 use crate::shared::Shared;
 use crate::{LocalExecutor, Spawner};
 
-/// The worker's counters: park count and busy time ([`heddle_task::WorkerMetrics`]) and the
+/// The worker's counters: park count and busy time ([`heddle_executor_core::WorkerMetrics`]) and the
 /// local run queue's length as the worker last published it.
 pub(crate) struct ThreadMetrics {
-    pub(crate) worker: heddle_task::WorkerMetrics,
+    pub(crate) worker: heddle_executor_core::WorkerMetrics,
     local_queue_depth: AtomicUsize,
 }
 
 impl ThreadMetrics {
     pub(crate) fn new() -> ThreadMetrics {
         ThreadMetrics {
-            worker: heddle_task::WorkerMetrics::new(Instant::now()),
+            worker: heddle_executor_core::WorkerMetrics::new(Instant::now()),
             local_queue_depth: AtomicUsize::new(0),
         }
     }

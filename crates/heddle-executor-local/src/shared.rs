@@ -30,15 +30,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::mem;
-use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::Waker;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, MutexGuard};
 
 use concurrent_queue::{ConcurrentQueue, PushError};
 use heddle_driver::Unparker;
+use heddle_executor_core::{Entry, Host, Registry, Shard, Tracked};
 use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo, TaskInfo};
-use slab::Slab;
 
 use crate::metrics::ThreadMetrics;
 
@@ -49,30 +47,16 @@ thread_local! {
     /// its own field while it is not running and swaps it in here for the duration of a run, so
     /// that a same-thread wake is a plain `VecDeque` push.
     static QUEUE: RefCell<VecDeque<Runnable>> = const { RefCell::new(VecDeque::new()) };
-    /// A small process-unique number for this thread (0 is never used).
-    static THREAD_INDEX: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Returns this thread's index, assigning one on first use.
-pub(crate) fn thread_index() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    THREAD_INDEX
-        .try_with(|index| {
-            if index.get() == 0 {
-                index.set(NEXT.fetch_add(1, Ordering::Relaxed));
-            }
-            index.get()
-        })
-        // Thread-locals are being torn down: an index no live thread has.
-        .unwrap_or(u64::MAX)
-}
+pub(crate) use heddle_executor_core::thread_index;
 
 pub(crate) struct Shared<U> {
     /// Runnables scheduled from threads other than the one running the executor.
     pub(crate) injector: ConcurrentQueue<Runnable>,
     /// Wakes the executor's driver when something is pushed to the injector.
     pub(crate) unparker: U,
-    registry: Mutex<Registry>,
+    registry: Registry<LocalExtra>,
     /// The park counts, busy time and published queue depth of the thread running the
     /// executor (see `metrics`).
     pub(crate) worker_metrics: ThreadMetrics,
@@ -82,20 +66,15 @@ pub(crate) struct Shared<U> {
     task_panicked: AtomicBool,
 }
 
-pub(crate) struct Registry {
-    /// A waker per live task (spawned, future not yet dropped).
-    tasks: Slab<Waker>,
-    /// Set by `Drop for LocalExecutor`; spawns after this are cancelled at once.
-    pub(crate) closed: bool,
+/// What the executor keeps next to its registry, under the registry's lock.
+#[derive(Debug, Default)]
+pub(crate) struct LocalExtra {
     /// The thread `!Send` tasks belong to (see module docs); 0 before the first run/spawn.
     pub(crate) home: u64,
     /// The thread inside `run_until`, or 0.
     pub(crate) running: u64,
     /// How many live tasks are `!Send`.
     pub(crate) local_tasks: usize,
-    /// How many tasks were spawned (bumped by the spawns under the lock they take anyway);
-    /// for `Metrics::spawned_tasks_count`.
-    spawned: u64,
 }
 
 impl<U: Unparker> Shared<U> {
@@ -103,14 +82,7 @@ impl<U: Unparker> Shared<U> {
         Shared {
             injector: ConcurrentQueue::unbounded(),
             unparker,
-            registry: Mutex::new(Registry {
-                tasks: Slab::new(),
-                closed: false,
-                home: 0,
-                running: 0,
-                local_tasks: 0,
-                spawned: 0,
-            }),
+            registry: Registry::new(1),
             worker_metrics: ThreadMetrics::new(),
             shutdown_on_panic,
             task_panicked: AtomicBool::new(false),
@@ -131,13 +103,12 @@ impl<U: Unparker> Shared<U> {
             return;
         }
         self.task_panicked.store(true, Ordering::Relaxed);
-        self.registry().closed = true;
+        self.registry().close();
     }
 
-    pub(crate) fn registry(&self) -> MutexGuard<'_, Registry> {
-        // A panic never happens while the lock is held (no user code runs under it), but be
-        // robust anyway: the data is plain bookkeeping and stays consistent.
-        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    /// The registry's one shard, locked.
+    pub(crate) fn registry(&self) -> MutexGuard<'_, Shard<LocalExtra>> {
+        self.registry.shard(0)
     }
 
     pub(crate) fn as_key(self: &Arc<Self>) -> *const () {
@@ -156,15 +127,17 @@ impl<U: Unparker> Shared<U> {
         F::Output: Send + 'static,
     {
         let mut registry = self.registry();
-        if registry.closed {
+        if registry.is_closed() {
             drop(registry);
             return cancelled(builder.spawn(future, Scheduler(self.clone())));
         }
-        registry.spawned += 1;
-        let slot = registry.tasks.vacant_entry();
-        let tracked = Tracked::new(future, Entry::new(self, slot.key(), false));
-        let (runnable, handle) = builder.spawn(tracked, Scheduler(self.clone()));
-        slot.insert(runnable.waker());
+        registry.count_spawn();
+        let key = registry.vacant_key();
+        // SAFETY: the task's scheduler holds an `Arc` to `self` until after its future drops.
+        let entry = unsafe { Entry::new(&**self, 0, key, false) };
+        let (runnable, handle) =
+            builder.spawn(Tracked::new(future, entry), Scheduler(self.clone()));
+        registry.insert_task(key, &runnable);
         drop(registry);
         runnable.schedule();
         handle
@@ -188,7 +161,7 @@ impl<U: Unparker> Shared<U> {
     {
         let me = thread_index();
         let mut registry = self.registry();
-        if registry.running != 0 && registry.running != me {
+        if registry.extra.running != 0 && registry.extra.running != me {
             drop(registry);
             panic!(
                 "spawn_local called on a thread other than the one running this executor; \
@@ -196,15 +169,15 @@ impl<U: Unparker> Shared<U> {
                  `Send` futures)"
             );
         }
-        if registry.local_tasks > 0 && registry.home != me {
+        if registry.extra.local_tasks > 0 && registry.extra.home != me {
             drop(registry);
             panic!(
                 "spawn_local called on a thread other than the one that owns this executor's \
                  `!Send` tasks; spawn them from the thread that runs the executor"
             );
         }
-        registry.home = me;
-        if registry.closed {
+        registry.extra.home = me;
+        if registry.is_closed() {
             drop(registry);
             let scheduler = Scheduler(self.clone());
             // SAFETY: the runnable is dropped right here, on the spawning thread.
@@ -212,10 +185,11 @@ impl<U: Unparker> Shared<U> {
             drop(runnable);
             return handle;
         }
-        registry.local_tasks += 1;
-        registry.spawned += 1;
-        let slot = registry.tasks.vacant_entry();
-        let tracked = Tracked::new(future, Entry::new(self, slot.key(), true));
+        registry.extra.local_tasks += 1;
+        registry.count_spawn();
+        let key = registry.vacant_key();
+        // SAFETY: the task's scheduler holds an `Arc` to `self` until after its future drops.
+        let tracked = Tracked::new(future, unsafe { Entry::new(&**self, 0, key, true) });
         // `is_local()` is set on this runnable. The executor polls runnables only while
         // `run_until` runs on the home thread (it refuses to run elsewhere while `!Send` tasks
         // live), and its `Drop` leaks rather than drops local runnables off the home thread;
@@ -223,45 +197,30 @@ impl<U: Unparker> Shared<U> {
         // thread is this thread, recorded above under the registry lock.
         // SAFETY: so the runnable is only run and dropped on this thread (see above).
         let (runnable, handle) = unsafe { builder.spawn_local(tracked, Scheduler(self.clone())) };
-        slot.insert(runnable.waker());
+        registry.insert_task(key, &runnable);
         drop(registry);
         runnable.schedule();
         handle
     }
 
-    /// Clones the wakers of every live task (to wake them all at shutdown).
-    pub(crate) fn live_wakers(&self) -> Vec<Waker> {
-        self.registry()
-            .tasks
-            .iter()
-            .map(|(_, w)| w.clone())
-            .collect()
-    }
-
     /// How many tasks are alive.
     pub(crate) fn alive(&self) -> usize {
-        self.registry().tasks.len()
+        self.registry.len()
     }
 
     /// How many tasks were spawned (not counting those cancelled at spawn by shutdown).
     pub(crate) fn spawned(&self) -> u64 {
-        self.registry().spawned
+        self.registry.spawned()
     }
 
-    /// The id, name and spawn location of every live task. Under the lock it only reads the
-    /// metadata through the wakers (none is cloned, woken or dropped), so no user code runs
-    /// while the lock is held.
+    /// The id, name and spawn location of every live task.
     pub(crate) fn tasks(&self) -> Vec<TaskInfo> {
-        let registry = self.registry();
-        registry
-            .tasks
-            .iter()
-            .filter_map(|(_, waker)| {
-                // `spawn` and `spawn_local` store only wakers from `Runnable::waker`.
-                // SAFETY: so each is a task waker of heddle-task, as `from_waker` requires.
-                unsafe { TaskInfo::from_waker(waker) }
-            })
-            .collect()
+        self.registry.tasks()
+    }
+
+    /// The registry itself, for the shutdown drain.
+    pub(crate) fn all_tasks(&self) -> &Registry<LocalExtra> {
+        &self.registry
     }
 
     /// Marks this executor as running on this thread: run queue pushes from this thread go to
@@ -345,94 +304,20 @@ pub(crate) fn is_running_here(key: usize) -> bool {
     CURRENT.try_with(|c| c.get().addr() == key).unwrap_or(false)
 }
 
-/// Removes a task from the registry when its future is dropped.
-struct Entry<U: Unparker> {
-    /// The executor's shared state, borrowed without a reference count.
-    ///
-    /// # Invariant
-    /// Points to a live `Shared`: the `Entry` lives inside the task's future, and the same
-    /// task allocation holds the task's `Scheduler`, an `Arc<Shared>` that async-task drops
-    /// only after the future (in `destroy`, once the task is freed). So the `Arc` outlives
-    /// every use of this pointer.
-    shared: NonNull<Shared<U>>,
-    /// A `u32`: an `Entry` lives in every task's future, so it is kept to 16 bytes.
-    key: u32,
-    local: bool,
-}
+impl<U: Unparker> Host for Shared<U> {
+    type Extra = LocalExtra;
 
-// `Entry` only reaches `Shared` through `&`, and `Shared<U>` is `Sync` (its fields are a
-// concurrent queue, a `Sync` unparker and a mutex).
-// SAFETY: so sending the pointer is as safe as sending the `Arc<Shared>` it borrows from.
-unsafe impl<U: Unparker> Send for Entry<U> {}
+    fn registry(&self) -> &Registry<LocalExtra> {
+        &self.registry
+    }
 
-impl<U: Unparker> Entry<U> {
-    fn new(shared: &Arc<Shared<U>>, key: usize, local: bool) -> Entry<U> {
-        Entry {
-            shared: NonNull::from(&**shared),
-            key: u32::try_from(key).expect("fewer than 2^32 live tasks on one executor"),
-            local,
+    fn on_task_panic(&self) {
+        Shared::on_task_panic(self);
+    }
+
+    fn on_remove(extra: &mut LocalExtra, local: bool) {
+        if local {
+            extra.local_tasks -= 1;
         }
-    }
-
-    fn shared(&self) -> &Shared<U> {
-        // SAFETY: the field invariant: the task's scheduler keeps this `Shared` alive.
-        unsafe { self.shared.as_ref() }
-    }
-}
-
-impl<U: Unparker> Drop for Entry<U> {
-    fn drop(&mut self) {
-        let shared = self.shared();
-        let waker = {
-            let mut registry = shared.registry();
-            if self.local {
-                registry.local_tasks -= 1;
-            }
-            registry.tasks.try_remove(self.key as usize)
-        };
-        // Dropped outside the lock: dropping a waker can free the task, which runs no user
-        // code, but keep the rule simple.
-        drop(waker);
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// A task's future plus its registry entry. The future is declared first, so it is dropped
-    /// before the entry leaves the registry.
-    struct Tracked<F, U: Unparker> {
-        #[pin]
-        future: F,
-        entry: Entry<U>,
-    }
-}
-
-impl<F, U: Unparker> Tracked<F, U> {
-    fn new(future: F, entry: Entry<U>) -> Tracked<F, U> {
-        Tracked { future, entry }
-    }
-}
-
-impl<F: Future, U: Unparker> Future for Tracked<F, U> {
-    type Output = F::Output;
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<F::Output> {
-        let this = self.project();
-        let unwinding = PanicGuard(this.entry);
-        let poll = this.future.poll(cx);
-        // The poll returned: nothing to report.
-        mem::forget(unwinding);
-        poll
-    }
-}
-
-/// Dropped only while a panic unwinds out of a task's poll (see the module docs).
-struct PanicGuard<'a, U: Unparker>(&'a Entry<U>);
-
-impl<U: Unparker> Drop for PanicGuard<'_, U> {
-    fn drop(&mut self) {
-        self.0.shared().on_task_panic();
     }
 }

@@ -5,7 +5,6 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::sync::Arc as StdArc;
-use std::task::Waker;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -16,8 +15,8 @@ use crate::block_on::{block_on_parked, UntilTaskPanic};
 use crate::builder::Builder;
 use crate::current;
 use crate::loom::{Arc, Ordering};
-use crate::registry::{Entry, Tracked};
 use crate::shared::{Scheduler, Shared};
+use heddle_executor_core::{Entry, Tracked};
 
 /// Runs `f`, a closure that blocks, on the calling worker thread after handing the worker's
 /// queue and duties to a new worker thread, so that the executor keeps running tasks
@@ -464,7 +463,7 @@ where
     // a slot, build the task, then store its waker.
     let key = {
         let mut shard = shared.registry.shard(index);
-        if shard.closed {
+        if shard.is_closed() {
             drop(shard);
             let (runnable, handle) = builder.spawn(future, Scheduler(shared.clone()));
             // Shut down: the task is cancelled at once.
@@ -472,20 +471,20 @@ where
             return handle;
         }
         // A plain field under the lock this spawn holds anyway: no atomic, no extra line.
-        shard.spawned += 1;
+        shard.count_spawn();
         // A waker that does nothing holds the slot until the task's own is stored.
-        shard.tasks.insert(Waker::noop().clone())
+        shard.reserve()
     };
     // The entry lives inside the task's future, whose scheduler is created below.
     // SAFETY: the task's scheduler holds an `Arc` to `shared` until after the future is dropped.
-    let entry = unsafe { Entry::new(shared, index, key) };
+    let entry = unsafe { Entry::new(&**shared, index, key, false) };
     let (runnable, handle) = builder.spawn(Tracked::new(future, entry), Scheduler(shared.clone()));
     let closed = {
         let mut shard = shared.registry.shard(index);
-        if !shard.closed {
-            shard.tasks[key] = runnable.waker();
+        if !shard.is_closed() {
+            shard.set_task(key, &runnable);
         }
-        shard.closed
+        shard.is_closed()
     };
     if closed {
         // Shut down in between: cancelled here; dropping the future frees the slot.

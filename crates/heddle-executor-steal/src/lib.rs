@@ -56,7 +56,6 @@ mod loom;
 mod metrics;
 mod park;
 mod queue;
-mod registry;
 mod shared;
 mod thread;
 mod worker;

@@ -23,7 +23,8 @@ use std::fmt;
 use std::time::Duration;
 
 use heddle_driver::Driver;
-use heddle_task::{TaskInfo, WorkerMetrics};
+use heddle_executor_core::WorkerMetrics;
+use heddle_task::TaskInfo;
 
 use crate::executor::{Spawner, StealExecutor};
 use crate::loom::Arc;

@@ -8,7 +8,8 @@ use std::task::Waker;
 
 use concurrent_queue::ConcurrentQueue;
 use heddle_driver::Driver;
-use heddle_task::{Runnable, Schedule, ScheduleInfo, WorkerMetrics};
+use heddle_executor_core::{drop_all_tasks, Host, Registry, WorkerMetrics};
+use heddle_task::{Runnable, Schedule, ScheduleInfo};
 use slab::Slab;
 
 use crate::current::{key_of, CONTEXT};
@@ -17,7 +18,6 @@ use crate::lifo::LifoSlot;
 use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, CachePadded, Condvar, Mutex, Ordering};
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Overflow, Steal};
-use crate::registry::Registry;
 use crate::worker::{Context, Core, ThreadConfig, WAKE_QUEUE_LEN};
 
 /// Scheduler settings.
@@ -93,6 +93,21 @@ impl<D: Driver> Overflow<Runnable> for Shared<D> {
     }
 }
 
+impl<D: Driver> Host for Shared<D>
+where
+    Shared<D>: Sync,
+{
+    type Extra = ();
+
+    fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    fn on_task_panic(&self) {
+        Shared::on_task_panic(self);
+    }
+}
+
 impl<D: Driver> Shared<D> {
     /// Drops every task the stopped workers and the injector hold, and every idle task
     /// (woken through the registry so that its runnable reaches a queue). Repeats until a
@@ -101,26 +116,14 @@ impl<D: Driver> Shared<D> {
     pub(crate) fn drop_tasks(&self) {
         let mut cores: Vec<Box<Core<D>>> =
             std::mem::take(&mut *self.cores.lock().unwrap_or_else(|e| e.into_inner()));
-        loop {
-            for waker in self.registry.live_wakers() {
-                waker.wake();
-            }
-            let mut found = 0;
+        let drain_cores = |sink: &mut dyn FnMut(Runnable)| {
             for core in &mut cores {
-                found += core.drain(self);
+                while let Some(task) = core.next_local_task(self) {
+                    sink(task);
+                }
             }
-            while let Ok(task) = self.injector.pop() {
-                drop(task);
-                found += 1;
-            }
-            if found == 0 {
-                break;
-            }
-        }
-        self.injector.close();
-        while let Ok(task) = self.injector.pop() {
-            drop(task);
-        }
+        };
+        drop_all_tasks(&self.registry, &self.injector, drain_cores, drop);
     }
 
     /// Starts shutdown: sets the flag, closes the registry (spawns are cancelled from now on)

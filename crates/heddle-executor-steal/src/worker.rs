@@ -225,16 +225,6 @@ impl<D: Driver> Core<D> {
             shared.notify_parked();
         }
     }
-
-    /// Drops (cancels) every task this core holds.
-    pub(crate) fn drain(&mut self, shared: &Shared<D>) -> usize {
-        let mut dropped = 0;
-        while let Some(task) = self.next_local_task(shared) {
-            drop(task);
-            dropped += 1;
-        }
-        dropped
-    }
 }
 
 /// A worker thread's view of its executor.

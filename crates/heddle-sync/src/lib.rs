@@ -78,7 +78,6 @@
 
 mod atomic_waker;
 mod barrier;
-mod wait;
 pub mod broadcast;
 mod cancellation;
 mod error;
@@ -90,6 +89,7 @@ mod once_cell;
 pub mod oneshot;
 mod rwlock;
 mod semaphore;
+mod wait;
 mod waiters;
 pub mod watch;
 

@@ -14,8 +14,7 @@
 //!   [`AbortHandle`], [`JoinError`] (cancelled or panicked, with the payload);
 //! * [`task_local!`], [`yield_now`], and [`id`] / [`try_id`] for the running task;
 //! * [`TaskInfo`], a task's id, name and spawn location, which executors read through the
-//!   wakers they hold to list their tasks, and [`WorkerMetrics`], a worker's park count and
-//!   busy time.
+//!   wakers they hold to list their tasks.
 //!
 //! It is layer 0 of heddle: it knows nothing of drivers, I/O or timers and contains no
 //! executor. The executors (`heddle-executor-local`, `heddle-executor-steal`) build on it,
@@ -66,7 +65,6 @@ mod local;
 mod meta;
 mod spawn;
 mod task_local;
-mod worker_metrics;
 mod yield_now;
 
 pub use error::JoinError;
@@ -77,5 +75,4 @@ pub use join::{AbortHandle, JoinHandle};
 pub use local::{LocalRunnable, LocalSchedule};
 pub use spawn::{Builder, Runnable, Schedule, ScheduleInfo};
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
-pub use worker_metrics::WorkerMetrics;
 pub use yield_now::{yield_now, YieldNow};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// Runs `f` on its own thread and fails the test if it has not finished within `secs`
 /// seconds (a hang becomes a failure, not a stuck test run). A panic in `f` is resumed.
-pub fn with_watchdog<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) fn with_watchdog<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
@@ -19,7 +19,7 @@ pub fn with_watchdog<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send 
 }
 
 /// The message of a panic payload (`&str` or `String`), or an empty string.
-pub fn message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<String>()
         .cloned()
@@ -28,7 +28,7 @@ pub fn message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Both runtime flavors, named, with I/O and timers enabled.
-pub fn both_flavors() -> Vec<(&'static str, heddle::Builder)> {
+pub(crate) fn both_flavors() -> Vec<(&'static str, heddle::Builder)> {
     let mut current = heddle::Builder::new_current_thread();
     current.enable_all();
     let mut multi = heddle::Builder::new_multi_thread();
@@ -38,7 +38,7 @@ pub fn both_flavors() -> Vec<(&'static str, heddle::Builder)> {
 
 /// Spawns and joins `n` tasks one after another on `runtime`, each also running a closure on
 /// the blocking pool: proof that the workers and the pool still serve work.
-pub fn round_trips(runtime: &heddle::Runtime, n: usize) {
+pub(crate) fn round_trips(runtime: &heddle::Runtime, n: usize) {
     runtime.block_on(async {
         for i in 0..n {
             assert_eq!(heddle::spawn(async move { i }).await.unwrap(), i);

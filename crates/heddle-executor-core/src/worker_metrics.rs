@@ -16,7 +16,7 @@
 //! seen a total published after its first load, the second load would see the cleared (or a
 //! newer) start.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::loom::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How many times a reader retries when the worker changes state under it.
@@ -30,7 +30,7 @@ const READ_ATTEMPTS: usize = 8;
 /// # Examples
 ///
 /// ```
-/// use heddle_task::WorkerMetrics;
+/// use heddle_executor_core::WorkerMetrics;
 ///
 /// let metrics = WorkerMetrics::new(std::time::Instant::now());
 /// metrics.start_busy();
@@ -59,7 +59,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// assert_eq!(metrics.busy_duration(), std::time::Duration::ZERO);
     /// ```
     pub fn new(epoch: Instant) -> WorkerMetrics {
@@ -80,7 +80,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// metrics.start_busy();
     /// std::thread::sleep(std::time::Duration::from_millis(1));
     /// assert!(metrics.busy_duration() > std::time::Duration::ZERO);
@@ -97,7 +97,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// metrics.start_busy();
     /// metrics.stop_busy();
     /// let busy = metrics.busy_duration();
@@ -125,7 +125,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// metrics.about_to_park();
     /// assert_eq!(metrics.park_unpark_count(), 1); // odd: parked
     /// ```
@@ -139,7 +139,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// metrics.about_to_park();
     /// metrics.unparked();
     /// assert_eq!(metrics.park_unpark_count(), 2); // even: running
@@ -160,7 +160,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// assert_eq!(metrics.park_unpark_count(), 0);
     /// ```
     pub fn park_unpark_count(&self) -> u64 {
@@ -173,7 +173,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// metrics.about_to_park();
     /// assert_eq!(metrics.park_count(), 1);
     /// ```
@@ -186,7 +186,7 @@ impl WorkerMetrics {
     /// # Examples
     ///
     /// ```
-    /// let metrics = heddle_task::WorkerMetrics::new(std::time::Instant::now());
+    /// let metrics = heddle_executor_core::WorkerMetrics::new(std::time::Instant::now());
     /// assert_eq!(metrics.busy_duration(), std::time::Duration::ZERO);
     /// ```
     pub fn busy_duration(&self) -> Duration {

@@ -1,0 +1,34 @@
+//! [`thread_index`]: a small number that tells threads apart, for executors that must know
+//! whether they run on a given thread (the home thread of `!Send` tasks).
+
+use std::cell::Cell;
+
+use crate::loom::{Ordering, StaticAtomicU64};
+
+thread_local! {
+    /// This thread's index (0 until assigned; 0 is never assigned).
+    static THREAD_INDEX: Cell<u64> = const { Cell::new(0) };
+}
+
+/// This thread's process-unique index, assigned on first use (never 0). During thread-local
+/// teardown it returns `u64::MAX`, an index no live thread has.
+///
+/// # Examples
+///
+/// ```
+/// let here = heddle_executor_core::thread_index();
+/// assert_eq!(here, heddle_executor_core::thread_index());
+/// let there = std::thread::spawn(heddle_executor_core::thread_index).join().unwrap();
+/// assert_ne!(here, there);
+/// ```
+pub fn thread_index() -> u64 {
+    static NEXT: StaticAtomicU64 = StaticAtomicU64::new(1);
+    THREAD_INDEX
+        .try_with(|index| {
+            if index.get() == 0 {
+                index.set(NEXT.fetch_add(1, Ordering::Relaxed));
+            }
+            index.get()
+        })
+        .unwrap_or(u64::MAX)
+}
