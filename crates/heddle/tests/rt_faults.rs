@@ -175,3 +175,35 @@ fn a_zero_keep_alive_lets_blocking_threads_exit_at_once_and_start_again() {
         round_trips(&runtime, 5);
     });
 }
+
+/// A waker that panics when woken.
+struct PanicOnWake;
+
+impl std::task::Wake for PanicOnWake {
+    fn wake(self: Arc<Self>) {
+        panic!("this waker panics when woken");
+    }
+}
+
+#[test]
+fn a_waker_that_panics_in_the_runtimes_reactor_costs_nothing() {
+    for (flavor, mut builder) in both_flavors() {
+        with_watchdog(30, move || {
+            let runtime = builder.build().unwrap();
+            let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+            let a = runtime.block_on(async move {
+                let a = heddle::reactor::Async::new(a).unwrap();
+                // Register the panicking waker for readability, from inside the runtime.
+                let waker = std::task::Waker::from(Arc::new(PanicOnWake));
+                let mut cx = std::task::Context::from_waker(&waker);
+                assert!(a.poll_readable(&mut cx).is_pending(), "{flavor}");
+                a
+            });
+            // The reactor wakes the panicking waker on a runtime thread.
+            std::io::Write::write_all(&mut &b, b"x").unwrap();
+            round_trips(&runtime, 20);
+            drop(a);
+            drop(runtime);
+        });
+    }
+}
