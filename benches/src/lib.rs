@@ -1,4 +1,4 @@
-//! heddle's comparative benchmarks: the workloads of `BENCHMARKS.md`, run on heddle, tokio
+//! heddle's comparative benchmarks: the workloads of `docs/benchmarks.md`, run on heddle, tokio
 //! and smol in the same process, on the same work.
 //!
 //! This is not a test suite and not a Criterion harness. It is the library behind the

@@ -1,4 +1,4 @@
-//! `heddle-bench`: runs the workloads of `BENCHMARKS.md` on heddle, tokio and smol and
+//! `heddle-bench`: runs the workloads of `docs/benchmarks.md` on heddle, tokio and smol and
 //! writes the report. Usually started by `cargo xtask bench`, which builds it in release.
 //!
 //! ```text

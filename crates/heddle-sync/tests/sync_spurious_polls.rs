@@ -1,7 +1,7 @@
 //! Channels polled the way `select!`, `join!` and moved futures poll them: again without a
 //! wake, with a waker that does nothing, or with a different task's waker, while producers on
 //! other threads keep sending. Every message must still arrive exactly once and in order, and
-//! a poll that registered the real waker must be woken (RELIABILITY.md S9, for the waker cells
+//! a poll that registered the real waker must be woken (S9 in docs/verification.md, for the waker cells
 //! of `mpsc` and `oneshot`).
 
 mod support;

@@ -1,5 +1,5 @@
 //! Spawns and joins 10,000 trivial tasks inside the runtime, many times, and prints the
-//! median cost per task: the `spawn_many_local` workload of BENCHMARKS.md, on its own.
+//! median cost per task: the `spawn_many_local` workload of docs/benchmarks.md, on its own.
 //!
 //! Run with `cargo run --release --example spawn_many`.
 

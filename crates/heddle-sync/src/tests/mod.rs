@@ -1,5 +1,5 @@
 //! Loom models of this crate's waiter queue, waker cell and channels (run with `--cfg loom`,
-//! see RELIABILITY.md section 0). Each model keeps to 2–3 threads.
+//! see docs/verification.md). Each model keeps to 2–3 threads.
 
 mod loom_atomic_waker;
 mod loom_mpsc;
