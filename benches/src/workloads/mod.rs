@@ -1,4 +1,4 @@
-//! The workloads of `BENCHMARKS.md`, each written once as a function generic over
+//! The workloads of `docs/benchmarks.md`, each written once as a function generic over
 //! [`Rt`], and the table that lists them with their metrics and targets.
 //!
 //! A workload function builds a fresh runtime, does the work, and returns one value per
@@ -20,7 +20,7 @@ pub mod spawn;
 pub mod sync;
 pub mod timers;
 
-/// How large a run is: multiplies the counts of `BENCHMARKS.md`.
+/// How large a run is: multiplies the counts of `docs/benchmarks.md`.
 ///
 /// Light workloads take milliseconds at full size and are shrunk only for the smoke test;
 /// heavy ones (sockets, timers, a million messages, the idle-CPU window) also shrink for
@@ -34,7 +34,7 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The sizes of `BENCHMARKS.md`.
+    /// The sizes of `docs/benchmarks.md`.
     pub const FULL: Scale = Scale {
         light: 1.0,
         heavy: 1.0,
@@ -79,7 +79,7 @@ pub enum Better {
     Higher,
 }
 
-/// The goal `BENCHMARKS.md` sets for heddle on one metric.
+/// The goal `docs/benchmarks.md` sets for heddle on one metric.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Target {
     /// No target; the metric is shown for information.
@@ -126,7 +126,7 @@ pub type RunFn = fn(Scale) -> Option<Vec<f64>>;
 
 /// A workload: its name, metrics, where it applies, and one instantiation per runtime.
 pub struct Workload {
-    /// The name of `BENCHMARKS.md`, used by `--only`.
+    /// The name in `docs/benchmarks.md`, used by `--only`.
     pub name: &'static str,
     /// What it does, for the report.
     pub what: &'static str,
@@ -198,7 +198,7 @@ macro_rules! per_runtime {
 
 const BOTH: &[Flavor] = &[Flavor::CurrentThread, Flavor::MultiThread];
 
-/// Every workload of `BENCHMARKS.md`, in the order of its table.
+/// Every workload of `docs/benchmarks.md`, in the order of its table.
 pub static WORKLOADS: &[Workload] = &[
     Workload {
         name: "spawn_many_local",
