@@ -10,16 +10,17 @@
 
 use std::process::{Command, ExitCode, Stdio};
 
-/// The crates whose tests run under miri: every crate but the facade (its tests drive real
-/// sockets through the reactor) and the proc-macro crate (it runs in the compiler).
-const PACKAGES: &[&str] = &[
-    "heddle-driver",
-    "heddle-task",
-    "heddle-executor-local",
-    "heddle-sync",
-    "heddle-reactor",
-    "heddle-timer",
-    "heddle-executor-steal",
+/// The crates under `crates/` whose tests do not run under miri, and why. Every other crate's
+/// do, so a new crate is covered from its first commit.
+const EXCLUDED: &[(&str, &str)] = &[
+    (
+        "heddle",
+        "the facade's tests drive real sockets through the OS poller",
+    ),
+    (
+        "heddle-macros",
+        "a proc-macro crate runs inside the compiler",
+    ),
 ];
 
 const MIRIFLAGS: &str = "-Zmiri-strict-provenance -Zmiri-symbolic-alignment-check";
@@ -35,8 +36,13 @@ pub(crate) fn run() -> ExitCode {
         return setup;
     }
     let mut tests = miri_test();
-    for package in PACKAGES {
-        tests.args(["-p", package]);
+    for krate in crate::workspace::crates(crate::root()) {
+        match EXCLUDED.iter().find(|(name, _)| *name == krate.name) {
+            Some((name, why)) => eprintln!("miri: not running {name}: {why}"),
+            None => {
+                tests.args(["-p", &krate.name]);
+            }
+        }
     }
     tests.args(["--lib", "--tests"]);
     let status = crate::run_in_root(&mut tests);

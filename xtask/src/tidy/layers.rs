@@ -15,9 +15,14 @@ struct Layer {
     crates: &'static [&'static str],
 }
 
-/// The layers, bottom up. `1b` holds the crates over the reactor and the blocking pool; `1.5`
-/// holds the core the two executors share, below both of them.
+/// The layers, bottom up. The loom shim sits at the bottom of layer 0, below the rest of it,
+/// since every crate imports its synchronisation from there. `1b` holds the crates over the
+/// reactor and the blocking pool; `1.5` holds the core the two executors share, below both.
 const LAYERS: &[Layer] = &[
+    Layer {
+        name: "0 (the loom shim)",
+        crates: &["heddle-loom"],
+    },
     Layer {
         name: "0",
         crates: &["heddle-task", "heddle-driver"],
@@ -50,8 +55,11 @@ const LAYERS: &[Layer] = &[
 ];
 
 /// Crates that may depend on these crates only, whatever their layer allows: the executors'
-/// shared core knows tasks and drivers, nothing else.
-const ONLY: &[(&str, &[&str])] = &[("heddle-executor-core", &["heddle-task", "heddle-driver"])];
+/// shared core knows tasks and drivers (and the loom shim, as every crate may), nothing else.
+const ONLY: &[(&str, &[&str])] = &[(
+    "heddle-executor-core",
+    &["heddle-task", "heddle-driver", "heddle-loom"],
+)];
 
 /// Edges within one layer that the design draws: the facade re-exports the attribute macros,
 /// which sit beside it (their expansions name `heddle::` paths, so they cannot sit below it).
@@ -264,6 +272,15 @@ mod tests {
             messages("heddle-macros", "[dependencies]\nheddle = \"1\"\n").len(),
             1
         );
+    }
+
+    #[test]
+    fn every_crate_may_use_the_loom_shim_and_it_uses_none() {
+        let manifest = "[dependencies]\nheddle-loom.workspace = true\n";
+        assert!(messages("heddle-task", manifest).is_empty());
+        assert!(messages("heddle-executor-core", manifest).is_empty());
+        let shim = "[dependencies]\nheddle-task.workspace = true\n";
+        assert_eq!(messages("heddle-loom", shim).len(), 1);
     }
 
     #[test]
