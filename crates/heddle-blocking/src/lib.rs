@@ -36,8 +36,9 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod global;
-mod loom;
 mod pool;
 
 pub use global::unblock;

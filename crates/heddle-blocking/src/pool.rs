@@ -310,7 +310,7 @@ impl BlockingPool {
 
 impl Inner {
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock()
     }
 
     /// Queues `runnable` and makes sure a thread will take it. Gives it back with the error
@@ -412,10 +412,7 @@ impl Inner {
                 break;
             }
             state.idle += 1;
-            let (guard, timeout) = this
-                .condvar
-                .wait_timeout(state, this.keep_alive)
-                .unwrap_or_else(|e| e.into_inner());
+            let (guard, timeout) = this.condvar.wait_timeout(state, this.keep_alive);
             state = guard;
             state.idle -= 1;
             if state.notified > 0 {

@@ -44,7 +44,8 @@
 #![deny(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
-mod loom;
+use heddle_loom as loom;
+
 mod thread_parker;
 
 use std::time::Duration;

@@ -134,7 +134,7 @@ impl Inner {
             return;
         }
 
-        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.lock.lock();
         match self
             .state
             .compare_exchange(EMPTY, PARKED, Ordering::Relaxed, Ordering::Relaxed)
@@ -152,7 +152,7 @@ impl Inner {
 
         match timeout {
             None => loop {
-                guard = self.condvar.wait(guard).unwrap_or_else(|e| e.into_inner());
+                guard = self.condvar.wait(guard);
                 if self
                     .state
                     .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
@@ -163,10 +163,7 @@ impl Inner {
                 // A spurious condvar wake-up: keep waiting.
             },
             Some(timeout) => {
-                let (_guard, _) = self
-                    .condvar
-                    .wait_timeout(guard, timeout)
-                    .unwrap_or_else(|e| e.into_inner());
+                let (_guard, _) = self.condvar.wait_timeout(guard, timeout);
                 // Whether we were notified or timed out, leave the parked state. If a token
                 // arrived, consume it: this return is the wake-up it asked for.
                 self.state.swap(EMPTY, Ordering::Acquire);
@@ -182,7 +179,7 @@ impl Inner {
                 // Take the lock so the notification cannot slip between the parked thread's
                 // state check and its wait: it either has not checked yet (and will see
                 // NOTIFIED) or is already waiting (and gets the signal).
-                drop(self.lock.lock().unwrap_or_else(|e| e.into_inner()));
+                drop(self.lock.lock());
                 self.condvar.notify_one();
             }
             other => unreachable!("invalid ThreadParker state {other}"),

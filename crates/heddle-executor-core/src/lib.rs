@@ -64,8 +64,9 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod drain;
-mod loom;
 mod registry;
 mod thread_index;
 mod tracked;

@@ -106,7 +106,7 @@ impl<X> Registry<X> {
     /// ```
     pub fn shard(&self, index: usize) -> MutexGuard<'_, Shard<X>> {
         // Bookkeeping only, never held across user code: a poisoned lock's data is intact.
-        self.shards[index].lock().unwrap_or_else(|e| e.into_inner())
+        self.shards[index].lock()
     }
 
     /// Closes every shard (spawns are to be cancelled from now on) and returns how many

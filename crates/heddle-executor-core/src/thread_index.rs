@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use crate::loom::{Ordering, StaticAtomicU64};
+use crate::loom::unmodelled::{AtomicU64, Ordering};
 
 thread_local! {
     /// This thread's index (0 until assigned; 0 is never assigned).
@@ -22,7 +22,7 @@ thread_local! {
 /// assert_ne!(here, there);
 /// ```
 pub fn thread_index() -> u64 {
-    static NEXT: StaticAtomicU64 = StaticAtomicU64::new(1);
+    static NEXT: AtomicU64 = AtomicU64::new(1);
     THREAD_INDEX
         .try_with(|index| {
             if index.get() == 0 {

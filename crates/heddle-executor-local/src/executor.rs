@@ -19,13 +19,13 @@
 //! panicked, and after polling the `run_until` future when an earlier run stopped that way;
 //! `run_until` then panics with `TASK_PANICKED`.
 
+use crate::loom::{AtomicBool, Ordering};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::{pin, Pin};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;

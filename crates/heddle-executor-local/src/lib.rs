@@ -36,6 +36,8 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod executor;
 mod metrics;
 mod rng;

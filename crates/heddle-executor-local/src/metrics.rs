@@ -26,8 +26,8 @@
 //!
 //! Busy time and the park count are a [`heddle_executor_core::WorkerMetrics`].
 
+use crate::loom::{AtomicUsize, Ordering};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -26,12 +26,14 @@
 //! such panic sets `task_panicked` and closes the registry; the run loop sees the flag after
 //! that poll and stops.
 
+use crate::loom::{AtomicBool, Ordering};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::mem;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
+
+use crate::loom::MutexGuard;
 
 use concurrent_queue::{ConcurrentQueue, PushError};
 use heddle_driver::Unparker;

@@ -287,20 +287,13 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         // Only the workers that were started (building stops at the first failure; a
         // `block_in_place` may have started replacements, so re-read it).
-        let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
+        let mut exited = shared.exited.lock();
         while *exited + this_thread < shared.started.load(Ordering::Acquire) {
             let now = Instant::now();
             exited = match deadline {
-                None => shared
-                    .exited_cv
-                    .wait(exited)
-                    .unwrap_or_else(|e| e.into_inner()),
+                None => shared.exited_cv.wait(exited),
                 Some(deadline) if now < deadline => {
-                    shared
-                        .exited_cv
-                        .wait_timeout(exited, deadline - now)
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0
+                    shared.exited_cv.wait_timeout(exited, deadline - now).0
                 }
                 Some(_) => break,
             };
@@ -501,7 +494,8 @@ where
 /// contended for that thread's shard.
 fn shard_hint() -> usize {
     use std::cell::Cell;
-    use std::sync::atomic::AtomicUsize;
+
+    use crate::loom::unmodelled::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     thread_local! {
         static HINT: Cell<usize> = const { Cell::new(usize::MAX) };
@@ -509,7 +503,7 @@ fn shard_hint() -> usize {
     HINT.try_with(|hint| {
         let mut next = hint.get();
         if next == usize::MAX {
-            next = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            next = NEXT.fetch_add(1, Ordering::Relaxed);
         }
         hint.set(next.wrapping_add(1) & (usize::MAX >> 1));
         next

@@ -34,7 +34,8 @@
 //! deadlock if the workers can all sleep with the task queued. `docs/scheduler.md`
 //! ("Searching and parking") has the numbers and loom's known false reports.
 
-use crate::loom::{AtomicUsize, CachePadded, Mutex, Ordering};
+use crate::cache_padded::CachePadded;
+use crate::loom::{AtomicUsize, Mutex, Ordering};
 
 const UNPARKED_SHIFT: usize = 16;
 const SEARCHING_MASK: usize = (1 << UNPARKED_SHIFT) - 1;
@@ -66,7 +67,7 @@ impl Idle {
     }
 
     fn sleepers(&self) -> crate::loom::MutexGuard<'_, Vec<usize>> {
-        self.sleepers.lock().unwrap_or_else(|e| e.into_inner())
+        self.sleepers.lock()
     }
 
     /// Rule 1: picks a parked worker to wake for new work, marking it unparked and

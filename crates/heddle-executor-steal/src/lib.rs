@@ -46,13 +46,15 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod block_on;
 mod builder;
+mod cache_padded;
 mod current;
 mod executor;
 mod idle;
 mod lifo;
-mod loom;
 mod metrics;
 mod park;
 mod queue;

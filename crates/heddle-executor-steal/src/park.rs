@@ -190,7 +190,7 @@ impl<D: Driver> Inner<D> {
     }
 
     fn park_condvar(&self, timeout: Option<Duration>) {
-        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.lock.lock();
         match self.state.compare_exchange(
             EMPTY,
             PARKED_CONDVAR,
@@ -206,12 +206,9 @@ impl<D: Driver> Inner<D> {
         }
         loop {
             match timeout {
-                None => guard = self.condvar.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                None => guard = self.condvar.wait(guard),
                 Some(timeout) => {
-                    let (next, result) = self
-                        .condvar
-                        .wait_timeout(guard, timeout)
-                        .unwrap_or_else(|e| e.into_inner());
+                    let (next, result) = self.condvar.wait_timeout(guard, timeout);
                     guard = next;
                     if result.timed_out() {
                         // Leave the parked state; a token that arrived meanwhile is consumed
@@ -240,7 +237,7 @@ impl<D: Driver> Unparker<D> {
             EMPTY | NOTIFIED => {}
             PARKED_CONDVAR => {
                 // Taking the lock orders this notification after the worker's wait began.
-                drop(inner.lock.lock().unwrap_or_else(|e| e.into_inner()));
+                drop(inner.lock.lock());
                 inner.condvar.notify_one();
             }
             PARKED_DRIVER => {

@@ -440,14 +440,14 @@ mod tests {
         let per_round = if cfg!(miri) { 300 } else { 20_000 };
         for _ in 0..rounds {
             let (mut owner, steal) = new::<u32>();
-            let spill = std::sync::Mutex::new(Vec::new());
-            struct SharedSpill<'a>(&'a std::sync::Mutex<Vec<u32>>);
+            let spill = crate::loom::Mutex::new(Vec::new());
+            struct SharedSpill<'a>(&'a crate::loom::Mutex<Vec<u32>>);
             impl Overflow<u32> for SharedSpill<'_> {
                 fn push_overflow(&self, tasks: impl Iterator<Item = u32>) {
-                    self.0.lock().unwrap().extend(tasks);
+                    self.0.lock().extend(tasks);
                 }
             }
-            let done = std::sync::atomic::AtomicBool::new(false);
+            let done = crate::loom::AtomicBool::new(false);
             let stolen = std::thread::scope(|s| {
                 let thieves: Vec<_> = (0..2)
                     .map(|_| {
@@ -457,7 +457,7 @@ mod tests {
                             let (mut mine, _) = new::<u32>();
                             let mut got = Vec::new();
                             loop {
-                                let finished = done.load(std::sync::atomic::Ordering::Acquire);
+                                let finished = done.load(crate::loom::Ordering::Acquire);
                                 if let Some(t) = steal.steal_into(&mut mine) {
                                     got.push(t);
                                 }
@@ -481,14 +481,14 @@ mod tests {
                 while let Some(t) = owner.pop() {
                     mine.push(t);
                 }
-                done.store(true, std::sync::atomic::Ordering::Release);
+                done.store(true, crate::loom::Ordering::Release);
                 for t in thieves {
                     mine.extend(t.join().unwrap());
                 }
                 mine
             });
             let mut all = stolen;
-            all.extend(spill.into_inner().unwrap());
+            all.extend(spill.into_inner());
             all.sort_unstable();
             assert_eq!(all, (0..per_round).collect::<Vec<_>>());
         }

@@ -12,10 +12,11 @@ use heddle_executor_core::{drop_all_tasks, Host, Registry, WorkerMetrics};
 use heddle_task::{Runnable, Schedule, ScheduleInfo};
 use slab::Slab;
 
+use crate::cache_padded::CachePadded;
 use crate::current::{key_of, CONTEXT};
 use crate::idle::Idle;
 use crate::lifo::LifoSlot;
-use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, CachePadded, Condvar, Mutex, Ordering};
+use crate::loom::{Arc, AtomicBool, AtomicU32, AtomicUsize, Condvar, Mutex, Ordering};
 use crate::park::{DriverSlot, Parker, Unparker};
 use crate::queue::{self, Overflow, Steal};
 use crate::worker::{Context, Core, ThreadConfig, WAKE_QUEUE_LEN};
@@ -114,8 +115,7 @@ impl<D: Driver> Shared<D> {
     /// round finds nothing: a destructor may wake or spawn (spawns are cancelled). Called
     /// once the workers have stopped, with no lock held while tasks are dropped.
     pub(crate) fn drop_tasks(&self) {
-        let mut cores: Vec<Box<Core<D>>> =
-            std::mem::take(&mut *self.cores.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut cores: Vec<Box<Core<D>>> = std::mem::take(&mut *self.cores.lock());
         let drain_cores = |sink: &mut dyn FnMut(Runnable)| {
             for core in &mut cores {
                 while let Some(task) = core.next_local_task(self) {
@@ -166,7 +166,7 @@ impl<D: Driver> Shared<D> {
         // The wakers are `block_on`'s thread unparkers: waking them under the lock runs no
         // user code. A `block_on` that registers after this sees `stopped_by_panic` (the
         // lock orders its check after the store above).
-        let waiters = self.panic_waiters.lock().unwrap_or_else(|e| e.into_inner());
+        let waiters = self.panic_waiters.lock();
         for (_, waker) in waiters.iter() {
             waker.wake_by_ref();
         }
@@ -180,18 +180,11 @@ impl<D: Driver> Shared<D> {
     /// Registers a `block_on` to be woken by `on_workers_stopped`; returns the key for
     /// `remove_panic_waiter`.
     pub(crate) fn add_panic_waiter(&self, waker: Waker) -> usize {
-        self.panic_waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(waker)
+        self.panic_waiters.lock().insert(waker)
     }
 
     pub(crate) fn remove_panic_waiter(&self, key: usize) {
-        let waker = self
-            .panic_waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .try_remove(key);
+        let waker = self.panic_waiters.lock().try_remove(key);
         // Dropped outside the lock.
         drop(waker);
     }
@@ -213,10 +206,7 @@ impl<D: Driver> Shared<D> {
             while let Some(task) = core.next_local_task(self) {
                 let _ = self.injector.push(task);
             }
-            self.cores
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(core);
+            self.cores.lock().push(core);
         }
         // A core lost to the unwinding left its tasks in the queue's buffer and the LIFO slot,
         // which `shared` keeps (through `remotes`): take them out through the stealing side,

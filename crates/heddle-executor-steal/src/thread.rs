@@ -28,10 +28,10 @@ pub(crate) fn spawn_worker_thread<D: Driver + Send + 'static>(
     shared.started.fetch_add(1, Ordering::AcqRel);
     let worker_shared = shared.clone();
     // The core travels through a slot so that a failed spawn can give it back.
-    let slot = StdArc::new(std::sync::Mutex::new(Some(core)));
+    let slot = StdArc::new(crate::loom::unmodelled::Mutex::new(Some(core)));
     let thread_slot = slot.clone();
     let spawned = builder.spawn(move || {
-        let core = thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let core = thread_slot.lock().take();
         if let Some(core) = core {
             run_worker_thread(worker_shared, core);
         }
@@ -40,7 +40,6 @@ pub(crate) fn spawn_worker_thread<D: Driver + Send + 'static>(
         shared.started.fetch_sub(1, Ordering::AcqRel);
         let core = slot
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
             .take()
             .expect("the thread never started, so the core is still here");
         (error, core)
@@ -100,10 +99,10 @@ impl<D: Driver + Send + 'static> Drop for WorkerExit<'_, D> {
             // worker retires, so that nobody waits for it to pick up work.
             shared.retire_worker(self.index, core);
         } else {
-            let mut cores = shared.cores.lock().unwrap_or_else(|e| e.into_inner());
+            let mut cores = shared.cores.lock();
             cores.extend(core);
         }
-        let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
+        let mut exited = shared.exited.lock();
         *exited += 1;
         let last = *exited == shared.started.load(Ordering::Acquire);
         shared.exited_cv.notify_all();

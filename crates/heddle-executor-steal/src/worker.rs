@@ -424,8 +424,9 @@ impl<D: Driver> Context<D> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use std::sync::atomic::AtomicIsize;
     use std::time::Duration;
+
+    use crate::loom::unmodelled::AtomicIsize;
 
     use heddle_driver::ThreadParker;
 

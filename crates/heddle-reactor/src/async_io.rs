@@ -680,9 +680,9 @@ where
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+    use crate::loom::unmodelled::{AtomicUsize, Ordering};
     use std::future::Future;
     use std::os::unix::net::UnixStream;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::task::{Wake, Waker};
 
     use crate::Reactor;

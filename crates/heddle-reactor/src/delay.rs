@@ -58,7 +58,7 @@ impl Delays {
     fn lock(&self) -> MutexGuard<'_, Slab<Entry>> {
         // Only slab operations and waker clones run under this lock; a panic there leaves the
         // slab consistent, so recover from poisoning.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+        self.entries.lock()
     }
 
     /// `timeout` shortened so that a wait ends by the earliest deadline of an entry that still
@@ -209,7 +209,7 @@ impl Drop for Delay<'_> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use crate::loom::unmodelled::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use std::task::Wake;
 

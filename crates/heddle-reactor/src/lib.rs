@@ -63,12 +63,13 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod async_io;
 mod delay;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
-mod loom;
 pub mod net;
 mod reactor;
 mod registry;

@@ -28,7 +28,9 @@ use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
+
+use crate::loom::unmodelled::Mutex;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -429,7 +431,7 @@ impl Handle {
         }
         // Nothing but `start_global` runs under this lock, and it holds no invariant: a
         // poisoned lock is as good as a clean one.
-        let _starting = GLOBAL_START.lock().unwrap_or_else(PoisonError::into_inner);
+        let _starting = GLOBAL_START.lock();
         if let Some(handle) = GLOBAL.get() {
             return Ok(handle.clone());
         }

@@ -62,7 +62,7 @@ impl<T> Registry<T> {
 
     fn lock(&self) -> MutexGuard<'_, Table<T>> {
         // Nothing panics while the table is locked (only slab operations run under it).
-        self.table.lock().unwrap_or_else(|e| e.into_inner())
+        self.table.lock()
     }
 
     /// Inserts the value built by `make` from its new key, and returns the key and the value.

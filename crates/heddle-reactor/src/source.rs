@@ -262,7 +262,7 @@ impl SourceState {
     fn lock(&self) -> MutexGuard<'_, State> {
         // No code panics while holding this lock (wakers are woken and dropped outside it),
         // so poisoning cannot carry a broken invariant; recover instead of panicking.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock()
     }
 
     /// The number of events delivered so far for `dir`. Read it before an I/O attempt and pass
@@ -431,7 +431,7 @@ impl SourceState {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use crate::loom::unmodelled::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use std::task::Wake;
 

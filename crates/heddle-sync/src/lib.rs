@@ -76,12 +76,13 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod atomic_waker;
 mod barrier;
 pub mod broadcast;
 mod cancellation;
 mod error;
-mod loom;
 pub mod mpsc;
 mod mutex;
 mod notify;

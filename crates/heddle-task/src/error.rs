@@ -3,7 +3,8 @@
 use std::any::Any;
 use std::fmt;
 use std::io;
-use std::sync::Mutex;
+
+use crate::loom::unmodelled::Mutex;
 
 use crate::Id;
 
@@ -141,7 +142,7 @@ impl JoinError {
     /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
-            Repr::Panic(payload) => Ok(payload.into_inner().unwrap_or_else(|e| e.into_inner())),
+            Repr::Panic(payload) => Ok(payload.into_inner()),
             Repr::Cancelled => Err(self),
         }
     }
@@ -169,7 +170,7 @@ impl JoinError {
         let Repr::Panic(payload) = &self.repr else {
             return None;
         };
-        let payload = payload.lock().unwrap_or_else(|e| e.into_inner());
+        let payload = payload.lock();
         if let Some(s) = payload.downcast_ref::<&'static str>() {
             Some((*s).to_owned())
         } else {

@@ -4,10 +4,10 @@
 //! threads does not contend on one cache line. Ids are therefore unique but only roughly
 //! increasing across threads.
 
+use crate::loom::unmodelled::{AtomicU64, Ordering};
 use std::cell::Cell;
 use std::fmt;
 use std::num::NonZeroU64;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many ids a thread takes from the global counter at a time.
 const BLOCK: u64 = 256;

@@ -54,6 +54,8 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 pub mod context;
 pub mod coop;
 mod error;

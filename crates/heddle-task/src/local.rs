@@ -13,9 +13,9 @@
 //! The home thread is recognised by a process-unique index kept in a thread-local (one read
 //! per check), not by `std::thread::current()`.
 
+use crate::loom::unmodelled::{AtomicU64, Ordering};
 use std::fmt;
 use std::num::NonZeroU64;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::Waker;
 
 use crate::{Id, Runnable, Schedule, ScheduleInfo, TaskInfo};
@@ -308,7 +308,9 @@ mod tests {
     use std::future::Future;
     use std::pin::pin;
     use std::rc::Rc;
-    use std::sync::{mpsc, Arc, Mutex};
+    use std::sync::{mpsc, Arc};
+
+    use crate::loom::unmodelled::Mutex;
     use std::task::{Context, Poll};
     use std::thread::{self, ThreadId};
 
@@ -317,7 +319,7 @@ mod tests {
     fn queue() -> (Queue, impl Fn(LocalRunnable) + Send + Sync + 'static) {
         let queue: Queue = Arc::default();
         let q = queue.clone();
-        (queue, move |runnable| q.lock().unwrap().push(runnable))
+        (queue, move |runnable| q.lock().push(runnable))
     }
 
     /// Records the thread it is dropped on.
@@ -325,7 +327,7 @@ mod tests {
 
     impl Drop for OnDrop {
         fn drop(&mut self) {
-            self.0.lock().unwrap().push(thread::current().id());
+            self.0.lock().push(thread::current().id());
         }
     }
 
@@ -359,7 +361,7 @@ mod tests {
         assert!(!runnable.run());
         let waker: Waker = waker_rx.recv().unwrap();
         thread::spawn(move || waker.wake()).join().unwrap();
-        let runnable = queue.lock().unwrap().pop().unwrap();
+        let runnable = queue.lock().pop().unwrap();
         // The runnable may travel: on another thread it is not at home.
         let (back_tx, back_rx) = mpsc::channel();
         thread::spawn(move || {
@@ -373,7 +375,7 @@ mod tests {
         runnable.run();
         assert_eq!(polls.get(), 2);
         assert!(matches!(poll_once(&mut handle), Poll::Ready(Ok(7))));
-        assert_eq!(*drops.lock().unwrap(), [thread::current().id()]);
+        assert_eq!(*drops.lock(), [thread::current().id()]);
     }
 
     #[test]
@@ -390,14 +392,14 @@ mod tests {
         );
         runnable.run();
         handle.abort_handle().abort();
-        let runnable = queue.lock().unwrap().pop().unwrap();
+        let runnable = queue.lock().pop().unwrap();
         assert!(format!("{runnable:?}").contains("home_thread: true"));
         drop(runnable);
-        assert_eq!(*drops.lock().unwrap(), [thread::current().id()]);
+        assert_eq!(*drops.lock(), [thread::current().id()]);
         assert!(matches!(poll_once(&mut handle), Poll::Ready(Err(e)) if e.is_cancelled()));
         // A closed task is never scheduled again.
         handle.abort_handle().abort();
-        assert!(queue.lock().unwrap().is_empty());
+        assert!(queue.lock().is_empty());
     }
 
     #[test]
@@ -416,7 +418,7 @@ mod tests {
         assert_eq!(runnable.info().name(), Some("never"));
         assert_eq!(runnable.id(), handle.id());
         drop(runnable);
-        assert_eq!(drops.lock().unwrap().len(), 1);
+        assert_eq!(drops.lock().len(), 1);
         let mut handle = pin!(handle);
         let result = handle
             .as_mut()

@@ -16,8 +16,8 @@
 //! keeps the header, and so every task, 8 bytes smaller; an id needs 56 bits, enough for a
 //! task a nanosecond for two years.
 
+use crate::loom::unmodelled::{AtomicU64, Ordering};
 use std::panic::Location;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Id;
 

@@ -8,7 +8,9 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use heddle_loom::Mutex;
 use std::task::{Context, Poll, Waker};
 
 use slab::Slab;
@@ -62,7 +64,7 @@ struct ReadyState {
 impl Ready {
     fn notify(&self, key: usize) {
         let waker = {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.state.lock();
             state.keys.push_back(key);
             state.waker.take()
         };
@@ -396,7 +398,7 @@ impl<T> JoinSet<T> {
             return Poll::Ready(None);
         }
         {
-            let mut state = self.ready.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.ready.state.lock();
             self.notified.extend(state.keys.drain(..));
             state.waker = Some(cx.waker().clone());
         }
@@ -519,12 +521,7 @@ impl<T> JoinSet<T> {
     pub fn detach_all(&mut self) {
         self.tasks.clear();
         self.notified.clear();
-        self.ready
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys
-            .clear();
+        self.ready.state.lock().keys.clear();
     }
 
     /// Aborts every task in the set (they stay in it until joined).

@@ -51,7 +51,9 @@ use std::marker::PhantomData;
 use std::mem;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use heddle_loom::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use heddle_task::coop;
@@ -480,7 +482,7 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // No user code runs under the lock, so it is never poisoned by a task; the data is
         // plain bookkeeping that stays consistent either way.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock()
     }
 
     /// Spawns `future` as a task of the set. Called on the set's thread (the set is `!Send`,

@@ -8,7 +8,7 @@ struct Injector(Arc<Mutex<Vec<usize>>>);
 
 impl Overflow<usize> for Injector {
     fn push_overflow(&self, tasks: impl Iterator<Item = usize>) {
-        self.0.lock().unwrap().extend(tasks);
+        self.0.lock().extend(tasks);
     }
 }
 
@@ -51,7 +51,7 @@ fn loom_owner_push_pop_vs_one_stealer_with_overflow() {
             got.push(task);
         }
         got.extend(stolen);
-        got.extend(spilled.lock().unwrap().drain(..));
+        got.extend(spilled.lock().drain(..));
         check_exactly_once(got, total);
     });
 }
@@ -88,7 +88,7 @@ fn loom_two_stealers_race_the_owner() {
         while let Some(task) = owner.pop() {
             got.push(task);
         }
-        got.extend(spilled.lock().unwrap().drain(..));
+        got.extend(spilled.lock().drain(..));
         check_exactly_once(got, total);
     });
 }

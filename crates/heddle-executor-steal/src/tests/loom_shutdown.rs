@@ -44,7 +44,7 @@ impl Future for Idle {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        *self.waker.lock().unwrap() = Some(cx.waker().clone());
+        *self.waker.lock() = Some(cx.waker().clone());
         Poll::Pending
     }
 }
@@ -72,7 +72,7 @@ fn loom_shutdown_drops_each_future_once_despite_spawns_and_wakes_from_drop() {
     loom::model(|| {
         // One worker, already exited: its core is back with the shared state.
         let (shared, cores) = create_with_defaults(ThreadParker::new(), 1);
-        shared.cores.lock().unwrap().extend(cores);
+        shared.cores.lock().extend(cores);
         let counts: [Arc<AtomicUsize>; 4] = std::array::from_fn(|_| Arc::new(AtomicUsize::new(0)));
         let [first, second, spawned, late] = counts.clone();
         let spawn = |future| executor::spawn(&shared, heddle_task::Builder::new(), future);
@@ -91,14 +91,14 @@ fn loom_shutdown_drops_each_future_once_despite_spawns_and_wakes_from_drop() {
         let on_drop = {
             let (shared, late_handle) = (shared.clone(), late_handle.clone());
             move || {
-                if let Some(waker) = second_waker.lock().unwrap().take() {
+                if let Some(waker) = second_waker.lock().take() {
                     waker.wake();
                 }
                 let count = DropCount(late);
                 let handle = executor::spawn(&shared, heddle_task::Builder::new(), async move {
                     drop(count);
                 });
-                *late_handle.lock().unwrap() = Some(handle);
+                *late_handle.lock() = Some(handle);
             }
         };
         let first_task = spawn(Idle {
@@ -111,7 +111,7 @@ fn loom_shutdown_drops_each_future_once_despite_spawns_and_wakes_from_drop() {
         }
 
         let waking = loom::thread::spawn(move || {
-            let waker = first_waker.lock().unwrap().take();
+            let waker = first_waker.lock().take();
             waker.expect("the first task is idle").wake();
         });
         let spawning = {
@@ -141,7 +141,7 @@ fn loom_shutdown_drops_each_future_once_despite_spawns_and_wakes_from_drop() {
         assert_cancelled("first", first_task);
         assert_cancelled("second", second_task);
         assert_cancelled("spawned", spawned_task);
-        let late_task = late_handle.lock().unwrap().take();
+        let late_task = late_handle.lock().take();
         assert_cancelled("late", late_task.expect("the first future's drop spawned"));
         assert_eq!(shared.registry.len(), 0);
     });

@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::mem;
 use std::pin::pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use heddle_loom::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 
 use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker};
@@ -44,7 +46,7 @@ impl CurrentThread {
     }
 
     fn core(&self) -> MutexGuard<'_, Core> {
-        self.core.lock().unwrap_or_else(|e| e.into_inner())
+        self.core.lock()
     }
 
     /// Runs `future`, running the tasks if the executor is free, else waiting for it.

@@ -1,6 +1,6 @@
 //! The multi-thread flavor: a `StealExecutor` over the driver stack.
 
-use std::sync::Mutex;
+use heddle_loom::Mutex;
 use std::time::Duration;
 
 use heddle_executor_steal::{Metrics, Spawner, StealExecutor};
@@ -24,11 +24,7 @@ impl MultiThread {
     }
 
     pub(crate) fn shutdown(&self, timeout: Option<Duration>) {
-        let executor = self
-            .executor
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let executor = self.executor.lock().take();
         match (executor, timeout) {
             (Some(executor), Some(timeout)) => executor.shutdown_timeout(timeout),
             // Dropping shuts down and waits for the workers.
@@ -40,7 +36,6 @@ impl MultiThread {
     pub(crate) fn alive_tasks(&self) -> Option<usize> {
         self.executor
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
             .as_ref()
             .map(StealExecutor::alive_tasks)
     }

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 /// Runs `f` on its own thread and fails the test if it has not finished within `secs`
 /// seconds (a hang becomes a failure, not a stuck test run). A panic in `f` is resumed.
-pub(crate) fn with_watchdog<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) fn with_watchdog<T: Send + 'static>(
+    secs: u64,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
