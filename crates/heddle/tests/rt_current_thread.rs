@@ -1,6 +1,10 @@
 //! The current-thread runtime as a user sees it: spawning, joining, context errors, nested
 //! `block_on`, sharing across threads, and dropping.
 
+mod support;
+
+use support::{message, with_watchdog};
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -18,26 +22,6 @@ fn rt() -> Runtime {
 
 /// Runs `f` on a thread and fails if it does not finish within `secs` (a hang is a failure,
 /// never a stuck test run).
-fn with_watchdog<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
-    });
-    match rx.recv_timeout(Duration::from_secs(secs)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(payload)) => std::panic::resume_unwind(payload),
-        Err(_) => panic!("watchdog: did not finish within {secs} s"),
-    }
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
-
 #[test]
 fn spawn_join_and_yield() {
     let rt = rt();
@@ -88,14 +72,14 @@ fn panicking_task_reports_join_error_and_runtime_continues() {
         (err, after)
     });
     assert!(err.is_panic());
-    assert_eq!(panic_message(&*err.into_panic()), "in a task");
+    assert_eq!(message(&*err.into_panic()), "in a task");
     assert_eq!(after, "still running");
 }
 
 #[test]
 fn spawn_outside_a_runtime_panics_with_advice() {
     let payload = std::panic::catch_unwind(|| drop(heddle::spawn(async {}))).unwrap_err();
-    let message = panic_message(&*payload);
+    let message = message(&*payload);
     assert!(message.contains("no heddle runtime"), "{message}");
     assert!(message.contains("new_current_thread"), "{message}");
     let err = Handle::try_current().unwrap_err();
@@ -132,7 +116,7 @@ fn nested_block_on_panics_and_never_hangs() {
             })
             .unwrap_err()
             .into_panic();
-        panic_message(&*payload)
+        message(&*payload)
     });
     assert!(message.contains("from within a runtime"), "{message}");
 }
@@ -147,7 +131,7 @@ fn nested_block_on_in_the_main_future_panics() {
         }))
         .unwrap_err()
     });
-    assert!(panic_message(&*payload).contains("`block_on`"));
+    assert!(message(&*payload).contains("`block_on`"));
 }
 
 #[test]

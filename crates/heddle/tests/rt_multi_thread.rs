@@ -1,6 +1,10 @@
 //! The multi-thread runtime as a user sees it: building (and refusing nonsense), spawning
 //! from everywhere, hooks and thread names, the blocking pool, timers, sockets, shutdown.
 
+mod support;
+
+use support::{message, with_watchdog};
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -14,26 +18,6 @@ fn rt() -> Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-fn with_watchdog<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
-    });
-    match rx.recv_timeout(Duration::from_secs(secs)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(payload)) => std::panic::resume_unwind(payload),
-        Err(_) => panic!("watchdog: did not finish within {secs} s"),
-    }
-}
-
-fn message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
 }
 
 /// A named way to build a runtime.
