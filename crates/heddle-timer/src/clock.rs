@@ -30,12 +30,13 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::loom::ClockMutex;
+use crate::loom::unmodelled::{
+    AtomicBool, Mutex as ClockMutex, MutexGuard as ClockGuard, Ordering,
+};
 use crate::{Handle, Instant};
 
 /// The time source of a [`TimerDriver`](crate::TimerDriver): real, or paused for tests.
@@ -138,8 +139,8 @@ impl Clock {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> ClockGuard<'_, State> {
+        self.inner.state.lock()
     }
 
     /// Whether the clock has never been paused, so its reading is the real time.

@@ -32,7 +32,9 @@
 //! created would spin, and the error would never reach anyone.
 
 use std::io;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use crate::loom::unmodelled::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -100,7 +102,7 @@ pub(crate) fn handle() -> Handle {
 /// Panics if an earlier thread panicked, which loses the driver (its park never unwinds).
 pub(crate) fn start() -> io::Result<()> {
     let fallback = get();
-    let mut slot = fallback.thread.lock().unwrap_or_else(|e| e.into_inner());
+    let mut slot = fallback.thread.lock();
     let driver = match slot.take() {
         Some(Thread::Idle(driver)) => driver,
         // The previous thread was told to stop (its generation is older); it exits promptly.
@@ -142,7 +144,6 @@ fn spawn(
         .spawn(move || {
             let driver = theirs
                 .lock()
-                .unwrap_or_else(|e| e.into_inner())
                 .take()
                 .expect("the driver is handed to the thread once");
             run(driver, &handle, generation)
@@ -150,7 +151,6 @@ fn spawn(
         .map_err(|error| {
             let driver = handoff
                 .lock()
-                .unwrap_or_else(|e| e.into_inner())
                 .take()
                 .expect("a thread that failed to spawn never took the driver");
             (driver, error)
@@ -160,7 +160,7 @@ fn spawn(
 /// Joins the thread of `generation` if it is still the one on record (it was told to stop).
 pub(crate) fn join_stopped(generation: u64) {
     let fallback = get();
-    let mut slot = fallback.thread.lock().unwrap_or_else(|e| e.into_inner());
+    let mut slot = fallback.thread.lock();
     if let Some(Thread::Running { generation: g, .. }) = &*slot {
         if *g == generation {
             if let Some(Thread::Running { join, .. }) = slot.take() {
@@ -203,8 +203,9 @@ mod tests {
     use std::io;
     use std::panic::{self, AssertUnwindSafe};
     use std::pin::Pin;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{mpsc, Arc};
+
+    use crate::loom::unmodelled::{AtomicUsize, Ordering};
     use std::task::{Context, Wake, Waker};
 
     use super::{get, handle, Thread};
@@ -298,7 +299,7 @@ mod tests {
             let shared = &handle().shared;
             let on_demand = shared.lock().on_demand.expect("on demand");
             assert!(!on_demand.running);
-            let slot = get().thread.lock().unwrap();
+            let slot = get().thread.lock();
             assert!(matches!(*slot, Some(Thread::Idle(_))));
             drop(slot);
             assert_eq!(handle().timer_count(), 1);

@@ -51,6 +51,8 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+use heddle_loom as loom;
+
 mod clock;
 mod driver;
 pub mod error;
@@ -59,7 +61,6 @@ mod fallback;
 mod handle;
 mod instant;
 mod interval;
-mod loom;
 mod sleep;
 mod timeout;
 mod wheel;

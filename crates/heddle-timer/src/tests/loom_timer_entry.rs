@@ -122,7 +122,7 @@ fn loom_fire_vs_reset_from_another_thread() {
         let sleep = Arc::new(Mutex::new(Sleep::new(handle.clone(), deadline)));
         let (first, first_waker) = counting_waker();
         {
-            let mut sleep = sleep.lock().unwrap();
+            let mut sleep = sleep.lock();
             let poll = Pin::new(&mut *sleep).poll(&mut Context::from_waker(&first_waker));
             assert!(poll.is_pending());
         }
@@ -133,7 +133,7 @@ fn loom_fire_vs_reset_from_another_thread() {
         let resetter = sleep.clone();
         let later = deadline + std::time::Duration::from_millis(8);
         let reset_thread = loom::thread::spawn(move || {
-            let mut sleep = resetter.lock().unwrap();
+            let mut sleep = resetter.lock();
             Pin::new(&mut *sleep).reset(later);
         });
         fire_thread.join().unwrap();
@@ -143,7 +143,7 @@ fn loom_fire_vs_reset_from_another_thread() {
         // Whichever came first, the sleep is now pending for the later deadline, and the next
         // fire wakes exactly the waker of the latest poll.
         let (third, third_waker) = counting_waker();
-        let mut sleep = Arc::try_unwrap(sleep).ok().unwrap().into_inner().unwrap();
+        let mut sleep = Arc::try_unwrap(sleep).ok().unwrap().into_inner();
         assert!(!sleep.is_elapsed());
         let poll = Pin::new(&mut sleep).poll(&mut Context::from_waker(&third_waker));
         assert!(poll.is_pending());
