@@ -305,6 +305,14 @@ pub static WORKLOADS: &[Workload] = &[
         runs: per_runtime!(timers::timer_churn),
     },
     Workload {
+        name: "timer_cpu",
+        what: "2,000 tasks sleep until distinct deadlines spread over 2 s on an idle runtime; process CPU per second (fresh process)",
+        metrics: &[lower("CPU ms/s", Target::Ratio(2.0))],
+        flavors: BOTH,
+        isolate: true,
+        runs: per_runtime!(timers::timer_cpu),
+    },
+    Workload {
         name: "mpsc_1p",
         what: "1M u64 through bounded(1024), 1 producer task, 1 consumer",
         metrics: &[lower("ns/msg", FAST)],

@@ -1,4 +1,4 @@
-//! Timers: `timers`, `timers_light`, `timer_churn`.
+//! Timers: `timers`, `timers_light`, `timer_churn`, `timer_cpu`.
 //!
 //! Each uses only [`Rt::sleep`]; a runtime without timers returns `None` there and every
 //! timer cell reads "n/a", so giving heddle timers is that one function.
@@ -8,7 +8,8 @@ use std::pin::pin;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use super::{micros, ns_per, percentile, Rng, Scale};
+use super::idle::process_cpu_time;
+use super::{micros, ns_per, percentile, Countdown, Rng, Scale};
 use crate::rt::{run, Rt};
 
 /// The seed of every random timer duration.
@@ -115,4 +116,47 @@ pub fn timer_churn<R: Rt>(scale: Scale) -> Option<Vec<f64>> {
     });
     let (empty, loaded) = (ns_per(empty, ops), ns_per(loaded, ops));
     Some(vec![empty, loaded, loaded / empty])
+}
+
+/// 2,000 tasks sleep until distinct deadlines spread over 2 s (one in each millisecond, at a
+/// seeded random point of it) on an otherwise idle runtime: process CPU ms per second of wall
+/// time, from the first spawn until the last sleep completes. Run in a fresh child process, as
+/// `idle_cpu` is.
+pub fn timer_cpu<R: Rt>(scale: Scale) -> Option<Vec<f64>> {
+    let rt = build_with_timers::<R>()?;
+    let sleeps = scale.heavy(2_000);
+    let spread = scale.heavy_duration(Duration::from_secs(2));
+    let step = spread / sleeps as u32;
+    let mut rng = Rng::new(SEED);
+    let offsets: Vec<Duration> = (0..sleeps)
+        .map(|i| {
+            let within = rng.range(0, (step.as_nanos() as u64).max(1));
+            step * i as u32 + Duration::from_nanos(within)
+        })
+        .collect();
+    // Warm the runtime up (lazy thread-locals, the timer wheel) before the window.
+    run(&rt, async {
+        R::sleep(Duration::from_millis(1))
+            .expect("timers checked")
+            .await;
+    });
+    let (cpu, wall) = run(&rt, async move {
+        let (countdown, all_done) = Countdown::<R>::new(offsets.len());
+        let cpu_before = process_cpu_time();
+        let start = Instant::now();
+        for offset in offsets {
+            let countdown = countdown.clone();
+            let remaining = offset.saturating_sub(start.elapsed());
+            R::spawn_detached(async move {
+                R::sleep(remaining).expect("timers checked").await;
+                countdown.arrive();
+            });
+        }
+        R::recv_once(all_done).await.expect("countdown dropped");
+        (
+            process_cpu_time().saturating_sub(cpu_before),
+            start.elapsed(),
+        )
+    });
+    Some(vec![cpu.as_secs_f64() * 1e3 / wall.as_secs_f64()])
 }

@@ -9,7 +9,8 @@
 //!        │ and record parked_until (same critical section)  I/O, do not block)
 //!        ▼
 //!  2. real clock:   inner.park_timeout(limit) if it comes first, or inner.park() if neither;
-//!                   else inner.park_timeout(next - 50 µs - now), then spin until `next`
+//!                   else, with spin budget: inner.park_timeout(next - 50 µs - now), then
+//!                   spin until `next`; without: inner.park_timeout(next - now)
 //!     paused clock: park() with timers pending ─▶ inner.park_timeout(0), then jump the clock
 //!                   to `next` (auto-advance); otherwise block like a real clock but bounded
 //!                   only by `limit` (virtual deadlines do not pass while blocked)
@@ -21,9 +22,13 @@
 //! is only steps 1 and 2 with `parked_until` left unset: it cannot block, so no deadline passes
 //! meanwhile that step 4 would catch, and it costs one clock read and one lock.
 //!
-//! Because `next` is the exact earliest deadline of the nearest level-0 slot (see
-//! [`crate::wheel`]), step 2 wakes at the deadline itself, not at the next tick boundary; the
-//! short spin absorbs the OS's wake-up latency (see [`SPIN_BEFORE_DEADLINE`]).
+//! Because `next` is the exact earliest deadline of the nearest occupied slot (see
+//! [`crate::wheel`]), step 2 wakes at the deadline itself, not at the next tick boundary nor at
+//! a slot boundary only to cascade; the short spin absorbs the OS's wake-up latency (see
+//! [`SPIN_BEFORE_DEADLINE`]). Spinning costs CPU per distinct deadline, so a [`SpinBudget`]
+//! caps it at 1 ms of CPU per second of wall time: bursts of deadlines get a spin each, a
+//! sustained stream of them (however many distinct deadlines someone else creates) falls back
+//! to the OS's wake-up once the budget is spent.
 
 use std::fmt;
 use std::time::Duration;
@@ -64,6 +69,7 @@ pub struct TimerDriver<D: Driver> {
     inner: D,
     handle: Handle,
     buffer: FireBuffer,
+    spin: SpinBudget,
 }
 
 /// What step 2 of a park does; see the module docs.
@@ -127,6 +133,7 @@ impl<D: Driver> TimerDriver<D> {
                 shared: Arc::new(shared),
             },
             buffer: FireBuffer::default(),
+            spin: SpinBudget::new(),
         }
     }
 
@@ -226,7 +233,9 @@ impl<D: Driver> TimerDriver<D> {
             match plan {
                 Plan::Block(None) => self.inner.park(),
                 Plan::Block(Some(timeout)) => self.inner.park_timeout(timeout),
-                Plan::Deadline(deadline) => park_until(&mut self.inner, shared, deadline),
+                Plan::Deadline(deadline) => {
+                    park_until(&mut self.inner, shared, &mut self.spin, deadline);
+                }
                 Plan::AutoAdvance(deadline) => {
                     self.inner.park_timeout(Duration::ZERO);
                     if let Some(target) = shared.ns_to_instant(deadline) {
@@ -242,19 +251,29 @@ impl<D: Driver> TimerDriver<D> {
 }
 
 /// Step 2 bounded by a timer: the OS wakes a blocked thread tens of microseconds after the
-/// timeout it asked for (more on a virtual machine), so block `inner` until
-/// [`SPIN_BEFORE_DEADLINE`] before `deadline` and spin for the rest (not `yield_now`: under
-/// load that hands the CPU to another thread for a whole time slice). The spin runs only if
-/// the park was not ended early by other work, so it is at most that long.
-fn park_until<D: Driver>(inner: &mut D, shared: &Shared, deadline: u64) {
+/// timeout it asked for (more on a virtual machine), so while the [`SpinBudget`] allows, block
+/// `inner` until [`SPIN_BEFORE_DEADLINE`] before `deadline` and spin for the rest (not
+/// `yield_now`: under load that hands the CPU to another thread for a whole time slice). The
+/// spin runs only if the park was not ended early by other work, so it is at most that long.
+/// Without budget, block until `deadline` itself and take the OS's wake-up as it comes.
+fn park_until<D: Driver>(inner: &mut D, shared: &Shared, budget: &mut SpinBudget, deadline: u64) {
+    let now = shared.now_ns();
+    if !budget.allows_spin(now) {
+        inner.park_timeout(Duration::from_nanos(deadline.saturating_sub(now)));
+        return;
+    }
     let early = deadline.saturating_sub(SPIN_BEFORE_DEADLINE.as_nanos() as u64);
-    inner.park_timeout(Duration::from_nanos(early.saturating_sub(shared.now_ns())));
-    if shared.now_ns() < early {
+    inner.park_timeout(Duration::from_nanos(early.saturating_sub(now)));
+    let woke = shared.now_ns();
+    if woke < early {
         return;
     }
     while shared.now_ns() < deadline {
         std::hint::spin_loop();
     }
+    // The spin used at most the CPU from `woke` to `deadline`: time beyond that (the thread
+    // was preempted mid-spin) was not spent spinning.
+    budget.charge(deadline.saturating_sub(woke));
 }
 
 /// How long before a timer deadline a park returns to wait out the rest without blocking.
@@ -265,6 +284,59 @@ const SPIN_BEFORE_DEADLINE: Duration = Duration::from_micros(50);
 /// No spinning under loom: a model must not depend on wall-clock time.
 #[cfg(loom)]
 const SPIN_BEFORE_DEADLINE: Duration = Duration::ZERO;
+
+/// The share of wall time a driver may spend spinning before deadlines, as a divisor: 1/1000,
+/// 1 ms of CPU per second.
+const SPIN_SHARE_DIVISOR: u64 = 1_000;
+
+/// The most spin time a driver can save up while it does not spin: 100 spins of
+/// [`SPIN_BEFORE_DEADLINE`].
+const SPIN_BURST: u64 = 100 * SPIN_BEFORE_DEADLINE.as_nanos() as u64;
+
+/// A token bucket of spin time (ns): it fills at 1/[`SPIN_SHARE_DIVISOR`] of the time that
+/// passes, up to [`SPIN_BURST`], and every spin takes what it used.
+///
+/// Spinning buys precision with CPU, one spin per distinct deadline, and whoever creates the
+/// timers (a peer choosing request timeouts, say) chooses how many distinct deadlines there
+/// are. The bucket bounds that cost at 1 ms of CPU per second however many there are, while a
+/// burst of deadlines (a hundred sleeps in a row) or a steady trickle of them (a tick every
+/// 50 ms) still gets a spin for each. Once it is empty, parks block until the deadline itself
+/// and the OS's wake-up latency shows until the bucket has filled again.
+#[derive(Debug)]
+struct SpinBudget {
+    /// Spin time that may be used now, ns.
+    available: u64,
+    /// The clock reading (ns) up to which `available` was filled.
+    filled_to: u64,
+}
+
+impl SpinBudget {
+    fn new() -> SpinBudget {
+        SpinBudget {
+            available: SPIN_BURST,
+            filled_to: 0,
+        }
+    }
+
+    /// Fills the bucket for the time up to `now` and says whether it holds a whole spin.
+    fn allows_spin(&mut self, now: u64) -> bool {
+        let earned = now.saturating_sub(self.filled_to) / SPIN_SHARE_DIVISOR;
+        self.available = self.available.saturating_add(earned);
+        if self.available >= SPIN_BURST {
+            self.available = SPIN_BURST;
+            self.filled_to = self.filled_to.max(now);
+        } else {
+            // Keep the remainder of the division for the next fill.
+            self.filled_to += earned * SPIN_SHARE_DIVISOR;
+        }
+        self.available >= SPIN_BEFORE_DEADLINE.as_nanos() as u64
+    }
+
+    /// Takes `spun` ns of spinning out of the bucket.
+    fn charge(&mut self, spun: u64) {
+        self.available = self.available.saturating_sub(spun);
+    }
+}
 
 /// Step 2's decision; see the module docs.
 fn decide(paused: bool, limit: Option<Duration>, now: u64, next: Option<u64>) -> Plan {
@@ -317,6 +389,41 @@ impl<D: Driver + fmt::Debug> fmt::Debug for TimerDriver<D> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_spin_budget_bounds_spinning_to_its_share_of_time() {
+        let spin = SPIN_BEFORE_DEADLINE.as_nanos() as u64;
+        let mut budget = SpinBudget::new();
+        let mut now = 1_000_000_000;
+        // A full bucket: a burst of 100 back-to-back spins.
+        for _ in 0..100 {
+            assert!(budget.allows_spin(now));
+            budget.charge(spin);
+        }
+        assert!(!budget.allows_spin(now));
+        // One spin's worth comes back after a thousand times its length.
+        now += spin * SPIN_SHARE_DIVISOR - 1;
+        assert!(!budget.allows_spin(now));
+        now += 1;
+        assert!(budget.allows_spin(now));
+        budget.charge(spin);
+        // Sustained: one spin per millisecond for ten seconds gets 1 ms of spinning a second.
+        let mut spun = 0;
+        for _ in 0..10_000 {
+            now += 1_000_000;
+            if budget.allows_spin(now) {
+                budget.charge(spin);
+                spun += spin;
+            }
+        }
+        let share = 10 * 1_000_000_000 / SPIN_SHARE_DIVISOR;
+        assert!(spun <= share + SPIN_BURST, "spun {spun} ns");
+        assert!(spun >= share - spin, "spun {spun} ns");
+        // Idle time never saves up more than the burst.
+        now += 3_600 * 1_000_000_000;
+        assert!(budget.allows_spin(now));
+        assert_eq!(budget.available, SPIN_BURST);
+    }
 
     #[test]
     fn decide_covers_every_case() {

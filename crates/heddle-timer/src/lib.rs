@@ -11,8 +11,9 @@
 //! * [`TimerDriver<D>`](TimerDriver), a [`heddle_driver::Driver`] that wraps any other driver
 //!   (a thread parker, the reactor) and parks it until just before the exact earliest deadline
 //!   and spins the last 50 µs, so an idle runtime wakes at a deadline rather than on a
-//!   millisecond boundary or an OS wake-up latency later. Its [`Handle`] registers timers
-//!   from any thread.
+//!   millisecond boundary or an OS wake-up latency later. Spinning is capped at 1 ms of CPU per
+//!   second, so many distinct deadlines cannot turn precision into CPU load. Its [`Handle`]
+//!   registers timers from any thread.
 //! * The tokio-named futures and functions: [`sleep`], [`sleep_until`], [`timeout`],
 //!   [`timeout_at`], [`interval`], [`interval_at`], [`Instant`], [`error::Elapsed`],
 //!   [`MissedTickBehavior`], and the test clock controls [`pause`], [`resume`], [`advance`].
@@ -61,6 +62,7 @@ mod fallback;
 mod handle;
 mod instant;
 mod interval;
+
 mod sleep;
 mod timeout;
 mod wheel;

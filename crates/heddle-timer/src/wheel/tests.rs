@@ -56,6 +56,25 @@ fn cancel_leaves_stale_minimum_that_rescans() {
 }
 
 #[test]
+fn a_higher_level_timer_reports_its_own_deadline_not_its_slot_start() {
+    let mut wheel = Wheel::new();
+    // Tick 100 is in level 1, in the slot that starts at tick 64.
+    let far = 100 * MS + 7;
+    let key = wheel.insert(far, 0);
+    assert_eq!(wheel.next_deadline(), Some(far));
+    assert!(advance(&mut wheel, far - 1).is_empty());
+    assert_eq!(wheel.next_deadline(), Some(far));
+    assert_eq!(advance(&mut wheel, far), vec![key]);
+    // The same from the overflow list (more than 2^36 ticks out) and from level 3.
+    for far in [(1u64 << 37) * TICK_NANOS + 3, 20 * 60 * 1_000 * MS + 11] {
+        let mut wheel = Wheel::new();
+        let key = wheel.insert(far, 0);
+        assert_eq!(wheel.next_deadline(), Some(far));
+        assert_eq!(advance(&mut wheel, far), vec![key]);
+    }
+}
+
+#[test]
 fn past_deadline_goes_into_current_slot() {
     let mut wheel = Wheel::new();
     assert!(advance(&mut wheel, 1_000 * MS).is_empty());
