@@ -63,8 +63,9 @@ impl LifoSlot {
         }
         // A stealer may have emptied it meanwhile: swap, and own whatever comes out.
         let old = self.ptr.swap(new, Ordering::AcqRel);
-        // SAFETY: a non-null pointer in the slot came from `into_raw` in `put` and was
-        // swapped out by us alone, so it is turned back exactly once.
+        // A non-null pointer in the slot came from `into_raw` in `put`, and this swap took it
+        // out for us alone.
+        // SAFETY: so it is turned back exactly once.
         NonNull::new(old).map(|old| unsafe { Runnable::from_raw(old) })
     }
 
@@ -93,8 +94,8 @@ impl LifoSlot {
 
     fn take_raw(&self) -> Option<Runnable> {
         let old = self.ptr.swap(ptr::null_mut(), Ordering::Acquire);
-        // SAFETY: a non-null pointer in the slot came from `into_raw` in `put`; the swap
-        // removed it, so only we turn it back.
+        // A non-null pointer in the slot came from `into_raw` in `put`, and the swap removed it.
+        // SAFETY: so only we turn it back, exactly once.
         NonNull::new(old).map(|old| unsafe { Runnable::from_raw(old) })
     }
 }

@@ -55,8 +55,8 @@ fn set_soft_limit(soft: libc::rlim_t) {
     let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
     assert_eq!(got, 0);
     limit.rlim_cur = soft;
-    // SAFETY: `setrlimit` reads the struct we pass; any soft limit up to the hard one is
-    // allowed.
+    // Any soft limit up to the hard one is allowed.
+    // SAFETY: `setrlimit` only reads the struct we pass.
     assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
 }
 

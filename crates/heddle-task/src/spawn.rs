@@ -181,9 +181,9 @@ impl Runnable {
     /// drop(unsafe { Runnable::from_raw(raw) });
     /// ```
     pub unsafe fn from_raw(ptr: NonNull<()>) -> Runnable {
-        // SAFETY: the caller's contract is async-task's: `ptr` came from `into_raw` of a
-        // runnable of the same metadata type (every heddle `Runnable` carries `TaskMeta`) and
-        // is turned back once.
+        // The caller's contract is async-task's: `ptr` came from `into_raw` of a runnable of
+        // the same metadata type (every heddle `Runnable` carries `TaskMeta`).
+        // SAFETY: and the caller turns it back only once.
         Runnable(unsafe { async_task::Runnable::from_raw(ptr) })
     }
 
