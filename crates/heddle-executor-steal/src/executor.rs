@@ -1,5 +1,39 @@
 //! [`StealExecutor`] and its [`Spawner`]: spawning onto it, blocking on it, and shutting it
 //! down. Building it is in `builder`, its worker threads in `thread`.
+//!
+//! # Shutdown
+//!
+//! The shutdown flags, read as one state machine of the executor (`Shared` holds all but the
+//! last; each is set once and never cleared):
+//!
+//! ```text
+//!            (1) first task panic, with shutdown_on_panic
+//!  RUNNING ───────────────────────────────────────────────▶ PANICKED ──(3)──▶ STOPPED_BY_PANIC
+//!     │        task_panicked, then (2)                          │               stopped_by_panic
+//!     │ (2) begin_shutdown: `shutdown` set, registry closed,    │ (4) stop()
+//!     │     every worker unparked                               ▼
+//!     └──────────────────────────────────────────────────────▶ STOPPING ──(5)──▶ DRAINED
+//!                                                              `shut_down` (this handle)
+//! ```
+//!
+//! 1. `Shared::on_task_panic` (only with `shutdown_on_panic`) sets `task_panicked` and calls (2).
+//! 2. `Shared::begin_shutdown` sets `shutdown` (AcqRel swap: only the first caller proceeds),
+//!    closes the registry so that later spawns are cancelled at once, and unparks every worker;
+//!    each stops at its next loop turn and, in `thread::WorkerExit`, hands its core to
+//!    `cores` and counts itself in `exited` under its lock.
+//! 3. The last worker to exit after a panic sets `stopped_by_panic` and wakes the `block_on`s
+//!    waiting for it, which then panic with tokio's message.
+//! 4. `StealExecutor::stop` (drop, `shutdown`, `shutdown_timeout`, `shutdown_background`) sets
+//!    `shut_down` (so a second call returns), calls (2) and waits for `exited` to reach
+//!    `started` (bounded by the timeout). From inside one of its own tasks it cannot wait: it
+//!    sets `drain_on_exit` and panics with advice. On a former worker that handed its core
+//!    off (`block_in_place`) it waits for the others only. If any worker is still out, it sets
+//!    `drain_on_exit` under the `exited` lock, so that a worker exiting at that moment either
+//!    sees the flag or leaves its core to the drain that follows.
+//! 5. `Shared::drop_tasks` drops every task once (`heddle_executor_core::drop_all_tasks`); with
+//!    `drain_on_exit` set, the last worker to exit runs it again for what it held. Then the
+//!    driver is polled once so that deregistrations complete, and the exited threads are
+//!    joined (never the calling thread).
 
 use std::fmt;
 use std::future::Future;
