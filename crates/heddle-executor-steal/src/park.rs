@@ -4,13 +4,31 @@
 //!
 //! # State word of a worker's parker
 //!
+//! ```text
+//!              (1) park: driver free                (3) unpark: swap NOTIFIED,
+//!         ┌──────────────────────────▶ PARKED_DRIVER ── driver's unparker ──┐
+//!         │                                 │                               ▼
+//!       EMPTY ◀── (4) park returns ─────────┴───────────────────────── NOTIFIED
+//!         │       (event, timeout, unpark, or a panic out of the driver)    ▲
+//!         │    (2) park: driver held by another worker                      │
+//!         └──────────────────────────▶ PARKED_CONDVAR ── condvar notify ────┘
+//!                                                      (3), under the mutex
+//!   (5) park finding NOTIFIED consumes it (→ EMPTY) and returns at once;
+//!       unpark from EMPTY or NOTIFIED only stores the token.
+//! ```
+//!
 //! * `EMPTY`: not parked, no token.
 //! * `PARKED_CONDVAR`: blocked on the condvar; `unpark` notifies it under the mutex.
 //! * `PARKED_DRIVER`: blocked in `Driver::park`; `unpark` calls the driver's unparker.
 //! * `NOTIFIED`: a token is stored; the next park returns at once.
 //!
-//! `unpark` swaps in `NOTIFIED` and acts on what it replaced, so a wake-up is never lost
-//! whichever way the worker parks (the same protocol as `heddle_driver::ThreadParker`).
+//! Edges: (1) `Inner::park_driver`, (2) `Inner::park_condvar`, (3) `Unparker::unpark`,
+//! (4) the `LeaveParked` guard in `park_driver` and the timeout path of `park_condvar`,
+//! (5) the compare-exchange at the top of `Parker::park`. Every transition into a parked
+//! state is a compare-exchange from `EMPTY` (Acquire, pairing with the Release swap of
+//! `unpark`), and `unpark` swaps in `NOTIFIED` and acts on what it replaced, so a wake-up is
+//! never lost whichever way the worker parks (the same protocol as
+//! `heddle_driver::ThreadParker`).
 //!
 //! # The driver slot
 //!
