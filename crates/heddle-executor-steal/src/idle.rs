@@ -49,6 +49,17 @@ pub(crate) struct Idle {
     /// write it, when they park and unpark, and it has a cache line of its own: busy workers
     /// read it on every local push that wakes nobody, while `state` takes a read-modify-write
     /// per spawn from outside.
+    ///
+    /// # Orderings
+    ///
+    /// The word is a hint, not part of the liveness argument of rules 1–3: a pusher that
+    /// misses a watcher that just started wakes a sleeper needlessly (it parks again), and a
+    /// watcher that misses a push looks again at its next timeout, at most `WATCH_INTERVAL`
+    /// later. So no ordering is needed for correctness. It stays SeqCst because it costs
+    /// nothing that matters: the read-modify-writes run only when a worker parks, unparks or
+    /// starts or stops watching (never per task), and a SeqCst load is a plain load on x86
+    /// and a load-acquire on AArch64. The sleepers count in its low bits mirrors
+    /// `sleepers.len()` and is changed under the `sleepers` lock.
     watch: CachePadded<AtomicUsize>,
 }
 
