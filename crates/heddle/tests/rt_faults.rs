@@ -207,3 +207,16 @@ fn a_waker_that_panics_in_the_runtimes_reactor_costs_nothing() {
         });
     }
 }
+
+#[test]
+fn shutdown_timeout_with_duration_max_waits_instead_of_overflowing() {
+    for (_flavor, mut builder) in both_flavors() {
+        with_watchdog(30, move || {
+            let runtime = builder.build().unwrap();
+            round_trips(&runtime, 2);
+            let closure = runtime.spawn_blocking(|| std::thread::sleep(Duration::from_millis(20)));
+            drop(closure);
+            runtime.shutdown_timeout(Duration::MAX);
+        });
+    }
+}
