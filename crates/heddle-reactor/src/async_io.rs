@@ -681,19 +681,12 @@ where
 mod tests {
     use super::*;
     use crate::loom::unmodelled::{AtomicUsize, Ordering};
+    use crate::test_waker::Counter;
     use std::future::Future;
     use std::os::unix::net::UnixStream;
-    use std::task::{Wake, Waker};
+    use std::task::Waker;
 
     use crate::Reactor;
-
-    struct Counter(AtomicUsize);
-
-    impl Wake for Counter {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
 
     #[test]
     #[cfg_attr(miri, ignore)]

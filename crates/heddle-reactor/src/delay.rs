@@ -210,16 +210,8 @@ impl Drop for Delay<'_> {
 mod tests {
     use super::*;
     use crate::loom::unmodelled::{AtomicUsize, Ordering};
+    use crate::test_waker::Counter;
     use std::sync::Arc;
-    use std::task::Wake;
-
-    struct Counter(AtomicUsize);
-
-    impl Wake for Counter {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
 
     #[test]
     fn bound_expire_and_remove() {

@@ -74,6 +74,8 @@ pub mod net;
 mod reactor;
 mod registry;
 mod source;
+#[cfg(all(test, not(loom)))]
+mod test_waker;
 #[cfg(feature = "tokio-io")]
 mod tokio_io;
 

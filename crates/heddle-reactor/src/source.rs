@@ -431,22 +431,8 @@ impl SourceState {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::loom::unmodelled::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-    use std::task::Wake;
-
-    struct Counter(AtomicUsize);
-
-    impl Wake for Counter {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    fn counting_waker() -> (Arc<Counter>, Waker) {
-        let counter = Arc::new(Counter(AtomicUsize::new(0)));
-        (counter.clone(), Waker::from(counter))
-    }
+    use crate::loom::unmodelled::Ordering;
+    use crate::test_waker::counting_waker;
 
     fn ok_arm(_: Interest) -> io::Result<()> {
         Ok(())
