@@ -38,7 +38,15 @@ mod concurrent;
 /// ```
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand(args.into(), item.into(), Kind::Main).into()
+    expand(args.into(), item.into(), Kind::Main, true).into()
+}
+
+/// `#[heddle::main]` when heddle is built without its `rt-multi-thread` feature: the same,
+/// except that the multi-thread flavor (the default) is a compile error saying what to change.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn main_rt(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand(args.into(), item.into(), Kind::Main, false).into()
 }
 
 /// Runs an `async fn` test on a heddle runtime; current-thread by default.
@@ -56,7 +64,15 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand(args.into(), item.into(), Kind::Test).into()
+    expand(args.into(), item.into(), Kind::Test, true).into()
+}
+
+/// `#[heddle::test]` when heddle is built without its `rt-multi-thread` feature; see
+/// [`macro@main_rt`].
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn test_rt(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand(args.into(), item.into(), Kind::Test, false).into()
 }
 
 /// The expansion of `heddle::join!`; input: `$crate; futures…`.
@@ -99,13 +115,14 @@ struct Config {
     krate: Option<syn::Path>,
 }
 
-fn expand(args: TokenStream2, item: TokenStream2, kind: Kind) -> TokenStream2 {
+/// `multi_thread` says whether the facade was built with its multi-thread flavor.
+fn expand(args: TokenStream2, item: TokenStream2, kind: Kind, multi_thread: bool) -> TokenStream2 {
     let function: ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         // Not a function: report and keep the item so other errors stay readable.
         Err(error) => return with_error(item, error),
     };
-    match generate(args, function, kind) {
+    match generate(args, function, kind, multi_thread) {
         Ok(tokens) => tokens,
         Err(error) => with_error(item, error),
     }
@@ -216,7 +233,12 @@ fn bool_value(value: &Expr, name: &str) -> syn::Result<bool> {
     }
 }
 
-fn generate(args: TokenStream2, mut function: ItemFn, kind: Kind) -> syn::Result<TokenStream2> {
+fn generate(
+    args: TokenStream2,
+    mut function: ItemFn,
+    kind: Kind,
+    multi_thread: bool,
+) -> syn::Result<TokenStream2> {
     let config = parse_config(args)?;
     if function.sig.asyncness.is_none() {
         return Err(syn::Error::new(
@@ -245,6 +267,13 @@ fn generate(args: TokenStream2, mut function: ItemFn, kind: Kind) -> syn::Result
             span,
             "`worker_threads` needs the multi-thread flavor: add `flavor = \"multi_thread\"` \
              or remove `worker_threads`",
+        ));
+    }
+    if flavor == Flavor::MultiThread && !multi_thread {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "the multi-thread flavor needs heddle's `rt-multi-thread` feature: enable it, or \
+             use `flavor = \"current_thread\"`",
         ));
     }
     if let (Flavor::MultiThread, Some((true, span))) = (flavor, config.start_paused) {
