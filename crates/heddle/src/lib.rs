@@ -9,6 +9,26 @@
 //! wheel, with networking ([`net`], [`io`], [`reactor`]), time ([`time`]), channels and locks
 //! ([`sync`]), and a blocking pool ([`spawn_blocking`], over `heddle-blocking`).
 //!
+//! # Features
+//!
+//! Cargo features with tokio's names and meaning; none is on by default, and a layer left
+//! out is not compiled:
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `rt` | [`Runtime`], [`Builder::new_current_thread`], [`task`], [`spawn`], [`spawn_blocking`] |
+//! | `rt-multi-thread` | the work-stealing flavor: [`Builder::new_multi_thread`], [`Runtime::new`], [`block_on`] |
+//! | `net` | [`net`], [`reactor`], and the I/O driver of every runtime (Unix) |
+//! | `time` | [`time`], and the timer driver of every runtime |
+//! | `sync` | [`sync`] |
+//! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
+//! | `full` | all of the above |
+//! | `tokio-io` | tokio's `AsyncRead`/`AsyncWrite` on the net types |
+//! | `hyper` | [`hyper`](crate::hyper): hyper 1.x's executor, timer and I/O traits |
+//!
+//! A runtime parks on what is compiled in: the timer wheel over the reactor with `time` and
+//! `net`, either alone, or a plain thread parker with neither.
+//!
 //! # Examples
 //!
 //! ```
@@ -28,10 +48,15 @@
 
 #[cfg(feature = "hyper")]
 pub mod hyper;
+#[cfg(feature = "rt")]
 mod join_set;
+#[cfg(feature = "rt")]
 mod local_set;
+#[cfg(feature = "macros")]
 mod macros;
+#[cfg(feature = "rt")]
 pub mod runtime;
+#[cfg(feature = "rt")]
 pub mod task;
 
 /// Channels and synchronisation primitives that work under any executor: `mpsc`, `oneshot`,
@@ -63,6 +88,7 @@ pub mod task;
 /// assert_eq!(total, 55);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "sync")]
 pub mod sync {
     #[doc(inline)]
     pub use heddle_sync::*;
@@ -101,7 +127,7 @@ pub mod sync {
 /// })?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[cfg(unix)]
+#[cfg(all(feature = "net", unix))]
 pub mod net {
     #[doc(inline)]
     pub use heddle_reactor::net::*;
@@ -125,7 +151,7 @@ pub mod net {
 /// assert_eq!(text, "buffered");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[cfg(unix)]
+#[cfg(all(feature = "net", unix))]
 pub mod io {
     #[doc(inline)]
     pub use heddle_reactor::io::*;
@@ -153,14 +179,16 @@ pub mod io {
 /// })?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[cfg(unix)]
+#[cfg(all(feature = "net", unix))]
 pub mod reactor {
     #[doc(inline)]
     pub use heddle_reactor::{Async, Handle, Reactor};
 }
 
+#[cfg(feature = "rt")]
 #[doc(inline)]
 pub use runtime::{Builder, Handle, Runtime, UnhandledPanic};
+#[cfg(feature = "rt")]
 #[doc(inline)]
 pub use task::{spawn, spawn_blocking, spawn_local};
 
@@ -178,7 +206,11 @@ pub use task::{spawn, spawn_blocking, spawn_local};
 ///     Ok(())
 /// }
 /// ```
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
 pub use heddle_macros::main;
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
+#[doc(inline)]
+pub use heddle_macros::main_rt as main;
 
 /// Runs an `async fn` test on a heddle runtime: current-thread by default;
 /// `#[heddle::test(flavor = "multi_thread", worker_threads = 2)]`, and
@@ -193,7 +225,11 @@ pub use heddle_macros::main;
 /// }
 /// # fn main() {}
 /// ```
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
 pub use heddle_macros::test;
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
+#[doc(inline)]
+pub use heddle_macros::test_rt as test;
 
 /// Runs `future` to completion on a fresh multi-thread runtime (one worker per core) and
 /// returns its output; the runtime is shut down afterwards. For programs with one entry
@@ -212,6 +248,7 @@ pub use heddle_macros::test;
 /// });
 /// assert_eq!(answer, 42);
 /// ```
+#[cfg(feature = "rt-multi-thread")]
 #[track_caller]
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     match Runtime::new() {
@@ -242,6 +279,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// });
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "time")]
 pub mod time {
     #[doc(inline)]
     pub use heddle_timer::{
@@ -264,6 +302,7 @@ pub mod time {
 /// assert_eq!(seen, 7);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "rt")]
 #[macro_export]
 macro_rules! task_local {
     ($($tt:tt)*) => {
@@ -292,17 +331,19 @@ macro_rules! task_local {
 /// #[heddle::main(flavour = "current_thread")] // unknown argument
 /// async fn main() {}
 /// ```
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "macros"))]
 struct MacroMisuse;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "full"))]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "macros")]
     pub use crate::macros::{select_start, MaybeDone};
+    #[cfg(feature = "macros")]
     pub use heddle_macros::{join_impl, select_impl, try_join_impl};
     pub use heddle_task;
 }

@@ -187,6 +187,7 @@ where
 /// assert_eq!(value, 42);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "rt-multi-thread")]
 #[track_caller]
 pub fn block_in_place<F, R>(f: F) -> R
 where

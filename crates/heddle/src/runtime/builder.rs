@@ -9,6 +9,7 @@ use heddle_blocking::BlockingPool;
 
 use super::current_thread::CurrentThread;
 use super::drivers::{self, DriverHandles};
+#[cfg(feature = "rt-multi-thread")]
 use super::multi_thread::MultiThread;
 use super::{context, Flavor, Handle, Inner, Runtime};
 
@@ -16,6 +17,7 @@ use super::{context, Flavor, Handle, Inner, Runtime};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     CurrentThread,
+    #[cfg(feature = "rt-multi-thread")]
     MultiThread,
 }
 
@@ -145,6 +147,7 @@ impl Builder {
             global_queue_interval: None,
             event_interval: match kind {
                 Kind::CurrentThread => heddle_executor_local::DEFAULT_EVENT_INTERVAL,
+                #[cfg(feature = "rt-multi-thread")]
                 Kind::MultiThread => heddle_executor_steal::DEFAULT_EVENT_INTERVAL,
             },
             start_paused: false,
@@ -162,6 +165,7 @@ impl Builder {
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "rt-multi-thread")]
     pub fn new_multi_thread() -> Builder {
         Builder::new(Kind::MultiThread)
     }
@@ -180,8 +184,9 @@ impl Builder {
         Builder::new(Kind::CurrentThread)
     }
 
-    /// Enables every driver. heddle's runtime always carries its drivers, so this does
-    /// nothing; it exists so that code written for tokio moves across unchanged.
+    /// Enables every driver. A heddle runtime always carries every driver its features
+    /// compile in (`net`, `time`), so this does nothing; it exists so that code written for
+    /// tokio moves across unchanged.
     ///
     /// # Examples
     ///
@@ -203,6 +208,7 @@ impl Builder {
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "net")]
     pub fn enable_io(&mut self) -> &mut Builder {
         self
     }
@@ -216,6 +222,7 @@ impl Builder {
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "time")]
     pub fn enable_time(&mut self) -> &mut Builder {
         self
     }
@@ -381,6 +388,7 @@ impl Builder {
     /// assert!(start.elapsed() < Duration::from_secs(60));
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "time")]
     pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
         self.start_paused = paused;
         self
@@ -479,13 +487,12 @@ impl Builder {
             flavor: OnceLock::new(),
             blocking: OnceLock::new(),
         });
-        let around = self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), true);
         let blocking = BlockingPool::with_threads(
             self.max_blocking_threads,
             self.thread_keep_alive,
             format!("{}-blocking", self.thread_name),
             self.stack_size,
-            Some(self.thread_wrapper(Arc::downgrade(&inner), handles, false)),
+            Some(self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), false)),
         );
         let flavor = match self.kind {
             Kind::CurrentThread => {
@@ -501,7 +508,9 @@ impl Builder {
                 }
                 Flavor::CurrentThread(CurrentThread::new(executor.build(driver)))
             }
+            #[cfg(feature = "rt-multi-thread")]
             Kind::MultiThread => {
+                let around = self.thread_wrapper(Arc::downgrade(&inner), handles, true);
                 let mut executor = heddle_executor_steal::Builder::new()
                     .thread_name(self.thread_name.clone())
                     .global_queue_interval(
@@ -552,7 +561,7 @@ impl Builder {
         if self.stack_size == Some(0) {
             return invalid("thread_stack_size must be more than 0 bytes");
         }
-        if self.start_paused && self.kind == Kind::MultiThread {
+        if self.start_paused && self.kind != Kind::CurrentThread {
             return invalid(
                 "start_paused needs a current-thread runtime (Builder::new_current_thread())",
             );

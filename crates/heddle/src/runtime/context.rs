@@ -57,6 +57,7 @@ pub(crate) fn enter_running() -> RunningGuard {
     }
 }
 
+#[cfg(feature = "rt-multi-thread")]
 /// Runs `f` with this thread's running mark cleared, so that `block_on` may be used inside
 /// (`block_in_place`), and restores it.
 pub(crate) fn allow_block_on<R>(f: impl FnOnce() -> R) -> R {

@@ -24,6 +24,7 @@ mod current_thread;
 mod drivers;
 pub mod dump;
 mod metrics;
+#[cfg(feature = "rt-multi-thread")]
 mod multi_thread;
 
 use std::fmt;
@@ -35,12 +36,15 @@ use heddle_blocking::BlockingPool;
 use heddle_task::JoinHandle;
 
 pub use builder::{Builder, UnhandledPanic};
-pub(crate) use context::{allow_block_on, with_current};
+#[cfg(feature = "rt-multi-thread")]
+pub(crate) use context::allow_block_on;
+pub(crate) use context::with_current;
 pub use metrics::RuntimeMetrics;
 
 use current_thread::CurrentThread;
 use drivers::DriverHandles;
 use dump::Dump;
+#[cfg(feature = "rt-multi-thread")]
 use multi_thread::MultiThread;
 
 /// A heddle runtime: an executor, the drivers it parks on (I/O and timers), and a blocking
@@ -92,6 +96,7 @@ struct Inner {
 
 enum Flavor {
     CurrentThread(CurrentThread),
+    #[cfg(feature = "rt-multi-thread")]
     MultiThread(MultiThread),
 }
 
@@ -120,6 +125,7 @@ pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: 
      `heddle::Runtime::new()?` (or `heddle::Builder::new_current_thread().build()?`) and spawn \
      from inside `Runtime::block_on`, or spawn through `Runtime::spawn` / `Handle::spawn`";
 
+#[cfg(feature = "rt-multi-thread")]
 const NEEDS_CURRENT_THREAD: &str = "spawn_local needs a current-thread runtime: `!Send` tasks \
      run on one thread. Build the runtime with `heddle::Builder::new_current_thread()`, run \
      the code inside a `heddle::task::LocalSet` (`local.block_on(&runtime, future)` or \
@@ -163,6 +169,7 @@ impl Runtime {
     /// assert_eq!(runtime.block_on(async { 1 }), 1);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "rt-multi-thread")]
     pub fn new() -> std::io::Result<Runtime> {
         Builder::new_multi_thread().build()
     }
@@ -391,6 +398,7 @@ impl Inner {
         let start = Instant::now();
         match self.flavor.get() {
             Some(Flavor::CurrentThread(flavor)) => flavor.shutdown(),
+            #[cfg(feature = "rt-multi-thread")]
             Some(Flavor::MultiThread(flavor)) => flavor.shutdown(timeout),
             None => {}
         }
@@ -473,6 +481,7 @@ impl Handle {
     {
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.spawner.spawn_with(builder, future),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.spawner.spawn_with(builder, future),
         }
     }
@@ -489,6 +498,7 @@ impl Handle {
     {
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.spawner.spawn_local_with(builder, future),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(_) => panic!("{NEEDS_CURRENT_THREAD}"),
         }
     }
@@ -538,6 +548,7 @@ impl Handle {
         let _drivers = self.inner.drivers.enter();
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.block_on(future),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.spawner.block_on(future),
         }
     }
@@ -605,11 +616,13 @@ impl Handle {
     pub fn dump(&self) -> Dump {
         let tasks = match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.spawner.dump_tasks(),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.spawner.dump_tasks(),
         };
         Dump::new(tasks)
     }
 
+    #[cfg(feature = "rt-multi-thread")]
     pub(crate) fn is_current_thread(&self) -> bool {
         matches!(self.inner.flavor(), Flavor::CurrentThread(_))
     }
@@ -628,6 +641,7 @@ impl Handle {
     pub fn alive_tasks(&self) -> Option<usize> {
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.alive_tasks(),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.alive_tasks(),
         }
     }
@@ -637,6 +651,7 @@ impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let flavor = match self.inner.flavor.get() {
             Some(Flavor::CurrentThread(_)) => "current_thread",
+            #[cfg(feature = "rt-multi-thread")]
             Some(Flavor::MultiThread(_)) => "multi_thread",
             None => "building",
         };
