@@ -18,6 +18,11 @@ const EXCLUDED: &[(&str, &str)] = &[
         "the facade's tests drive real sockets through the OS poller",
     ),
     (
+        "heddle-fs",
+        "no unsafe code (`forbid(unsafe_code)`), and its tests are file system calls, which \
+         miri's isolation refuses",
+    ),
+    (
         "heddle-macros",
         "a proc-macro crate runs inside the compiler",
     ),

@@ -21,6 +21,7 @@
 //! | `net` | [`net`], [`reactor`], and the I/O driver of every runtime (Unix) |
 //! | `time` | [`time`], and the timer driver of every runtime |
 //! | `sync` | [`sync`] |
+//! | `fs` | [`fs`] |
 //! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
 //! | `full` | all of the above |
 //! | `tokio-io` | tokio's `AsyncRead`/`AsyncWrite` on the net types |
@@ -255,6 +256,30 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         Ok(runtime) => runtime.block_on(future),
         Err(error) => panic!("heddle::block_on could not create a runtime: {error}"),
     }
+}
+
+/// Files and directories: `tokio::fs`'s API over the blocking pool (`heddle-fs`).
+///
+/// Each operation runs on a blocking-pool thread; whole-file reads and writes go a chunk per
+/// job. [`File`](fs::File) implements tokio's `AsyncRead`, `AsyncWrite` and `AsyncSeek` with
+/// tokio's semantics: a write completes in the background, `flush` waits for it.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let path = std::env::temp_dir().join(format!("heddle-fs-{}", std::process::id()));
+///     heddle::fs::write(&path, "seed").await?;
+///     assert_eq!(heddle::fs::read_to_string(&path).await?, "seed");
+///     heddle::fs::remove_file(&path).await
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(feature = "fs")]
+pub mod fs {
+    #[doc(inline)]
+    pub use heddle_fs::*;
 }
 
 /// Time: sleeps, timeouts and intervals served by the runtime's timer wheel, and a clock
