@@ -23,6 +23,11 @@ const EXCLUDED: &[(&str, &str)] = &[
          miri's isolation refuses",
     ),
     (
+        "heddle-signal",
+        "its one `unsafe` is installing a handler with sigaction(2), which miri cannot run, and \
+         its tests deliver real signals",
+    ),
+    (
         "heddle-macros",
         "a proc-macro crate runs inside the compiler",
     ),

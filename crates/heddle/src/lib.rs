@@ -22,6 +22,7 @@
 //! | `time` | [`time`], and the timer driver of every runtime |
 //! | `sync` | [`sync`] |
 //! | `fs` | [`fs`] |
+//! | `signal` | [`signal`] (Unix) |
 //! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
 //! | `full` | all of the above |
 //! | `tokio-io` | tokio's `AsyncRead`/`AsyncWrite` on the net types |
@@ -280,6 +281,30 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 pub mod fs {
     #[doc(inline)]
     pub use heddle_fs::*;
+}
+
+/// Signals: `tokio::signal`'s [`ctrl_c`](signal::ctrl_c) and [`unix::signal`](signal::unix),
+/// over one process-wide handler per signal (`heddle-signal`); Unix only.
+///
+/// # Examples
+///
+/// ```no_run
+/// #[heddle::main]
+/// async fn main() -> std::io::Result<()> {
+///     let mut terminate = heddle::signal::unix::signal(
+///         heddle::signal::unix::SignalKind::terminate(),
+///     )?;
+///     heddle::select! {
+///         _ = heddle::signal::ctrl_c() => println!("Ctrl-C"),
+///         _ = terminate.recv() => println!("SIGTERM"),
+///     }
+///     Ok(())
+/// }
+/// ```
+#[cfg(all(feature = "signal", unix))]
+pub mod signal {
+    #[doc(inline)]
+    pub use heddle_signal::{ctrl_c, unix};
 }
 
 /// Time: sleeps, timeouts and intervals served by the runtime's timer wheel, and a clock
