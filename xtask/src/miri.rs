@@ -23,6 +23,11 @@ const EXCLUDED: &[(&str, &str)] = &[
          miri's isolation refuses",
     ),
     (
+        "heddle-process",
+        "no unsafe code (`forbid(unsafe_code)`), and its tests spawn processes, which miri \
+         cannot",
+    ),
+    (
         "heddle-signal",
         "its one `unsafe` is installing a handler with sigaction(2), which miri cannot run, and \
          its tests deliver real signals",

@@ -22,6 +22,7 @@
 //! | `time` | [`time`], and the timer driver of every runtime |
 //! | `sync` | [`sync`] |
 //! | `fs` | [`fs`] |
+//! | `process` | [`process`] (Unix) |
 //! | `signal` | [`signal`] (Unix) |
 //! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
 //! | `full` | all of the above |
@@ -281,6 +282,24 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 pub mod fs {
     #[doc(inline)]
     pub use heddle_fs::*;
+}
+
+/// Child processes: `tokio::process`'s [`Command`](process::Command) and
+/// [`Child`](process::Child), with pipes on the reactor and exits awaited on `SIGCHLD`
+/// (`heddle-process`); Unix only.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let output = runtime.block_on(heddle::process::Command::new("echo").arg("hi").output())?;
+/// assert_eq!(output.stdout, b"hi\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(all(feature = "process", unix))]
+pub mod process {
+    #[doc(inline)]
+    pub use heddle_process::*;
 }
 
 /// Signals: `tokio::signal`'s [`ctrl_c`](signal::ctrl_c) and [`unix::signal`](signal::unix),

@@ -63,7 +63,11 @@ const ONLY: &[(&str, &[&str])] = &[(
 
 /// Edges within one layer that the design draws: the facade re-exports the attribute macros,
 /// which sit beside it (their expansions name `heddle::` paths, so they cannot sit below it).
-const SIDEWAYS_ALLOWED: &[(&str, &str)] = &[("heddle", "heddle-macros")];
+/// heddle-process waits for children on SIGCHLD, which heddle-signal delivers.
+const SIDEWAYS_ALLOWED: &[(&str, &str)] = &[
+    ("heddle", "heddle-macros"),
+    ("heddle-process", "heddle-signal"),
+];
 
 /// The index and name of the layer holding `name`.
 fn layer_of(name: &str) -> Option<(usize, &'static str)> {
