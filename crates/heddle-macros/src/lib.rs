@@ -112,6 +112,10 @@ struct Config {
     flavor: Option<Flavor>,
     worker_threads: Option<(usize, Span)>,
     start_paused: Option<(bool, Span)>,
+    /// `unhandled_panic = "shutdown_runtime"`.
+    shutdown_on_panic: bool,
+    /// `rng_seed = N`: the runtime's seeded task order.
+    seed: Option<u64>,
     krate: Option<syn::Path>,
 }
 
@@ -139,6 +143,8 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
         flavor: None,
         worker_threads: None,
         start_paused: None,
+        shutdown_on_panic: false,
+        seed: None,
         krate: None,
     };
     for pair in pairs {
@@ -176,6 +182,32 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
                 let paused = bool_value(&pair.value, "start_paused")?;
                 config.start_paused = Some((paused, pair.value.span()));
             }
+            "unhandled_panic" => {
+                let value = string_value(&pair.value, "unhandled_panic")?;
+                config.shutdown_on_panic = match value.as_str() {
+                    "shutdown_runtime" => true,
+                    "ignore" => false,
+                    _ => {
+                        return Err(syn::Error::new(
+                            pair.value.span(),
+                            "unknown `unhandled_panic` behavior: use \"ignore\" or \
+                             \"shutdown_runtime\"",
+                        ))
+                    }
+                };
+            }
+            "rng_seed" => {
+                let seed = match literal(&pair.value) {
+                    Some(Lit::Int(int)) => int.base10_parse::<u64>()?,
+                    _ => {
+                        return Err(syn::Error::new(
+                            pair.value.span(),
+                            "`rng_seed` takes a number, e.g. rng_seed = 42",
+                        ))
+                    }
+                };
+                config.seed = Some(seed);
+            }
             "crate" => {
                 let path = string_value(&pair.value, "crate")?;
                 config.krate = Some(syn::parse_str(&path).map_err(|_| {
@@ -187,7 +219,8 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
                     pair.path.span(),
                     format!(
                         "unknown argument `{name}`: the arguments are `flavor`, \
-                         `worker_threads`, `start_paused` and `crate`"
+                         `worker_threads`, `start_paused`, `unhandled_panic`, `rng_seed` \
+                         and `crate`"
                     ),
                 ))
             }
@@ -294,6 +327,12 @@ fn generate(
     }
     if let Some((paused, _)) = config.start_paused {
         builder = quote!(#builder.start_paused(#paused));
+    }
+    if config.shutdown_on_panic {
+        builder = quote!(#builder.unhandled_panic(#krate::UnhandledPanic::ShutdownRuntime));
+    }
+    if let Some(seed) = config.seed {
+        builder = quote!(#builder.seed(#seed));
     }
 
     function.sig.asyncness = None;
