@@ -309,6 +309,12 @@ fn generate(
              use `flavor = \"current_thread\"`",
         ));
     }
+    if let (Flavor::MultiThread, Some(_)) = (flavor, config.seed) {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "`rng_seed` needs the current-thread flavor: use `flavor = \"current_thread\"`",
+        ));
+    }
     if let (Flavor::MultiThread, Some((true, span))) = (flavor, config.start_paused) {
         return Err(syn::Error::new(
             span,

@@ -119,6 +119,7 @@ pub enum UnhandledPanic {
 /// ```
 pub struct Builder {
     kind: Kind,
+    name: Option<String>,
     worker_threads: Option<usize>,
     thread_name: String,
     stack_size: Option<usize>,
@@ -137,6 +138,7 @@ impl Builder {
     fn new(kind: Kind) -> Builder {
         Builder {
             kind,
+            name: None,
             worker_threads: None,
             thread_name: "heddle-worker".to_owned(),
             stack_size: None,
@@ -394,9 +396,25 @@ impl Builder {
         self
     }
 
+    /// Names the runtime ([`Handle::name`](crate::runtime::Handle::name)); tokio's
+    /// `Builder::name`. Thread names are set with [`thread_name`](Builder::thread_name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().name("api").build()?;
+    /// assert_eq!(runtime.handle().name(), Some("api"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
+        self.name = Some(name.into());
+        self
+    }
+
     /// Shuffles the order in which ready tasks run, reproducibly: the same seed and the same
-    /// program give the same order (current-thread runtimes). For tests that hunt ordering
-    /// bugs; the default is FIFO.
+    /// program give the same order. Current-thread runtimes only: a multi-thread runtime's
+    /// order depends on its threads' timing, so `build` rejects a seed there (`InvalidInput`)
+    /// rather than ignore it. For tests that hunt ordering bugs; the default is FIFO.
     ///
     /// # Examples
     ///
@@ -483,6 +501,8 @@ impl Builder {
             UnhandledPanic::ShutdownRuntime => true,
         };
         let inner = Arc::new(Inner {
+            id: super::Id::next(),
+            name: self.name.clone(),
             drivers: handles.clone(),
             flavor: OnceLock::new(),
             blocking: OnceLock::new(),
@@ -561,6 +581,12 @@ impl Builder {
         if self.stack_size == Some(0) {
             return invalid("thread_stack_size must be more than 0 bytes");
         }
+        if self.seed.is_some() && self.kind != Kind::CurrentThread {
+            return invalid(
+                "seed needs a current-thread runtime (Builder::new_current_thread()): a \
+                 multi-thread runtime's task order is not reproducible",
+            );
+        }
         if self.start_paused && self.kind != Kind::CurrentThread {
             return invalid(
                 "start_paused needs a current-thread runtime (Builder::new_current_thread())",
@@ -605,6 +631,7 @@ impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
             .field("kind", &self.kind)
+            .field("name", &self.name)
             .field("worker_threads", &self.worker_threads)
             .field("thread_name", &self.thread_name)
             .field("thread_stack_size", &self.stack_size)

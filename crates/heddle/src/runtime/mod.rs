@@ -23,6 +23,7 @@ mod context;
 mod current_thread;
 mod drivers;
 pub mod dump;
+mod identity;
 mod metrics;
 #[cfg(feature = "rt-multi-thread")]
 mod multi_thread;
@@ -39,6 +40,7 @@ pub use builder::{Builder, UnhandledPanic};
 #[cfg(feature = "rt-multi-thread")]
 pub(crate) use context::allow_block_on;
 pub(crate) use context::with_current;
+pub use identity::{Id, RuntimeFlavor};
 pub use metrics::RuntimeMetrics;
 
 use current_thread::CurrentThread;
@@ -88,6 +90,9 @@ pub struct Handle {
 }
 
 struct Inner {
+    id: Id,
+    /// From `Builder::name`.
+    name: Option<String>,
     drivers: DriverHandles,
     /// Set once while building (threads created before it is set only read it later).
     flavor: OnceLock<Flavor>,
@@ -110,12 +115,45 @@ enum Flavor {
 /// ```
 #[derive(Debug, Clone)]
 pub struct TryCurrentError {
-    _private: (),
+    /// The thread's runtime slot was already destroyed (the thread is exiting).
+    destroyed: bool,
+}
+
+impl TryCurrentError {
+    /// Whether the error is "no runtime on this thread".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle::runtime::Handle::try_current().unwrap_err().is_missing_context());
+    /// ```
+    pub fn is_missing_context(&self) -> bool {
+        !self.destroyed
+    }
+
+    /// Whether the error is "asked while this thread's thread-locals were being destroyed".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = heddle::runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        self.destroyed
+    }
 }
 
 impl fmt::Display for TryCurrentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(NO_RUNTIME)
+        if self.destroyed {
+            f.write_str(
+                "the heddle runtime context was asked for while this thread's thread-locals \
+                 were being destroyed",
+            )
+        } else {
+            f.write_str(NO_RUNTIME)
+        }
     }
 }
 
@@ -447,7 +485,7 @@ impl Handle {
     /// assert!(heddle::runtime::Handle::try_current().is_err());
     /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        context::current().ok_or(TryCurrentError { _private: () })
+        context::try_current().map_err(|destroyed| TryCurrentError { destroyed })
     }
 
     /// Spawns a `Send` task onto the runtime, from any thread.
