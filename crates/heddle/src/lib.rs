@@ -352,9 +352,45 @@ pub mod signal {
 pub mod time {
     #[doc(inline)]
     pub use heddle_timer::{
-        advance, error, interval, interval_at, pause, resume, sleep, sleep_until, timeout,
-        timeout_at, Duration, Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
+        advance, error, interval, interval_at, resume, sleep, sleep_until, timeout, timeout_at,
+        Duration, Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
     };
+
+    /// Pauses the clock of the current runtime's timer: from now on time moves only with
+    /// [`advance`], or jumps to the next timer when every task is idle.
+    ///
+    /// # Panics
+    ///
+    /// On a multi-thread runtime, as tokio's does (its workers are never idle all at once in
+    /// a way the clock could trust), outside any timer, and if the clock is paused already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     heddle::time::pause();
+    ///     let start = heddle::time::Instant::now();
+    ///     heddle::time::sleep(heddle::time::Duration::from_secs(3600)).await;
+    ///     assert!(start.elapsed() >= heddle::time::Duration::from_secs(3600));
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn pause() {
+        #[cfg(feature = "rt-multi-thread")]
+        {
+            use crate::runtime::RuntimeFlavor;
+            let flavor = crate::runtime::with_current(crate::runtime::Handle::runtime_flavor);
+            if flavor == Some(RuntimeFlavor::MultiThread) {
+                panic!(
+                    "`time::pause()` requires the `current_thread` runtime, the default of \
+                     `#[heddle::test]`: build it with `Builder::new_current_thread()`"
+                );
+            }
+        }
+        heddle_timer::pause();
+    }
 }
 
 /// Declares task-local keys; see [`task::LocalKey`].

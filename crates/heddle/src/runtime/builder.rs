@@ -552,6 +552,7 @@ impl Builder {
         let _ = inner.flavor.set(flavor);
         let _ = inner.blocking.set(blocking);
         Ok(Runtime {
+            shut_down: false,
             handle: Handle { inner },
         })
     }

@@ -68,6 +68,8 @@ use multi_thread::MultiThread;
 /// ```
 pub struct Runtime {
     handle: Handle,
+    /// Set by the first shutdown (`shutdown_timeout`, `shutdown_background` or the drop).
+    shut_down: bool,
 }
 
 /// A cloneable, `Send + Sync` reference to a runtime: spawn onto it, or block on it, from
@@ -386,8 +388,8 @@ impl Runtime {
     /// runtime.shutdown_timeout(Duration::from_millis(10)); // returns without waiting 200 ms
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn shutdown_timeout(self, timeout: Duration) {
-        self.handle.inner.shutdown(Some(timeout));
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shut_down(Some(timeout));
     }
 
     /// Shuts the runtime down without waiting for any thread.
@@ -400,14 +402,37 @@ impl Runtime {
     /// runtime.shutdown_background();
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn shutdown_background(self) {
-        self.handle.inner.shutdown(Some(Duration::ZERO));
+    pub fn shutdown_background(mut self) {
+        self.shut_down(Some(Duration::ZERO));
+    }
+
+    /// Shuts down, waiting up to `timeout` (`None`: as long as it takes). A wait is refused
+    /// on a thread running a runtime's tasks, where it would block them (or deadlock on its
+    /// own): the runtime is shut down without waiting, then this panics, as tokio does.
+    #[track_caller]
+    fn shut_down(&mut self, timeout: Option<Duration>) {
+        if std::mem::replace(&mut self.shut_down, true) {
+            return;
+        }
+        let waits = timeout != Some(Duration::ZERO);
+        if waits && heddle_task::context::is_in_runtime() && !std::thread::panicking() {
+            self.handle.inner.shutdown(Some(Duration::ZERO));
+            panic!("{CANNOT_DROP}");
+        }
+        self.handle.inner.shutdown(timeout);
     }
 }
 
+/// The panic of dropping (or shutting down with a wait) a runtime in an async context.
+const CANNOT_DROP: &str = "Cannot drop a runtime in a context where blocking is not allowed. \
+     This happens when a runtime is dropped from within an asynchronous context: a thread \
+     running a heddle runtime's tasks (here, perhaps from inside one of its own tasks). It was \
+     shut down without waiting; call `shutdown_background()` there instead, or drop it from a \
+     plain thread or inside `spawn_blocking`.";
+
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.handle.inner.shutdown(None);
+        self.shut_down(None);
     }
 }
 
