@@ -28,6 +28,7 @@
 
 #[cfg(feature = "hyper")]
 pub mod hyper;
+pub mod io;
 mod join_set;
 mod local_set;
 mod macros;
@@ -105,30 +106,6 @@ pub mod sync {
 pub mod net {
     #[doc(inline)]
     pub use heddle_reactor::net::*;
-}
-
-/// Asynchronous I/O traits and helpers: the `futures-io` traits with their extension
-/// traits, buffered readers and writers, `copy` and `split`.
-///
-/// # Examples
-///
-/// ```
-/// use heddle::io::{AsyncReadExt, BufReader};
-///
-/// let runtime = heddle::Builder::new_current_thread().build()?;
-/// let text = runtime.block_on(async {
-///     let mut reader = BufReader::new(&b"buffered"[..]);
-///     let mut text = String::new();
-///     reader.read_to_string(&mut text).await?;
-///     std::io::Result::Ok(text)
-/// })?;
-/// assert_eq!(text, "buffered");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[cfg(unix)]
-pub mod io {
-    #[doc(inline)]
-    pub use heddle_reactor::io::*;
 }
 
 /// The reactor layer: [`Async`](reactor::Async) wraps any non-blocking, descriptor-backed

@@ -610,6 +610,11 @@ impl Handle {
         Dump::new(tasks)
     }
 
+    /// The runtime's blocking pool (for adapters that run blocking calls on it).
+    pub(crate) fn blocking_pool(&self) -> &BlockingPool {
+        self.inner.blocking()
+    }
+
     pub(crate) fn is_current_thread(&self) -> bool {
         matches!(self.inner.flavor(), Flavor::CurrentThread(_))
     }
