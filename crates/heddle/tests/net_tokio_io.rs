@@ -18,11 +18,7 @@ where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = ()>,
 {
-    support::with_watchdog(30, move || {
-        for (_, mut builder) in support::both_flavors() {
-            builder.build().unwrap().block_on(test());
-        }
-    });
+    support::on_both_flavors(30, test);
 }
 
 /// A connected pair: (client, server).
