@@ -299,14 +299,10 @@ fn io_names_exist() {
     fn buf_read_ext<T: AsyncBufReadExt>() {}
     seek::<std::io::Cursor<Vec<u8>>>();
     buf_read_ext::<BufReader<&[u8]>>();
-    let _: Option<(
-        BufStream<DuplexStream>,
-        Chain<&[u8], &[u8]>,
-        Empty,
-        Repeat,
-        Sink,
-    )> = None;
-    let _: Option<(Join<&[u8], Sink>, Lines<&[u8]>, Split<&[u8]>, Take<&[u8]>)> = None;
+    type Bytes = &'static [u8];
+    let _: Option<(BufStream<DuplexStream>, Chain<Bytes, Bytes>)> = None;
+    let _: Option<(Empty, Repeat, Sink, Join<Bytes, Sink>)> = None;
+    let _: Option<(Lines<Bytes>, Split<Bytes>, Take<Bytes>)> = None;
     let _: Option<(
         ReadHalf<DuplexStream>,
         WriteHalf<DuplexStream>,
