@@ -309,6 +309,11 @@ fn io_names_exist() {
         SimplexStream,
     )> = None;
     let _: Option<(Stdin, Stdout, Stderr, SeekFrom, heddle::io::Error)> = None;
+    // tokio's standard streams are `Send + Sync + Unpin`; so are heddle's.
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    send_sync_unpin::<Stdin>();
+    send_sync_unpin::<Stdout>();
+    send_sync_unpin::<Stderr>();
     let _: Option<(heddle::io::ErrorKind, heddle::io::Result<()>)> = None;
     let mut storage = [0; 4];
     assert_eq!(ReadBuf::new(&mut storage).remaining(), 4);
