@@ -20,7 +20,7 @@
 //! If the pool cancels a call (it was shut down) or the call panics, the value is lost with it:
 //! that call and every later one returns an error, never a panic or a hang.
 //!
-//! This module is not a file API (heddle-fs builds `File` on it) and not a way to make a
+//! This module is not a file API (a file layer builds its `File` on it) and not a way to make a
 //! blocking value non-blocking: each call still blocks one pool thread.
 
 use std::cmp;
