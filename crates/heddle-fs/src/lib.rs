@@ -50,13 +50,13 @@ mod read_dir;
 pub use dir_builder::DirBuilder;
 pub use file::File;
 pub use open_options::OpenOptions;
+#[cfg(unix)]
+pub use ops::symlink;
 pub use ops::{
     canonicalize, copy, create_dir, create_dir_all, hard_link, metadata, read, read_link,
     read_to_string, remove_dir, remove_dir_all, remove_file, rename, set_permissions,
     symlink_metadata, try_exists, write,
 };
-#[cfg(unix)]
-pub use ops::symlink;
 pub use read_dir::{read_dir, DirEntry, ReadDir};
 
 use std::io;

@@ -58,7 +58,10 @@ fn a_64_mib_file_round_trips_through_write_read_and_file() {
         file.write_all(&data).await?;
         file.flush().await?;
         let mut back = Vec::new();
-        heddle_fs::File::open(&copy).await?.read_to_end(&mut back).await?;
+        heddle_fs::File::open(&copy)
+            .await?
+            .read_to_end(&mut back)
+            .await?;
         assert_eq!(back.len(), data.len());
         assert_eq!(checksum(&back), sum);
         Ok(())
@@ -74,7 +77,10 @@ fn a_write_dropped_before_flush_still_lands() {
         drop(file);
         let start = Instant::now();
         while std::fs::read(&path)? != b"not lost" {
-            assert!(start.elapsed() < Duration::from_secs(10), "the write was lost");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the write was lost"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         Ok(())
@@ -173,7 +179,9 @@ fn concurrent_appends_keep_every_line_whole() {
         let text = heddle_fs::read_to_string(&path).await?;
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 800);
-        assert!(lines.iter().all(|line| line.starts_with("writer ") && line.len() == 17));
+        assert!(lines
+            .iter()
+            .all(|line| line.starts_with("writer ") && line.len() == 17));
         Ok(())
     });
 }
@@ -224,7 +232,9 @@ fn errors_carry_std_kinds() {
             heddle_fs::metadata(&missing).await.unwrap_err(),
             heddle_fs::remove_file(&missing).await.unwrap_err(),
             heddle_fs::read_dir(&missing).await.unwrap_err(),
-            heddle_fs::rename(&missing, dir.join("x")).await.unwrap_err(),
+            heddle_fs::rename(&missing, dir.join("x"))
+                .await
+                .unwrap_err(),
         ] {
             assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
         }
@@ -232,7 +242,9 @@ fn errors_carry_std_kinds() {
         let exists = heddle_fs::create_dir(dir.join("d")).await.unwrap_err();
         assert_eq!(exists.kind(), ErrorKind::AlreadyExists);
         heddle_fs::write(dir.join("f"), b"").await?;
-        let exists = heddle_fs::File::create_new(dir.join("f")).await.unwrap_err();
+        let exists = heddle_fs::File::create_new(dir.join("f"))
+            .await
+            .unwrap_err();
         assert_eq!(exists.kind(), ErrorKind::AlreadyExists);
         let not_utf8 = dir.join("latin1");
         heddle_fs::write(&not_utf8, [0xff, 0xfe]).await?;
@@ -271,7 +283,10 @@ fn links_and_canonical_paths() {
         assert_eq!(heddle_fs::metadata(dir.join("hard")).await?.nlink(), 2);
         heddle_fs::remove_file(&target).await?;
         assert!(!heddle_fs::try_exists(dir.join("soft")).await?);
-        assert_eq!(heddle_fs::copy(dir.join("hard"), dir.join("copy")).await?, 1);
+        assert_eq!(
+            heddle_fs::copy(dir.join("hard"), dir.join("copy")).await?,
+            1
+        );
         Ok(())
     });
 }

@@ -21,12 +21,13 @@
 //! | `net` | [`net`], [`reactor`], and the I/O driver of every runtime (Unix) |
 //! | `time` | [`time`], and the timer driver of every runtime |
 //! | `sync` | [`sync`] |
+//! | `io-util` | tokio's I/O utilities in [`io`] (`AsyncReadExt`, `BufReader`, `copy`...) |
+//! | `io-std` | `io::{stdin, stdout, stderr}` |
 //! | `fs` | [`fs`] |
 //! | `process` | [`process`] (Unix) |
 //! | `signal` | [`signal`] (Unix) |
 //! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
 //! | `full` | all of the above |
-//! | `tokio-io` | tokio's `AsyncRead`/`AsyncWrite` on the net types |
 //! | `hyper` | [`hyper`](crate::hyper): hyper 1.x's executor, timer and I/O traits |
 //!
 //! A runtime parks on what is compiled in: the timer wheel over the reactor with `time` and
@@ -51,12 +52,14 @@
 
 #[cfg(feature = "hyper")]
 pub mod hyper;
+pub mod io;
 #[cfg(feature = "rt")]
 mod join_set;
 #[cfg(feature = "rt")]
 mod local_set;
 #[cfg(feature = "macros")]
 mod macros;
+mod pin;
 #[cfg(feature = "rt")]
 pub mod runtime;
 #[cfg(feature = "rt")]
@@ -134,30 +137,6 @@ pub mod sync {
 pub mod net {
     #[doc(inline)]
     pub use heddle_reactor::net::*;
-}
-
-/// Asynchronous I/O traits and helpers: the `futures-io` traits with their extension
-/// traits, buffered readers and writers, `copy` and `split`.
-///
-/// # Examples
-///
-/// ```
-/// use heddle::io::{AsyncReadExt, BufReader};
-///
-/// let runtime = heddle::Builder::new_current_thread().build()?;
-/// let text = runtime.block_on(async {
-///     let mut reader = BufReader::new(&b"buffered"[..]);
-///     let mut text = String::new();
-///     reader.read_to_string(&mut text).await?;
-///     std::io::Result::Ok(text)
-/// })?;
-/// assert_eq!(text, "buffered");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[cfg(all(feature = "net", unix))]
-pub mod io {
-    #[doc(inline)]
-    pub use heddle_reactor::io::*;
 }
 
 /// The reactor layer: [`Async`](reactor::Async) wraps any non-blocking, descriptor-backed

@@ -378,7 +378,7 @@ fn macros_take_into_future_operands_and_pinned_futures_by_reference() {
         // A pinned future polled through `&mut` in a loop, as tokio programs do.
         let (tx, mut rx) = mpsc::channel::<u32>(1);
         let sleep = heddle::time::sleep(Duration::from_secs(3600));
-        tokio::pin!(sleep);
+        heddle::pin!(sleep);
         tx.send(9).await.unwrap();
         let mut got = None;
         for _ in 0..2 {

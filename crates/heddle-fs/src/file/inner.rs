@@ -8,8 +8,8 @@
 //! complete in the background) is kept and reported by the next write, flush or shutdown.
 
 use std::fs::File as StdFile;
-use std::io::{self, Seek, SeekFrom};
 use std::future::Future;
+use std::io::{self, Seek, SeekFrom};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
@@ -138,7 +138,11 @@ impl Inner {
         loop {
             if let State::Idle(_) = self.state {
                 let mut buf = self.take_buf();
-                let back = if buf.is_empty() { 0 } else { buf.discard_read() };
+                let back = if buf.is_empty() {
+                    0
+                } else {
+                    buf.discard_read()
+                };
                 let n = buf.copy_from(src, max_buf_size);
                 let std = Arc::clone(std);
                 self.start(move || {
@@ -223,7 +227,11 @@ impl Inner {
         f: impl FnOnce(&StdFile) -> io::Result<()> + Send + 'static,
     ) {
         let mut buf = self.take_buf();
-        let back = if buf.is_empty() { 0 } else { buf.discard_read() };
+        let back = if buf.is_empty() {
+            0
+        } else {
+            buf.discard_read()
+        };
         let std = Arc::clone(std);
         self.start(move || {
             let result = seek_back(&std, back).and_then(|()| f(&std));

@@ -685,6 +685,12 @@ impl Handle {
         Dump::new(tasks)
     }
 
+    /// The runtime's blocking pool (for adapters that run blocking calls on it).
+    #[cfg(feature = "io-std")]
+    pub(crate) fn blocking_pool(&self) -> &BlockingPool {
+        self.inner.blocking()
+    }
+
     #[cfg(feature = "rt-multi-thread")]
     pub(crate) fn is_current_thread(&self) -> bool {
         matches!(self.inner.flavor(), Flavor::CurrentThread(_))
