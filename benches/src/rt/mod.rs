@@ -16,10 +16,12 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod files;
 mod heddle_rt;
 mod smol_rt;
 mod tokio_rt;
 
+pub use files::Files;
 pub use heddle_rt::Heddle;
 pub use smol_rt::{SmolLocal, SmolMt};
 pub use tokio_rt::Tokio;

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::rt::{Flavor, Heddle, Rt, SmolLocal, SmolMt, Tokio};
 
+pub mod files;
 pub mod idle;
 pub mod net;
 pub mod spawn;
@@ -354,6 +355,41 @@ pub static WORKLOADS: &[Workload] = &[
         flavors: BOTH,
         isolate: false,
         runs: per_runtime!(net::http_hello),
+    },
+    Workload {
+        name: "fs_small_read",
+        what: "read a 4 KiB file with fs::read 2,000 times, one after another",
+        metrics: &[higher("reads/s", Target::Ratio(1.0))],
+        flavors: BOTH,
+        isolate: false,
+        runs: per_runtime!(files::fs_small_read),
+    },
+    Workload {
+        name: "fs_seq",
+        what: "write a 64 MiB file in 1 MiB writes through a File, then read it back in 1 MiB reads",
+        metrics: &[
+            higher("write MB/s", Target::Ratio(1.0)),
+            higher("read MB/s", Target::Ratio(1.0)),
+        ],
+        flavors: BOTH,
+        isolate: false,
+        runs: per_runtime!(files::fs_seq),
+    },
+    Workload {
+        name: "fs_read_dir",
+        what: "list a directory of 10,000 empty files with read_dir",
+        metrics: &[lower("ms", Target::Ratio(1.0))],
+        flavors: BOTH,
+        isolate: false,
+        runs: per_runtime!(files::fs_read_dir),
+    },
+    Workload {
+        name: "process_spawn",
+        what: "spawn `true` and wait for it, 100 times one after another",
+        metrics: &[higher("children/s", Target::Ratio(1.0))],
+        flavors: BOTH,
+        isolate: false,
+        runs: per_runtime!(files::process_spawn),
     },
     Workload {
         name: "idle_tasks_memory",

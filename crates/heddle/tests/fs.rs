@@ -6,7 +6,7 @@ mod support;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use heddle::io::{AsyncReadExt, AsyncWriteExt};
 
 #[test]
 fn the_seed_programs_read_files_on_both_flavors() {

@@ -5,8 +5,8 @@ mod support;
 
 use std::process::Stdio;
 
+use heddle::io::{AsyncBufReadExt, BufReader};
 use heddle::process::Command;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[test]
 fn a_childs_output_streams_line_by_line_on_both_flavors() {
