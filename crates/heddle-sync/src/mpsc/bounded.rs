@@ -1,11 +1,13 @@
-//! The bounded channel: [`Sender`], [`Receiver`], [`WeakSender`], [`Permit`], [`OwnedPermit`].
+//! The bounded channel: [`Sender`], [`Receiver`], [`WeakSender`]; the permits they hand out
+//! are in `permit.rs`.
 //!
 //! A sender first reserves a slot (a permit of the slot queue), then pushes; the receiver gives
 //! the slot back when it pops. Back-pressure is therefore fair: senders waiting for room are
 //! served in FIFO order.
 
-use super::chan::{self, AcquireSlot, Chan, Rx, Tx, WeakTx};
+use super::chan::{self, AcquireSlot, Rx, Tx, WeakTx};
 use super::error::{SendError, TryRecvError, TrySendError};
+use super::permit::{OwnedPermit, Permit, PermitIterator};
 use crate::waiters::Refused;
 use std::fmt;
 use std::future::{poll_fn, Future};
@@ -58,7 +60,7 @@ pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
 /// # });
 /// ```
 pub struct Sender<T> {
-    tx: Tx<T>,
+    pub(super) tx: Tx<T>,
 }
 
 /// A sender that does not keep the channel open; [`upgrade`](WeakSender::upgrade) it to send.
@@ -91,43 +93,6 @@ pub struct Receiver<T> {
     rx: Rx<T>,
 }
 
-/// A reserved slot, borrowed from a [`Sender`]; sending through it cannot fail for lack of room.
-/// Dropping it unused frees the slot.
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-/// let permit = tx.reserve().await.unwrap();
-/// permit.send(3);
-/// assert_eq!(rx.recv().await, Some(3));
-/// # });
-/// ```
-#[must_use = "the slot is freed when the permit is dropped"]
-pub struct Permit<'a, T> {
-    chan: &'a Chan<T>,
-}
-
-/// A reserved slot that owns its [`Sender`].
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-/// let permit = tx.reserve_owned().await.unwrap();
-/// let tx = permit.send(4);
-/// assert_eq!(rx.recv().await, Some(4));
-/// # drop(tx);
-/// # });
-/// ```
-#[must_use = "the slot is freed when the permit is dropped"]
-pub struct OwnedPermit<T> {
-    /// `None` once the permit is used.
-    sender: Option<Sender<T>>,
-}
-
 impl<T> Sender<T> {
     /// Waits for room, then sends `value`.
     ///
@@ -158,9 +123,9 @@ impl<T> Sender<T> {
         poll_fn(move |cx| {
             let acquired = match &mut waiting {
                 Some(slot) => ready!(Pin::new(slot).poll(cx)),
-                None => match self.tx.try_acquire_slot() {
+                None => match self.tx.try_acquire_slots(1) {
                     Err(Refused::NoPermits) => {
-                        ready!(Pin::new(waiting.insert(self.tx.acquire_slot())).poll(cx))
+                        ready!(Pin::new(waiting.insert(self.tx.acquire_slots(1))).poll(cx))
                     }
                     acquired => acquired,
                 },
@@ -262,7 +227,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        match self.tx.acquire_slot().await {
+        match self.tx.acquire_slots(1).await {
             Ok(()) => Ok(Permit {
                 chan: self.tx.chan(),
             }),
@@ -284,9 +249,79 @@ impl<T> Sender<T> {
     /// assert!(tx.try_reserve().is_err());
     /// ```
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
-        match self.tx.try_acquire_slot() {
+        match self.tx.try_acquire_slots(1) {
             Ok(()) => Ok(Permit {
                 chan: self.tx.chan(),
+            }),
+            Err(Refused::NoPermits) => Err(TrySendError::Full(())),
+            Err(Refused::Closed) => Err(TrySendError::Closed(())),
+        }
+    }
+
+    /// Waits for `n` slots and reserves them all at once (in turn with other waiting senders);
+    /// the iterator yields one [`Permit`] per slot.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] if the receiver is closed or dropped, or if `n` exceeds
+    /// [`max_capacity`](Self::max_capacity) (the slots could never all be free).
+    ///
+    /// # Cancel safety
+    ///
+    /// As for [`reserve`](Self::reserve): the slots are granted all together, so a dropped
+    /// future never holds some of them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(2);
+    /// for (i, permit) in tx.reserve_many(2).await.unwrap().enumerate() {
+    ///     permit.send(i);
+    /// }
+    /// assert_eq!(rx.recv().await, Some(0));
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// assert!(tx.reserve_many(3).await.is_err());
+    /// # });
+    /// ```
+    pub async fn reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, SendError<()>> {
+        if n > self.max_capacity() {
+            return Err(SendError(()));
+        }
+        match self.tx.acquire_slots(n).await {
+            Ok(()) => Ok(PermitIterator {
+                chan: self.tx.chan(),
+                n,
+            }),
+            Err(_) => Err(SendError(())),
+        }
+    }
+
+    /// Reserves `n` slots if that many are free right now (and no sender waits before us).
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Full`] if fewer slots are free or `n` exceeds
+    /// [`max_capacity`](Self::max_capacity); [`TrySendError::Closed`] if the receiver is
+    /// closed or dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(3);
+    /// let permits = tx.try_reserve_many(2).unwrap();
+    /// assert!(tx.try_reserve_many(2).is_err());
+    /// drop(permits);
+    /// assert_eq!(tx.capacity(), 3);
+    /// ```
+    pub fn try_reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, TrySendError<()>> {
+        if n > self.max_capacity() {
+            return Err(TrySendError::Full(()));
+        }
+        match self.tx.try_acquire_slots(n) {
+            Ok(()) => Ok(PermitIterator {
+                chan: self.tx.chan(),
+                n,
             }),
             Err(Refused::NoPermits) => Err(TrySendError::Full(())),
             Err(Refused::Closed) => Err(TrySendError::Closed(())),
@@ -314,7 +349,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<Self>> {
-        let acquired = self.tx.acquire_slot().await;
+        let acquired = self.tx.acquire_slots(1).await;
         match acquired {
             Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
             Err(_) => Err(SendError(self)),
@@ -336,7 +371,7 @@ impl<T> Sender<T> {
     /// # drop(permit);
     /// ```
     pub fn try_reserve_owned(self) -> Result<OwnedPermit<T>, TrySendError<Self>> {
-        match self.tx.try_acquire_slot() {
+        match self.tx.try_acquire_slots(1) {
             Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
             Err(Refused::NoPermits) => Err(TrySendError::Full(self)),
             Err(Refused::Closed) => Err(TrySendError::Closed(self)),
@@ -426,6 +461,36 @@ impl<T> Sender<T> {
     pub fn same_channel(&self, other: &Self) -> bool {
         self.tx.same_channel(&other.tx)
     }
+
+    /// How many [`Sender`]s of this channel are alive (weak senders not counted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(tx.strong_count(), 2);
+    /// drop(tx2);
+    /// assert_eq!(tx.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.tx.chan().strong_count()
+    }
+
+    /// How many [`WeakSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(tx.weak_count(), 1);
+    /// drop(weak);
+    /// assert_eq!(tx.weak_count(), 0);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.tx.chan().weak_count()
+    }
 }
 
 impl<T> Clone for Sender<T> {
@@ -450,93 +515,41 @@ impl<T> WeakSender<T> {
     pub fn upgrade(&self) -> Option<Sender<T>> {
         self.weak.upgrade().map(|tx| Sender { tx })
     }
+
+    /// How many [`Sender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(weak.strong_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(weak.strong_count(), 0);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.weak.chan().strong_count()
+    }
+
+    /// How many [`WeakSender`]s of this channel are alive, this one included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(weak.clone().weak_count(), 2);
+    /// assert_eq!(weak.weak_count(), 1);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.weak.chan().weak_count()
+    }
 }
 
 impl<T> Clone for WeakSender<T> {
     fn clone(&self) -> Self {
         WeakSender {
             weak: self.weak.clone(),
-        }
-    }
-}
-
-impl<'a, T> Permit<'a, T> {
-    /// Sends `value` into the reserved slot. If the receiver was dropped meanwhile, the value
-    /// is dropped.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// tx.try_reserve().unwrap().send(1);
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// ```
-    pub fn send(self, value: T) {
-        drop(self.try_send(value));
-    }
-
-    /// Like `send`, but hands the value back if the receiver was dropped.
-    fn try_send(self, value: T) -> Result<(), T> {
-        let chan = self.chan;
-        // The slot now belongs to the message (or is released below); skip `Drop`.
-        std::mem::forget(self);
-        chan.push(value).inspect_err(|_| chan.release_slot())
-    }
-}
-
-impl<T> Drop for Permit<'_, T> {
-    fn drop(&mut self) {
-        self.chan.release_slot();
-    }
-}
-
-impl<T> OwnedPermit<T> {
-    /// Sends `value` into the reserved slot and returns the sender. If the receiver was
-    /// dropped meanwhile, the value is dropped.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// let tx = tx.try_reserve_owned().unwrap().send(1);
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// # drop(tx);
-    /// ```
-    pub fn send(mut self, value: T) -> Sender<T> {
-        let sender = self
-            .sender
-            .take()
-            .expect("an unused permit holds its sender");
-        let chan = sender.tx.chan();
-        if chan.push(value).is_err() {
-            chan.release_slot();
-        }
-        sender
-    }
-
-    /// Frees the slot without sending and returns the sender.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
-    /// let tx = tx.try_reserve_owned().unwrap().release();
-    /// assert_eq!(tx.capacity(), 1);
-    /// ```
-    pub fn release(mut self) -> Sender<T> {
-        let sender = self
-            .sender
-            .take()
-            .expect("an unused permit holds its sender");
-        sender.tx.chan().release_slot();
-        sender
-    }
-}
-
-impl<T> Drop for OwnedPermit<T> {
-    fn drop(&mut self) {
-        if let Some(sender) = &self.sender {
-            sender.tx.chan().release_slot();
         }
     }
 }
@@ -706,15 +719,19 @@ impl<T> Receiver<T> {
         self.rx.close();
     }
 
-    /// Whether the channel is finished: nothing buffered and nothing more can come.
+    /// Whether the channel is closed: [`close`](Self::close) was called or every [`Sender`]
+    /// is gone. Buffered messages can still be received; `recv` returns `None` once they are
+    /// drained.
     ///
     /// # Examples
     ///
     /// ```
-    /// let (tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel::<u8>(1);
     /// assert!(!rx.is_closed());
+    /// tx.try_send(1).unwrap();
     /// drop(tx);
     /// assert!(rx.is_closed());
+    /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn is_closed(&self) -> bool {
         self.rx.is_closed()
@@ -744,6 +761,82 @@ impl<T> Receiver<T> {
     pub fn len(&self) -> usize {
         self.rx.len()
     }
+
+    /// Free slots right now (the same as [`Sender::capacity`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::channel(3);
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(rx.capacity(), 2);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.rx.chan().slots().available_permits()
+    }
+
+    /// The bound given to [`channel`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_tx, rx) = heddle_sync::mpsc::channel::<u8>(3);
+    /// assert_eq!(rx.max_capacity(), 3);
+    /// ```
+    pub fn max_capacity(&self) -> usize {
+        self.rx.chan().capacity()
+    }
+
+    /// Polls for up to `limit` messages, moving them into `buffer` (the poll form of
+    /// [`recv_many`](Self::recv_many)). `Ready(0)` means the channel is finished, or `limit` is 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
+    /// tx.send(1).await.unwrap();
+    /// tx.send(2).await.unwrap();
+    /// let mut buffer = Vec::new();
+    /// let n = std::future::poll_fn(|cx| rx.poll_recv_many(cx, &mut buffer, 8)).await;
+    /// assert_eq!((n, buffer), (2, vec![1, 2]));
+    /// # });
+    /// ```
+    pub fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        buffer: &mut Vec<T>,
+        limit: usize,
+    ) -> Poll<usize> {
+        self.rx.poll_recv_many(cx, buffer, limit)
+    }
+
+    /// How many [`Sender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// assert_eq!(rx.sender_strong_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(rx.sender_strong_count(), 0);
+    /// ```
+    pub fn sender_strong_count(&self) -> usize {
+        self.rx.chan().strong_count()
+    }
+
+    /// How many [`WeakSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let _weak = tx.downgrade();
+    /// assert_eq!(rx.sender_weak_count(), 1);
+    /// ```
+    pub fn sender_weak_count(&self) -> usize {
+        self.rx.chan().weak_count()
+    }
 }
 
 macro_rules! opaque_debug {
@@ -757,4 +850,4 @@ macro_rules! opaque_debug {
 }
 pub(super) use opaque_debug;
 
-opaque_debug!(Sender, WeakSender, Receiver, Permit<'a>, OwnedPermit);
+opaque_debug!(Sender, WeakSender, Receiver);

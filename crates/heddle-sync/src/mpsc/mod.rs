@@ -47,7 +47,9 @@ mod bounded;
 mod chan;
 pub mod error;
 mod list;
+mod permit;
 mod unbounded;
 
-pub use bounded::{channel, OwnedPermit, Permit, Receiver, Sender, WeakSender};
+pub use bounded::{channel, Receiver, Sender, WeakSender};
+pub use permit::{OwnedPermit, Permit, PermitIterator};
 pub use unbounded::{unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};
