@@ -78,6 +78,23 @@
 
 use heddle_loom as loom;
 
+/// Implements `Debug` and `Display` of lock guards by showing the guarded value, as tokio's
+/// guards do: `show_target!([generics] Guard<..> => Target, ...)`.
+macro_rules! show_target {
+    ($([$($generics:tt)*] $guard:ty => $target:ident),* $(,)?) => {$(
+        impl<$($generics)*> std::fmt::Debug for $guard where $target: std::fmt::Debug {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&**self, f)
+            }
+        }
+        impl<$($generics)*> std::fmt::Display for $guard where $target: std::fmt::Display {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&**self, f)
+            }
+        }
+    )*};
+}
+
 mod atomic_waker;
 mod barrier;
 pub mod broadcast;
@@ -100,7 +117,7 @@ mod tests;
 pub use barrier::{Barrier, BarrierWaitResult};
 pub use cancellation::{CancellationToken, DropGuard};
 pub use error::{AcquireError, TryAcquireError, TryLockError};
-pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard};
+pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard};
 pub use notify::{Notified, Notify};
 pub use once_cell::{OnceCell, SetError};
 pub use rwlock::{
