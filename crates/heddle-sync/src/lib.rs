@@ -78,6 +78,17 @@
 
 use heddle_loom as loom;
 
+/// Defines a function that is `const` except under loom, whose locks and atomics have no
+/// `const` constructors: the constructors below the public `const_new`s.
+macro_rules! const_unless_loom {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => {
+        #[cfg(not(loom))]
+        $(#[$attr])* $vis const fn $($rest)*
+        #[cfg(loom)]
+        $(#[$attr])* $vis fn $($rest)*
+    };
+}
+
 /// Implements `Debug` and `Display` of lock guards by showing the guarded value, as tokio's
 /// guards do: `show_target!([generics] Guard<..> => Target, ...)`.
 macro_rules! show_target {

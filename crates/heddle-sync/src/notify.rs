@@ -54,8 +54,31 @@ impl Notify {
     /// # futures::executor::block_on(notify.notified());
     /// ```
     pub fn new() -> Self {
-        Notify {
-            queue: WaitQueue::new(0, 1),
+        Self::empty()
+    }
+
+    /// Creates a `Notify` with no stored permit, in a `const` context: for `static`s. (Not
+    /// under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::Notify;
+    ///
+    /// static READY: Notify = Notify::const_new();
+    /// READY.notify_one();
+    /// # futures::executor::block_on(READY.notified());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Self {
+        Self::empty()
+    }
+
+    const_unless_loom! {
+        fn empty() -> Self {
+            Notify {
+                queue: WaitQueue::new(0, 1),
+            }
         }
     }
 

@@ -65,8 +65,44 @@ impl Semaphore {
             "a semaphore holds at most Semaphore::MAX_PERMITS ({}) permits, got {permits}",
             Self::MAX_PERMITS
         );
-        Semaphore {
-            queue: WaitQueue::new(permits, Self::MAX_PERMITS),
+        Self::with_permits(permits)
+    }
+
+    /// Creates a semaphore with `permits` free permits, in a `const` context: for `static`s.
+    /// (Not under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Panics
+    ///
+    /// If `permits` is above [`MAX_PERMITS`](Self::MAX_PERMITS) (at compile time, in a
+    /// `static`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::Semaphore;
+    ///
+    /// static CONNECTIONS: Semaphore = Semaphore::const_new(2);
+    /// let permit = CONNECTIONS.try_acquire()?;
+    /// assert_eq!(CONNECTIONS.available_permits(), 1);
+    /// # drop(permit);
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    #[cfg(not(loom))]
+    #[track_caller]
+    pub const fn const_new(permits: usize) -> Self {
+        assert!(
+            permits <= Self::MAX_PERMITS,
+            "a semaphore holds at most Semaphore::MAX_PERMITS permits"
+        );
+        Self::with_permits(permits)
+    }
+
+    const_unless_loom! {
+        /// The semaphore; the caller checked `permits <= MAX_PERMITS`.
+        fn with_permits(permits: usize) -> Self {
+            Semaphore {
+                queue: WaitQueue::new(permits, Self::MAX_PERMITS),
+            }
         }
     }
 

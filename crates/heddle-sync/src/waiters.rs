@@ -228,17 +228,20 @@ pub(crate) struct WaitQueue {
 }
 
 impl WaitQueue {
-    /// A queue with `permits` free permits, never holding more than `cap`.
-    pub(crate) fn new(permits: usize, cap: usize) -> Self {
-        debug_assert!(permits <= cap && cap <= usize::MAX >> PERMIT_SHIFT);
-        WaitQueue {
-            word: AtomicUsize::new(permits << PERMIT_SHIFT),
-            cap,
-            waiters: Mutex::new(Waiters {
-                generation: 0,
-                queue: VecDeque::new(),
-                slots: Slab::new(),
-            }),
+    const_unless_loom! {
+        /// A queue with `permits` free permits, never holding more than `cap`. `const` (except
+        /// under loom), for the `const_new` constructors.
+        pub(crate) fn new(permits: usize, cap: usize) -> Self {
+            debug_assert!(permits <= cap && cap <= usize::MAX >> PERMIT_SHIFT);
+            WaitQueue {
+                word: AtomicUsize::new(permits << PERMIT_SHIFT),
+                cap,
+                waiters: Mutex::new(Waiters {
+                    generation: 0,
+                    queue: VecDeque::new(),
+                    slots: Slab::new(),
+                }),
+            }
         }
     }
 

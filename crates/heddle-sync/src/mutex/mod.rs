@@ -70,9 +70,34 @@ impl<T> Mutex<T> {
     /// assert_eq!(mutex.into_inner(), 5);
     /// ```
     pub fn new(value: T) -> Self {
-        Mutex {
-            queue: WaitQueue::new(1, 1),
-            data: UnsafeCell::new(value),
+        Self::unlocked(value)
+    }
+
+    /// Creates an unlocked mutex holding `value`, in a `const` context: for `static`s.
+    /// (Not under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::Mutex;
+    ///
+    /// static COUNT: Mutex<u32> = Mutex::const_new(0);
+    /// # futures::executor::block_on(async {
+    /// *COUNT.lock().await += 1;
+    /// assert_eq!(*COUNT.lock().await, 1);
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(value: T) -> Self {
+        Self::unlocked(value)
+    }
+
+    const_unless_loom! {
+        fn unlocked(value: T) -> Self {
+            Mutex {
+                queue: WaitQueue::new(1, 1),
+                data: UnsafeCell::new(value),
+            }
         }
     }
 

@@ -88,7 +88,56 @@ impl<T> RwLock<T> {
     /// assert_eq!(lock.into_inner(), 1);
     /// ```
     pub fn new(value: T) -> Self {
-        Self::with_max_readers(value, MAX_READS as u32)
+        Self::unlocked(value, MAX_READS)
+    }
+
+    /// Creates an unlocked lock holding `value`, in a `const` context: for `static`s. (Not
+    /// under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::RwLock;
+    ///
+    /// static NAMES: RwLock<Vec<&str>> = RwLock::const_new(Vec::new());
+    /// # futures::executor::block_on(async {
+    /// NAMES.write().await.push("a");
+    /// assert_eq!(NAMES.read().await.len(), 1);
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(value: T) -> Self {
+        Self::unlocked(value, MAX_READS)
+    }
+
+    /// [`with_max_readers`](Self::with_max_readers) in a `const` context: for `static`s.
+    /// (Not under the `loom` cfg.)
+    ///
+    /// # Panics
+    ///
+    /// If `max_reads` is 0 or more than `u32::MAX >> 3` (at compile time, in a `static`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::RwLock;
+    ///
+    /// static PAIR: RwLock<u8> = RwLock::const_with_max_readers(0, 2);
+    /// let a = PAIR.try_read()?;
+    /// let b = PAIR.try_read()?;
+    /// assert!(PAIR.try_read().is_err());
+    /// # drop((a, b));
+    /// # Ok::<(), heddle_sync::TryLockError>(())
+    /// ```
+    #[cfg(not(loom))]
+    #[track_caller]
+    pub const fn const_with_max_readers(value: T, max_reads: u32) -> Self {
+        let max_readers = max_reads as usize;
+        assert!(
+            max_readers >= 1 && max_readers <= MAX_READS,
+            "a RwLock allows between 1 and u32::MAX >> 3 readers"
+        );
+        Self::unlocked(value, max_readers)
     }
 
     /// Creates an unlocked lock holding `value` that lets at most `max_reads` readers hold it
@@ -115,10 +164,17 @@ impl<T> RwLock<T> {
             (1..=MAX_READS).contains(&max_readers),
             "a RwLock allows between 1 and u32::MAX >> 3 readers, not {max_reads}"
         );
-        RwLock {
-            queue: WaitQueue::new(max_readers, max_readers),
-            max_readers,
-            data: UnsafeCell::new(value),
+        Self::unlocked(value, max_readers)
+    }
+
+    const_unless_loom! {
+        /// The lock; the caller checked `1 <= max_readers <= MAX_READS`.
+        fn unlocked(value: T, max_readers: usize) -> Self {
+            RwLock {
+                queue: WaitQueue::new(max_readers, max_readers),
+                max_readers,
+                data: UnsafeCell::new(value),
+            }
         }
     }
 
