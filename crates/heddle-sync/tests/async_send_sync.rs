@@ -41,11 +41,15 @@ fn send_sync_table() {
         OwnedRwLockMappedWriteGuard<u8, u8>,
         Notify,
         Notified<'static>,
+        OwnedNotified,
         Barrier,
         BarrierWaitResult,
         OnceCell<u8>,
         CancellationToken,
         DropGuard,
+        DropGuardRef<'static>,
+        WaitForCancellationFuture<'static>,
+        WaitForCancellationFutureOwned,
         AcquireError,
         TryAcquireError,
         TryLockError,
@@ -71,6 +75,8 @@ fn send_sync_table() {
     require_send::<MutexGuard<'static, NotSync>>();
     require_send::<MappedMutexGuard<'static, NotSync>>();
     require_unpin::<Notified<'static>>();
+    require_unpin::<OwnedNotified>();
+    require_unpin::<WaitForCancellationFutureOwned>();
     require_unpin::<oneshot::Receiver<Rc<u8>>>();
 }
 
