@@ -30,6 +30,7 @@
 //! | "something changed, go look" | [`Notify`] |
 //! | N tasks meet before continuing | [`Barrier`] |
 //! | lazy async initialisation | [`OnceCell`] |
+//! | wait for a value set once, elsewhere | [`SetOnce`] |
 //! | ask a group of tasks to stop | [`CancellationToken`] |
 //!
 //! # Guarantees
@@ -118,6 +119,7 @@ mod once_cell;
 pub mod oneshot;
 mod rwlock;
 mod semaphore;
+mod set_once;
 mod wait;
 mod waiters;
 pub mod watch;
@@ -139,3 +141,4 @@ pub use rwlock::{
     RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
 pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+pub use set_once::{SetOnce, SetOnceError};

@@ -45,6 +45,8 @@ fn send_sync_table() {
         Barrier,
         BarrierWaitResult,
         OnceCell<u8>,
+        SetOnce<u8>,
+        SetOnceError<u8>,
         CancellationToken,
         DropGuard,
         DropGuardRef<'static>,
