@@ -49,6 +49,7 @@ use crate::atomic_waker::AtomicWaker;
 use crate::loom::{Arc, AtomicUsize, Backoff, Ordering};
 use crate::waiters::{Acquire, Refused, WaitQueue, WakeList};
 use std::future::{poll_fn, Future};
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -66,6 +67,12 @@ pub(super) struct Chan<T> {
     /// Closed when the receiver closes or is dropped.
     rx_gone: WaitQueue,
 }
+
+// A panic anywhere in the channel's code (a waker, a message's `Drop`) leaves its state whole:
+// wakers run after every state change, and a message is moved out before it is dropped (see
+// the module docs and `waiters.rs`). So the handles may cross `catch_unwind`, as tokio's do.
+impl<T> RefUnwindSafe for Chan<T> {}
+impl<T> UnwindSafe for Chan<T> {}
 
 /// A channel with one sender: bounded by `bound`, or unbounded.
 pub(super) fn channel<T>(bound: Option<usize>) -> (Tx<T>, Rx<T>) {
