@@ -356,7 +356,8 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
     ///
     /// # futures::executor::block_on(async {
     /// let pair = Mutex::new((1, String::from("a")));
-    /// let mut name: MappedMutexGuard<'_, String> = MutexGuard::map(pair.lock().await, |p| &mut p.1);
+    /// let guard = pair.lock().await;
+    /// let mut name: MappedMutexGuard<'_, String> = MutexGuard::map(guard, |p| &mut p.1);
     /// name.push('b');
     /// drop(name);
     /// assert_eq!(pair.lock().await.1, "ab");

@@ -1,5 +1,5 @@
-//! The guards that borrow an [`RwLock`](crate::RwLock): [`RwLockReadGuard`], [`RwLockWriteGuard`] and
-//! [`RwLockMappedWriteGuard`]. Each holds permits of the lock's queue and a pointer to the
+//! The guards that borrow an [`RwLock`](crate::RwLock): [`RwLockReadGuard`],
+//! [`RwLockWriteGuard`] and [`RwLockMappedWriteGuard`]. Each holds permits of the lock's queue and a pointer to the
 //! value (or a part of it) that those permits make valid; see the parent module. Not where the
 //! lock is taken (`mod.rs`) and not the guards that own the lock (`owned.rs`).
 
@@ -9,8 +9,8 @@ use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 
-/// Shared access to the value of an [`RwLock`](crate::RwLock) (or, once mapped, to a part of it); releases
-/// its read permit on drop.
+/// Shared access to the value of an [`RwLock`](crate::RwLock) (or, once mapped, to a part of
+/// it); releases its read permit on drop.
 ///
 /// # Examples
 ///
@@ -255,7 +255,8 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     /// use heddle_sync::{RwLock, RwLockWriteGuard};
     ///
     /// let lock = RwLock::new(vec![1]);
-    /// let guard = RwLockWriteGuard::try_downgrade_map(lock.try_write()?, |v| v.get(2)).unwrap_err();
+    /// let guard = lock.try_write()?;
+    /// let guard = RwLockWriteGuard::try_downgrade_map(guard, |v| v.get(2)).unwrap_err();
     /// assert!(lock.try_read().is_err());
     /// let first = RwLockWriteGuard::try_downgrade_map(guard, |v| v.first()).unwrap();
     /// assert_eq!(*first, 1);

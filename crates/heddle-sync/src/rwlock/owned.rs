@@ -151,7 +151,8 @@ impl<T: ?Sized, U: ?Sized> OwnedRwLockReadGuard<T, U> {
     /// use std::sync::Arc;
     ///
     /// let lock = Arc::new(RwLock::new(vec![1]));
-    /// let guard = OwnedRwLockReadGuard::try_map(lock.try_read_owned()?, |v| v.get(3)).unwrap_err();
+    /// let guard = lock.try_read_owned()?;
+    /// let guard = OwnedRwLockReadGuard::try_map(guard, |v| v.get(3)).unwrap_err();
     /// assert_eq!(*OwnedRwLockReadGuard::try_map(guard, |v| v.first()).unwrap(), 1);
     /// # Ok::<(), heddle_sync::TryLockError>(())
     /// ```
@@ -281,7 +282,8 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
     /// use std::sync::Arc;
     ///
     /// let lock = Arc::new(RwLock::new((1, 2)));
-    /// let second = OwnedRwLockWriteGuard::downgrade_map(lock.clone().try_write_owned()?, |p| &p.1);
+    /// let guard = lock.clone().try_write_owned()?;
+    /// let second = OwnedRwLockWriteGuard::downgrade_map(guard, |p| &p.1);
     /// assert_eq!(*second, 2);
     /// assert!(lock.try_read().is_ok());
     /// # Ok::<(), heddle_sync::TryLockError>(())
