@@ -11,8 +11,9 @@
 //! Code outside async (a plain thread, a `spawn_blocking` closure) uses the `blocking_*`
 //! twins, named as in tokio: [`mpsc::Sender::blocking_send`],
 //! [`mpsc::Receiver::blocking_recv`], [`mpsc::UnboundedReceiver::blocking_recv`],
-//! [`oneshot::Receiver::blocking_recv`], [`Mutex::blocking_lock`],
-//! [`RwLock::blocking_read`] and [`RwLock::blocking_write`]. They park the calling thread
+//! [`oneshot::Receiver::blocking_recv`], [`broadcast::Receiver::blocking_recv`],
+//! [`Mutex::blocking_lock`], [`Mutex::blocking_lock_owned`], [`RwLock::blocking_read`] and
+//! [`RwLock::blocking_write`]. They park the calling thread
 //! until the operation completes, and panic on a thread that drives a runtime, where
 //! blocking would stall its tasks (see `heddle_task::context`).
 //!
@@ -72,7 +73,9 @@
 //! # Features
 //!
 //! None. The internal cfg `loom` (`RUSTFLAGS="--cfg loom"`) swaps the internal locks, atomics
-//! and cells for loom's to run the models in `src/tests/`.
+//! and cells for loom's to run the models in `src/tests/`; loom's have no `const`
+//! constructors, so the `const_new` constructors (for `static`s) are absent under it, as in
+//! tokio.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]

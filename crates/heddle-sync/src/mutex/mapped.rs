@@ -9,7 +9,7 @@ use std::ptr::NonNull;
 // Public signatures use std's `Arc`, as the parent module's.
 use std::sync::Arc;
 
-/// A [`MutexGuard`] narrowed to a part of the value by [`MutexGuard::map`]; unlocks on drop.
+/// A [`MutexGuard`](crate::MutexGuard) narrowed to a part of the value by [`MutexGuard::map`](crate::MutexGuard::map); unlocks on drop.
 ///
 /// # Examples
 ///
@@ -43,7 +43,7 @@ unsafe impl<T: ?Sized + Sync> Sync for MappedMutexGuard<'_, T> {}
 unsafe impl<T: ?Sized + Send> Send for MappedMutexGuard<'_, T> {}
 
 impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
-    /// Narrows the guard further; see [`MutexGuard::map`].
+    /// Narrows the guard further; see [`MutexGuard::map`](crate::MutexGuard::map).
     ///
     /// # Examples
     ///
@@ -127,8 +127,8 @@ impl<T: ?Sized> Drop for MappedMutexGuard<'_, T> {
     }
 }
 
-/// An [`OwnedMutexGuard`] narrowed to a part `U` of the value `T` by
-/// [`OwnedMutexGuard::map`]; unlocks on drop.
+/// An [`OwnedMutexGuard`](crate::OwnedMutexGuard) narrowed to a part `U` of the value `T` by
+/// [`OwnedMutexGuard::map`](crate::OwnedMutexGuard::map); unlocks on drop.
 ///
 /// # Examples
 ///
@@ -158,7 +158,7 @@ unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync for OwnedMapp
 unsafe impl<T: ?Sized + Send, U: ?Sized + Send> Send for OwnedMappedMutexGuard<T, U> {}
 
 impl<T: ?Sized, U: ?Sized> OwnedMappedMutexGuard<T, U> {
-    /// Narrows the guard further; see [`OwnedMutexGuard::map`].
+    /// Narrows the guard further; see [`OwnedMutexGuard::map`](crate::OwnedMutexGuard::map).
     ///
     /// # Examples
     ///
