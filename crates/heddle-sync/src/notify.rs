@@ -145,6 +145,7 @@ impl Notify {
     /// # Examples
     ///
     /// ```
+    /// use std::future::Future;
     /// use std::pin::pin;
     /// use std::task::{Context, Poll, Waker};
     ///
