@@ -4,7 +4,8 @@
 pub use loom::cell::UnsafeCell;
 
 /// `std::cell::UnsafeCell` with loom's closure-based access API, so that accesses are written
-/// the same way on both sides and loom can check them.
+/// the same way on both sides and loom can check them. Like both of those, it may hold an
+/// unsized value (`UnsafeCell<[u8]>`, `UnsafeCell<dyn Trait>`).
 ///
 /// # Examples
 ///
@@ -17,7 +18,7 @@ pub use loom::cell::UnsafeCell;
 /// ```
 #[cfg(not(loom))]
 #[derive(Debug, Default)]
-pub struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+pub struct UnsafeCell<T: ?Sized>(std::cell::UnsafeCell<T>);
 
 #[cfg(not(loom))]
 impl<T> UnsafeCell<T> {
@@ -32,6 +33,20 @@ impl<T> UnsafeCell<T> {
         UnsafeCell(std::cell::UnsafeCell::new(value))
     }
 
+    /// The value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(heddle_loom::UnsafeCell::new(5).into_inner(), 5);
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.0.into_inner()
+    }
+}
+
+#[cfg(not(loom))]
+impl<T: ?Sized> UnsafeCell<T> {
     /// Runs `f` with a shared pointer to the value.
     ///
     /// # Examples
@@ -56,16 +71,5 @@ impl<T> UnsafeCell<T> {
     /// ```
     pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
         f(self.0.get())
-    }
-
-    /// The value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(heddle_loom::UnsafeCell::new(5).into_inner(), 5);
-    /// ```
-    pub fn into_inner(self) -> T {
-        self.0.into_inner()
     }
 }

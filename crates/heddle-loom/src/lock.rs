@@ -25,13 +25,21 @@ pub use imp::{MutexGuard, RwLockReadGuard, RwLockWriteGuard};
 pub struct Mutex<T>(imp::Mutex<T>);
 
 impl<T> Mutex<T> {
-    /// A mutex holding `value`.
+    /// A mutex holding `value`. `const` on std's side, so `static`s can hold one; loom's
+    /// mutex has no `const` constructor.
     ///
     /// # Examples
     ///
     /// ```
     /// let _lock = heddle_loom::Mutex::new(());
     /// ```
+    #[cfg(not(loom))]
+    pub const fn new(value: T) -> Mutex<T> {
+        Mutex(imp::Mutex::new(value))
+    }
+
+    /// A mutex holding `value` (loom's: not `const`).
+    #[cfg(loom)]
     pub fn new(value: T) -> Mutex<T> {
         Mutex(imp::Mutex::new(value))
     }

@@ -17,9 +17,12 @@
 //! when it is dropped.
 
 use crate::loom::Mutex;
-use crate::waiters::{WaitQueue, WakeList};
+use crate::waiters::{Acquire, AcquireOn, ArcQueue, WaitQueue, WakeList};
 use slab::Slab;
 use std::fmt;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll};
 // Handles are plain `Arc`s; the synchronisation they reach is modelled through `WaitQueue`.
 use std::sync::{Arc, Weak};
 
@@ -185,9 +188,11 @@ impl CancellationToken {
     /// token.cancelled().await;
     /// # });
     /// ```
-    pub async fn cancelled(&self) {
+    pub fn cancelled(&self) -> WaitForCancellationFuture<'_> {
         // The queue has no permits; the acquire only ends when it is closed by `cancel`.
-        let _ = self.node.event.acquire(1).await;
+        WaitForCancellationFuture {
+            acquire: self.node.event.acquire(1),
+        }
     }
 
     /// Like [`cancelled`](Self::cancelled), but the future owns a clone of the token, so it can
@@ -206,8 +211,52 @@ impl CancellationToken {
     /// token.cancel();
     /// handle.join().unwrap();
     /// ```
-    pub async fn cancelled_owned(self) {
-        self.cancelled().await;
+    pub fn cancelled_owned(self) -> WaitForCancellationFutureOwned {
+        WaitForCancellationFutureOwned {
+            acquire: AcquireOn::new(ArcQueue::new(self.node, |node| &node.event), 1),
+        }
+    }
+
+    /// Runs `future` to completion unless the token is cancelled first: `Some(output)`, or
+    /// `None` once the token is cancelled (then `future` is dropped unfinished). Cancellation is
+    /// checked before each poll of `future`, so an already cancelled token never polls it.
+    ///
+    /// # Cancel safety
+    ///
+    /// As cancel safe as `future`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let token = heddle_sync::CancellationToken::new();
+    /// assert_eq!(token.run_until_cancelled(async { 1 }).await, Some(1));
+    /// token.cancel();
+    /// assert_eq!(token.run_until_cancelled(async { 2 }).await, None);
+    /// # });
+    /// ```
+    pub async fn run_until_cancelled<F: Future>(&self, future: F) -> Option<F::Output> {
+        run_until(self.cancelled(), future).await
+    }
+
+    /// [`run_until_cancelled`](Self::run_until_cancelled) owning the token, so the future
+    /// borrows nothing.
+    ///
+    /// # Cancel safety
+    ///
+    /// As cancel safe as `future`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// let work = token.clone().run_until_cancelled_owned(std::future::pending::<()>());
+    /// let worker = std::thread::spawn(move || futures::executor::block_on(work));
+    /// token.cancel();
+    /// assert_eq!(worker.join().unwrap(), None);
+    /// ```
+    pub async fn run_until_cancelled_owned<F: Future>(self, future: F) -> Option<F::Output> {
+        run_until(self.cancelled_owned(), future).await
     }
 
     /// A guard that cancels this token when dropped, unless [`disarm`](DropGuard::disarm)ed.
@@ -222,7 +271,99 @@ impl CancellationToken {
     pub fn drop_guard(self) -> DropGuard {
         DropGuard { token: Some(self) }
     }
+
+    /// A guard that cancels this token when dropped, unless [`disarm`](DropGuardRef::disarm)ed;
+    /// it borrows the token rather than owning a clone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// drop(token.drop_guard_ref());
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn drop_guard_ref(&self) -> DropGuardRef<'_> {
+        DropGuardRef { token: Some(self) }
+    }
 }
+
+/// Polls `cancelled` first, then `future`: `None` as soon as the token is cancelled.
+async fn run_until<F: Future>(cancelled: impl Future<Output = ()>, future: F) -> Option<F::Output> {
+    let mut cancelled = pin!(cancelled);
+    let mut future = pin!(future);
+    poll_fn(|cx| {
+        if cancelled.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        future.as_mut().poll(cx).map(Some)
+    })
+    .await
+}
+
+/// The future returned by [`CancellationToken::cancelled`]: completes when the token is
+/// cancelled.
+///
+/// # Cancel safety
+///
+/// Cancel safe: dropping it has no effect on the token.
+///
+/// # Examples
+///
+/// ```
+/// let token = heddle_sync::CancellationToken::new();
+/// let wait: heddle_sync::WaitForCancellationFuture<'_> = token.cancelled();
+/// token.cancel();
+/// futures::executor::block_on(wait);
+/// ```
+#[must_use = "futures do nothing unless polled"]
+pub struct WaitForCancellationFuture<'a> {
+    acquire: Acquire<'a>,
+}
+
+/// The future returned by [`CancellationToken::cancelled_owned`]: completes when the token is
+/// cancelled, and holds the token.
+///
+/// # Cancel safety
+///
+/// Cancel safe: dropping it has no effect on the token.
+///
+/// # Examples
+///
+/// ```
+/// let token = heddle_sync::CancellationToken::new();
+/// let wait: heddle_sync::WaitForCancellationFutureOwned = token.clone().cancelled_owned();
+/// token.cancel();
+/// futures::executor::block_on(wait);
+/// ```
+#[must_use = "futures do nothing unless polled"]
+pub struct WaitForCancellationFutureOwned {
+    acquire: AcquireOn<ArcQueue<Node>>,
+}
+
+/// `Future` and `Debug` of both cancellation futures.
+macro_rules! wait_for_cancellation_impls {
+    ($($ty:ty),*) => {$(
+        impl Future for $ty {
+            type Output = ();
+
+            fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+                // Closing the queue (`cancel`) is the only way the acquire ends.
+                Pin::new(&mut self.acquire).poll(cx).map(|_| ())
+            }
+        }
+
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty)).finish_non_exhaustive()
+            }
+        }
+    )*};
+}
+
+wait_for_cancellation_impls!(
+    WaitForCancellationFuture<'_>,
+    WaitForCancellationFutureOwned
+);
 
 impl Default for CancellationToken {
     fn default() -> Self {
@@ -275,6 +416,49 @@ impl DropGuard {
 impl Drop for DropGuard {
     fn drop(&mut self) {
         if let Some(token) = &self.token {
+            token.cancel();
+        }
+    }
+}
+
+/// A guard that cancels a borrowed token when dropped, unless disarmed; made by
+/// [`CancellationToken::drop_guard_ref`].
+///
+/// # Examples
+///
+/// ```
+/// let token = heddle_sync::CancellationToken::new();
+/// {
+///     let _guard = token.drop_guard_ref();
+/// }
+/// assert!(token.is_cancelled());
+/// ```
+#[must_use = "the token is cancelled when the guard is dropped"]
+#[derive(Debug)]
+pub struct DropGuardRef<'a> {
+    token: Option<&'a CancellationToken>,
+}
+
+impl<'a> DropGuardRef<'a> {
+    /// Returns the token without cancelling it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let token = heddle_sync::CancellationToken::new();
+    /// let same = token.drop_guard_ref().disarm();
+    /// assert!(!same.is_cancelled());
+    /// ```
+    pub fn disarm(mut self) -> &'a CancellationToken {
+        self.token
+            .take()
+            .expect("a DropGuardRef holds its token until dropped or disarmed")
+    }
+}
+
+impl Drop for DropGuardRef<'_> {
+    fn drop(&mut self) {
+        if let Some(token) = self.token {
             token.cancel();
         }
     }

@@ -11,8 +11,9 @@
 //! Code outside async (a plain thread, a `spawn_blocking` closure) uses the `blocking_*`
 //! twins, named as in tokio: [`mpsc::Sender::blocking_send`],
 //! [`mpsc::Receiver::blocking_recv`], [`mpsc::UnboundedReceiver::blocking_recv`],
-//! [`oneshot::Receiver::blocking_recv`], [`Mutex::blocking_lock`],
-//! [`RwLock::blocking_read`] and [`RwLock::blocking_write`]. They park the calling thread
+//! [`oneshot::Receiver::blocking_recv`], [`broadcast::Receiver::blocking_recv`],
+//! [`Mutex::blocking_lock`], [`Mutex::blocking_lock_owned`], [`RwLock::blocking_read`] and
+//! [`RwLock::blocking_write`]. They park the calling thread
 //! until the operation completes, and panic on a thread that drives a runtime, where
 //! blocking would stall its tasks (see `heddle_task::context`).
 //!
@@ -30,6 +31,7 @@
 //! | "something changed, go look" | [`Notify`] |
 //! | N tasks meet before continuing | [`Barrier`] |
 //! | lazy async initialisation | [`OnceCell`] |
+//! | wait for a value set once, elsewhere | [`SetOnce`] |
 //! | ask a group of tasks to stop | [`CancellationToken`] |
 //!
 //! # Guarantees
@@ -71,12 +73,42 @@
 //! # Features
 //!
 //! None. The internal cfg `loom` (`RUSTFLAGS="--cfg loom"`) swaps the internal locks, atomics
-//! and cells for loom's to run the models in `src/tests/`.
+//! and cells for loom's to run the models in `src/tests/`; loom's have no `const`
+//! constructors, so the `const_new` constructors (for `static`s) are absent under it, as in
+//! tokio.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
 use heddle_loom as loom;
+
+/// Defines a function that is `const` except under loom, whose locks and atomics have no
+/// `const` constructors: the constructors below the public `const_new`s.
+macro_rules! const_unless_loom {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => {
+        #[cfg(not(loom))]
+        $(#[$attr])* $vis const fn $($rest)*
+        #[cfg(loom)]
+        $(#[$attr])* $vis fn $($rest)*
+    };
+}
+
+/// Implements `Debug` and `Display` of lock guards by showing the guarded value, as tokio's
+/// guards do: `show_target!([generics] Guard<..> => Target, ...)`.
+macro_rules! show_target {
+    ($([$($generics:tt)*] $guard:ty => $target:ident),* $(,)?) => {$(
+        impl<$($generics)*> std::fmt::Debug for $guard where $target: std::fmt::Debug {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&**self, f)
+            }
+        }
+        impl<$($generics)*> std::fmt::Display for $guard where $target: std::fmt::Display {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&**self, f)
+            }
+        }
+    )*};
+}
 
 mod atomic_waker;
 mod barrier;
@@ -90,6 +122,7 @@ mod once_cell;
 pub mod oneshot;
 mod rwlock;
 mod semaphore;
+mod set_once;
 mod wait;
 mod waiters;
 pub mod watch;
@@ -98,12 +131,17 @@ pub mod watch;
 mod tests;
 
 pub use barrier::{Barrier, BarrierWaitResult};
-pub use cancellation::{CancellationToken, DropGuard};
+pub use cancellation::{
+    CancellationToken, DropGuard, DropGuardRef, WaitForCancellationFuture,
+    WaitForCancellationFutureOwned,
+};
 pub use error::{AcquireError, TryAcquireError, TryLockError};
-pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard};
-pub use notify::{Notified, Notify};
+pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard};
+pub use notify::{Notified, Notify, OwnedNotified};
 pub use once_cell::{OnceCell, SetError};
 pub use rwlock::{
-    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
 pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+pub use set_once::{SetOnce, SetOnceError};

@@ -11,16 +11,20 @@
 //!
 //! - [`notify_one`](Notify::notify_one) wakes the oldest waiter, or, if nobody waits, stores
 //!   one permit (at most one) that the next `notified().await` consumes at once.
+//!   [`notify_last`](Notify::notify_last) does the same but wakes the newest waiter.
 //! - [`notify_waiters`](Notify::notify_waiters) wakes every [`Notified`] future that exists at
 //!   the time of the call (even one not yet polled) and stores nothing.
 //! - A `notify_one` granted to a future that is dropped before it observed it passes on to the
 //!   next waiter (or is stored again), so it is never lost.
 
-use crate::waiters::{Acquire, WaitQueue};
+use crate::waiters::{AcquireOn, ArcQueue, WaitQueue};
 use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+// `notified_owned` takes `self: Arc<Self>`, which needs std's `Arc`.
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 /// Notifies one task, or all waiting tasks.
 ///
@@ -54,8 +58,31 @@ impl Notify {
     /// # futures::executor::block_on(notify.notified());
     /// ```
     pub fn new() -> Self {
-        Notify {
-            queue: WaitQueue::new(0, 1),
+        Self::empty()
+    }
+
+    /// Creates a `Notify` with no stored permit, in a `const` context: for `static`s. (Not
+    /// under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::Notify;
+    ///
+    /// static READY: Notify = Notify::const_new();
+    /// READY.notify_one();
+    /// # futures::executor::block_on(READY.notified());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Self {
+        Self::empty()
+    }
+
+    const_unless_loom! {
+        fn empty() -> Self {
+            Notify {
+                queue: WaitQueue::new(0, 1),
+            }
         }
     }
 
@@ -74,7 +101,27 @@ impl Notify {
     /// ```
     pub fn notified(&self) -> Notified<'_> {
         Notified {
-            acquire: self.queue.acquire_or_broadcast(),
+            wait: Wait::new(self.queue.acquire_or_broadcast()),
+        }
+    }
+
+    /// [`notified`](Self::notified) for a `Notify` held through an [`Arc`]: the future owns
+    /// its handle, so it can be stored or moved into a task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let notify = Arc::new(heddle_sync::Notify::new());
+    /// let notified: heddle_sync::OwnedNotified = notify.clone().notified_owned();
+    /// let waiter = std::thread::spawn(move || futures::executor::block_on(notified));
+    /// notify.notify_waiters();
+    /// waiter.join().unwrap();
+    /// ```
+    pub fn notified_owned(self: Arc<Self>) -> OwnedNotified {
+        OwnedNotified {
+            wait: Wait::new(AcquireOn::or_broadcast(ArcQueue::new(self, |n| &n.queue))),
         }
     }
 
@@ -90,6 +137,29 @@ impl Notify {
     /// ```
     pub fn notify_one(&self) {
         self.queue.release(1);
+    }
+
+    /// Wakes the newest waiter (the last to start waiting), or stores one permit for the next
+    /// one if nobody waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::pin;
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let notify = heddle_sync::Notify::new();
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let (mut first, mut second) = (pin!(notify.notified()), pin!(notify.notified()));
+    /// assert!(first.as_mut().poll(&mut cx).is_pending());
+    /// assert!(second.as_mut().poll(&mut cx).is_pending());
+    /// notify.notify_last();
+    /// assert!(first.as_mut().poll(&mut cx).is_pending());
+    /// assert_eq!(second.as_mut().poll(&mut cx), Poll::Ready(()));
+    /// ```
+    pub fn notify_last(&self) {
+        self.queue.release_to_newest();
     }
 
     /// Wakes every [`Notified`] future created before this call; stores nothing.
@@ -138,14 +208,96 @@ impl fmt::Debug for Notify {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless polled"]
 pub struct Notified<'a> {
-    acquire: Acquire<'a>,
+    wait: Wait<&'a WaitQueue>,
 }
 
-impl Future for Notified<'_> {
-    type Output = ();
+/// The future returned by [`Notify::notified_owned`]: [`Notified`] holding its `Notify`
+/// through an [`Arc`].
+///
+/// # Cancel safety
+///
+/// As for [`Notified`].
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// let notify = Arc::new(heddle_sync::Notify::new());
+/// let notified = notify.clone().notified_owned();
+/// notify.notify_one();
+/// futures::executor::block_on(notified);
+/// ```
+#[derive(Debug)]
+#[must_use = "futures do nothing unless polled"]
+pub struct OwnedNotified {
+    wait: Wait<ArcQueue<Notify>>,
+}
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // The queue of a `Notify` is never closed, so the result is always `Ok`.
-        Pin::new(&mut self.acquire).poll(cx).map(|_| ())
+/// The state both notified futures share: the wait, and whether it already completed
+/// (through `enable`, which must not take a second notification on the next poll).
+#[derive(Debug)]
+struct Wait<Q: Deref<Target = WaitQueue>> {
+    acquire: AcquireOn<Q>,
+    notified: bool,
+}
+
+impl<Q: Deref<Target = WaitQueue> + Unpin> Wait<Q> {
+    fn new(acquire: AcquireOn<Q>) -> Self {
+        Wait {
+            acquire,
+            notified: false,
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.notified {
+            // The queue of a `Notify` is never closed, so the result is always `Ok`.
+            let _ = std::task::ready!(Pin::new(&mut self.acquire).poll(cx));
+            self.notified = true;
+        }
+        Poll::Ready(())
+    }
+
+    fn enable(&mut self) -> bool {
+        self.poll(&mut Context::from_waker(Waker::noop()))
+            .is_ready()
     }
 }
+
+/// `enable` and `Future` of both notified futures.
+macro_rules! notified_impls {
+    ($($ty:ty),*) => {$(
+        impl $ty {
+            /// Joins the queue for [`Notify::notify_one`] now, before the first poll, and says
+            /// whether this future was already notified (it is then ready at once). Until it is
+            /// polled, being notified wakes nothing.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::pin::pin;
+            ///
+            /// let notify = heddle_sync::Notify::new();
+            /// let mut notified = pin!(notify.notified());
+            /// assert!(!notified.as_mut().enable());
+            /// notify.notify_one();
+            /// assert!(notified.as_mut().enable());
+            /// futures::executor::block_on(notified);
+            /// ```
+            pub fn enable(mut self: Pin<&mut Self>) -> bool {
+                self.wait.enable()
+            }
+        }
+
+        impl Future for $ty {
+            type Output = ();
+
+            fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+                self.wait.poll(cx)
+            }
+        }
+    )*};
+}
+
+notified_impls!(Notified<'_>, OwnedNotified);

@@ -52,9 +52,34 @@ impl<T> OnceCell<T> {
     /// assert!(cell.get().is_none());
     /// ```
     pub fn new() -> Self {
-        OnceCell {
-            value: OnceLock::new(),
-            init: WaitQueue::new(1, 1),
+        Self::empty()
+    }
+
+    /// An empty cell, in a `const` context: for `static`s. (Not under the `loom` cfg, whose
+    /// types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::OnceCell;
+    ///
+    /// static CONFIG: OnceCell<String> = OnceCell::const_new();
+    /// # futures::executor::block_on(async {
+    /// let value = CONFIG.get_or_init(|| async { String::from("loaded") }).await;
+    /// assert_eq!(value, "loaded");
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Self {
+        Self::empty()
+    }
+
+    const_unless_loom! {
+        fn empty() -> Self {
+            OnceCell {
+                value: OnceLock::new(),
+                init: WaitQueue::new(1, 1),
+            }
         }
     }
 
@@ -235,6 +260,27 @@ impl<T> OnceCell<T> {
     /// ```
     pub fn into_inner(self) -> Option<T> {
         self.value.into_inner()
+    }
+
+    /// Takes the value out, leaving the cell empty (and ready to be initialised again).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut cell = heddle_sync::OnceCell::from(1);
+    /// assert_eq!(cell.take(), Some(1));
+    /// assert!(!cell.initialized());
+    /// cell.set(2).unwrap();
+    /// assert_eq!(cell.get(), Some(&2));
+    /// ```
+    pub fn take(&mut self) -> Option<T> {
+        std::mem::take(self).into_inner()
+    }
+}
+
+impl<T> From<T> for OnceCell<T> {
+    fn from(value: T) -> Self {
+        OnceCell::new_with(Some(value))
     }
 }
 

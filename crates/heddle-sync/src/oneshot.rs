@@ -494,20 +494,42 @@ impl<T> Receiver<T> {
         }
     }
 
-    /// Whether the channel is finished: the value was taken, or the sender is gone.
+    /// Whether this receiver already produced its outcome (the value, or an error from
+    /// awaiting it or from `try_recv`); it must not be polled again then.
     ///
     /// # Examples
     ///
     /// ```
-    /// let (tx, rx) = heddle_sync::oneshot::channel::<u8>();
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::oneshot::channel();
+    /// tx.send(1).unwrap();
     /// assert!(!rx.is_terminated());
-    /// drop(tx);
+    /// assert_eq!((&mut rx).await, Ok(1));
     /// assert!(rx.is_terminated());
+    /// # });
     /// ```
     pub fn is_terminated(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// Whether no value is waiting to be taken: nothing was sent yet, the sender is gone
+    /// without sending, or the value was already taken. An empty receiver may still be
+    /// terminated; [`is_terminated`](Self::is_terminated) tells whether it may be polled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::oneshot::channel();
+    /// assert!(rx.is_empty());
+    /// tx.send(1).unwrap();
+    /// assert!(!rx.is_empty());
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
         self.inner.as_ref().is_none_or(|inner| {
             let state = inner.state.load(Ordering::Acquire);
-            state & TX_DONE != 0 && state & VALUE_SENT == 0
+            state & TX_DONE == 0 || state & VALUE_SENT == 0
         })
     }
 

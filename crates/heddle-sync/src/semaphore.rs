@@ -65,8 +65,44 @@ impl Semaphore {
             "a semaphore holds at most Semaphore::MAX_PERMITS ({}) permits, got {permits}",
             Self::MAX_PERMITS
         );
-        Semaphore {
-            queue: WaitQueue::new(permits, Self::MAX_PERMITS),
+        Self::with_permits(permits)
+    }
+
+    /// Creates a semaphore with `permits` free permits, in a `const` context: for `static`s.
+    /// (Not under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Panics
+    ///
+    /// If `permits` is above [`MAX_PERMITS`](Self::MAX_PERMITS) (at compile time, in a
+    /// `static`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::Semaphore;
+    ///
+    /// static CONNECTIONS: Semaphore = Semaphore::const_new(2);
+    /// let permit = CONNECTIONS.try_acquire()?;
+    /// assert_eq!(CONNECTIONS.available_permits(), 1);
+    /// # drop(permit);
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    #[cfg(not(loom))]
+    #[track_caller]
+    pub const fn const_new(permits: usize) -> Self {
+        assert!(
+            permits <= Self::MAX_PERMITS,
+            "a semaphore holds at most Semaphore::MAX_PERMITS permits"
+        );
+        Self::with_permits(permits)
+    }
+
+    const_unless_loom! {
+        /// The semaphore; the caller checked `permits <= MAX_PERMITS`.
+        fn with_permits(permits: usize) -> Self {
+            Semaphore {
+                queue: WaitQueue::new(permits, Self::MAX_PERMITS),
+            }
         }
     }
 
@@ -408,6 +444,55 @@ impl SemaphorePermit<'_> {
     pub fn forget(mut self) {
         self.permits = 0;
     }
+
+    /// Moves the permits of `other` into this one; they are all released together when this
+    /// one drops.
+    ///
+    /// # Panics
+    ///
+    /// If `other` comes from another semaphore.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = heddle_sync::Semaphore::new(3);
+    /// let mut permit = semaphore.try_acquire()?;
+    /// permit.merge(semaphore.try_acquire_many(2)?);
+    /// assert_eq!(permit.num_permits(), 3);
+    /// drop(permit);
+    /// assert_eq!(semaphore.available_permits(), 3);
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    #[track_caller]
+    pub fn merge(&mut self, mut other: Self) {
+        assert!(
+            std::ptr::eq(self.semaphore, other.semaphore),
+            "merging permits from different semaphore instances"
+        );
+        self.permits += std::mem::take(&mut other.permits);
+    }
+
+    /// Splits `n` of this permit's permits off into a new permit; `None` (and nothing
+    /// changes) if it holds fewer than `n`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = heddle_sync::Semaphore::new(3);
+    /// let mut permit = semaphore.try_acquire_many(3)?;
+    /// let two = permit.split(2).unwrap();
+    /// assert!(permit.split(2).is_none());
+    /// drop(two);
+    /// assert_eq!((semaphore.available_permits(), permit.num_permits()), (2, 1));
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    pub fn split(&mut self, n: usize) -> Option<Self> {
+        self.permits = self.permits.checked_sub(n)?;
+        Some(SemaphorePermit {
+            semaphore: self.semaphore,
+            permits: n,
+        })
+    }
 }
 
 impl Drop for SemaphorePermit<'_> {
@@ -479,6 +564,54 @@ impl OwnedSemaphorePermit {
     /// ```
     pub fn forget(mut self) {
         self.permits = 0;
+    }
+
+    /// Moves the permits of `other` into this one; they are all released together when this
+    /// one drops.
+    ///
+    /// # Panics
+    ///
+    /// If `other` comes from another semaphore.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let semaphore = Arc::new(heddle_sync::Semaphore::new(2));
+    /// let mut permit = semaphore.clone().try_acquire_owned()?;
+    /// permit.merge(semaphore.clone().try_acquire_owned()?);
+    /// assert_eq!(permit.num_permits(), 2);
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    #[track_caller]
+    pub fn merge(&mut self, mut other: Self) {
+        assert!(
+            Arc::ptr_eq(&self.semaphore, &other.semaphore),
+            "merging permits from different semaphore instances"
+        );
+        self.permits += std::mem::take(&mut other.permits);
+    }
+
+    /// Splits `n` of this permit's permits off into a new permit; `None` (and nothing
+    /// changes) if it holds fewer than `n`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let semaphore = Arc::new(heddle_sync::Semaphore::new(2));
+    /// let mut permit = semaphore.clone().try_acquire_many_owned(2)?;
+    /// let one = permit.split(1).unwrap();
+    /// assert_eq!((one.num_permits(), permit.num_permits()), (1, 1));
+    /// assert!(permit.split(5).is_none());
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    pub fn split(&mut self, n: usize) -> Option<Self> {
+        self.permits = self.permits.checked_sub(n)?;
+        Some(OwnedSemaphorePermit {
+            semaphore: self.semaphore.clone(),
+            permits: n,
+        })
     }
 }
 

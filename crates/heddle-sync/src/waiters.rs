@@ -86,7 +86,9 @@
 use crate::loom::{AtomicUsize, Mutex, Ordering};
 use slab::Slab;
 use std::collections::VecDeque;
+use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -228,17 +230,20 @@ pub(crate) struct WaitQueue {
 }
 
 impl WaitQueue {
-    /// A queue with `permits` free permits, never holding more than `cap`.
-    pub(crate) fn new(permits: usize, cap: usize) -> Self {
-        debug_assert!(permits <= cap && cap <= usize::MAX >> PERMIT_SHIFT);
-        WaitQueue {
-            word: AtomicUsize::new(permits << PERMIT_SHIFT),
-            cap,
-            waiters: Mutex::new(Waiters {
-                generation: 0,
-                queue: VecDeque::new(),
-                slots: Slab::new(),
-            }),
+    const_unless_loom! {
+        /// A queue with `permits` free permits, never holding more than `cap`. `const` (except
+        /// under loom), for the `const_new` constructors.
+        pub(crate) fn new(permits: usize, cap: usize) -> Self {
+            debug_assert!(permits <= cap && cap <= usize::MAX >> PERMIT_SHIFT);
+            WaitQueue {
+                word: AtomicUsize::new(permits << PERMIT_SHIFT),
+                cap,
+                waiters: Mutex::new(Waiters {
+                    generation: 0,
+                    queue: VecDeque::new(),
+                    slots: Slab::new(),
+                }),
+            }
         }
     }
 
@@ -267,12 +272,7 @@ impl WaitQueue {
 
     /// A future that waits for `n` permits in FIFO order.
     pub(crate) fn acquire(&self, n: usize) -> Acquire<'_> {
-        Acquire {
-            queue: self,
-            needed: n,
-            key: None,
-            generation: None,
-        }
+        AcquireOn::new(self, n)
     }
 
     /// Like [`acquire`](Self::acquire) for one permit, but also completes if [`grant_all`]
@@ -280,13 +280,7 @@ impl WaitQueue {
     ///
     /// [`grant_all`]: Self::grant_all
     pub(crate) fn acquire_or_broadcast(&self) -> Acquire<'_> {
-        let generation = self.waiters.lock().generation;
-        Acquire {
-            queue: self,
-            needed: 1,
-            key: None,
-            generation: Some(generation),
-        }
+        AcquireOn::or_broadcast(self)
     }
 
     /// Returns `n` permits (saturating at the cap) and grants queued waiters. Lock-free unless
@@ -389,6 +383,30 @@ impl WaitQueue {
         if waiters.queue.is_empty() {
             self.word.fetch_and(!QUEUED, Ordering::Release);
         }
+    }
+
+    /// Gives one permit to the newest waiter rather than the oldest (`Notify::notify_last`), or
+    /// stores it (up to the cap) if nobody waits. Only for queues whose waiters each need one
+    /// permit; takes the lock.
+    pub(crate) fn release_to_newest(&self) {
+        let mut wakers = WakeList::new();
+        {
+            let mut guard = self.waiters.lock();
+            let waiters = &mut *guard;
+            match waiters.queue.pop_back() {
+                Some(key) => {
+                    let slot = &mut waiters.slots[key];
+                    debug_assert_eq!(slot.needed, 1);
+                    slot.grant = Grant::Permits;
+                    wakers.push(slot.waker.take());
+                    if waiters.queue.is_empty() {
+                        self.word.fetch_and(!QUEUED, Ordering::Release);
+                    }
+                }
+                None => self.add_permits(1),
+            }
+        }
+        wakers.wake_all();
     }
 
     /// Wakes every waiter queued now without giving them permits (`Notify::notify_waiters`).
@@ -512,7 +530,38 @@ enum FirstPoll {
     Queued(usize),
 }
 
-/// The future returned by [`WaitQueue::acquire`].
+/// An `Arc` of something that holds a [`WaitQueue`], dereferencing to that queue: lets an
+/// [`AcquireOn`] own its queue, for the `_owned` futures (`Notify::notified_owned`,
+/// `CancellationToken::cancelled_owned`) that must not borrow.
+pub(crate) struct ArcQueue<T> {
+    owner: std::sync::Arc<T>,
+    queue: fn(&T) -> &WaitQueue,
+}
+
+impl<T> ArcQueue<T> {
+    pub(crate) fn new(owner: std::sync::Arc<T>, queue: fn(&T) -> &WaitQueue) -> Self {
+        ArcQueue { owner, queue }
+    }
+}
+
+impl<T> Deref for ArcQueue<T> {
+    type Target = WaitQueue;
+    fn deref(&self) -> &WaitQueue {
+        (self.queue)(&self.owner)
+    }
+}
+
+impl<T> fmt::Debug for ArcQueue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// The future returned by [`WaitQueue::acquire`]: [`AcquireOn`] a borrowed queue.
+pub(crate) type Acquire<'a> = AcquireOn<&'a WaitQueue>;
+
+/// A wait for permits of the queue `Q` leads to: borrowed ([`Acquire`]) or owned
+/// ([`ArcQueue`]).
 ///
 /// # Cancel safety
 ///
@@ -520,8 +569,8 @@ enum FirstPoll {
 /// they are handed to the next waiter, so cancellation never loses a grant.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless polled"]
-pub(crate) struct Acquire<'a> {
-    queue: &'a WaitQueue,
+pub(crate) struct AcquireOn<Q: Deref<Target = WaitQueue>> {
+    queue: Q,
     needed: usize,
     /// The slot key while queued or granted-but-unobserved.
     key: Option<usize>,
@@ -529,7 +578,31 @@ pub(crate) struct Acquire<'a> {
     generation: Option<u64>,
 }
 
-impl Future for Acquire<'_> {
+impl<Q: Deref<Target = WaitQueue>> AcquireOn<Q> {
+    /// A wait for `needed` permits of `queue`, in FIFO order.
+    pub(crate) fn new(queue: Q, needed: usize) -> Self {
+        AcquireOn {
+            queue,
+            needed,
+            key: None,
+            generation: None,
+        }
+    }
+
+    /// A wait for one permit of `queue` that also completes if [`WaitQueue::grant_all`] runs
+    /// after this call, even before the first poll.
+    pub(crate) fn or_broadcast(queue: Q) -> Self {
+        let generation = queue.waiters.lock().generation;
+        AcquireOn {
+            queue,
+            needed: 1,
+            key: None,
+            generation: Some(generation),
+        }
+    }
+}
+
+impl<Q: Deref<Target = WaitQueue> + Unpin> Future for AcquireOn<Q> {
     type Output = Result<(), Refused>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -596,7 +669,7 @@ impl Future for Acquire<'_> {
     }
 }
 
-impl Drop for Acquire<'_> {
+impl<Q: Deref<Target = WaitQueue>> Drop for AcquireOn<Q> {
     fn drop(&mut self) {
         let Some(key) = self.key.take() else { return };
         let mut wakers = WakeList::new();

@@ -30,18 +30,28 @@ fn send_sync_table() {
         Mutex<NotSync>,
         MutexGuard<'static, u8>,
         OwnedMutexGuard<u8>,
+        MappedMutexGuard<'static, u8>,
+        OwnedMappedMutexGuard<u8, u8>,
         RwLock<u8>,
         RwLockReadGuard<'static, u8>,
         RwLockWriteGuard<'static, u8>,
         OwnedRwLockReadGuard<u8>,
         OwnedRwLockWriteGuard<u8>,
+        RwLockMappedWriteGuard<'static, u8>,
+        OwnedRwLockMappedWriteGuard<u8, u8>,
         Notify,
         Notified<'static>,
+        OwnedNotified,
         Barrier,
         BarrierWaitResult,
         OnceCell<u8>,
+        SetOnce<u8>,
+        SetOnceError<u8>,
         CancellationToken,
         DropGuard,
+        DropGuardRef<'static>,
+        WaitForCancellationFuture<'static>,
+        WaitForCancellationFutureOwned,
         AcquireError,
         TryAcquireError,
         TryLockError,
@@ -50,6 +60,7 @@ fn send_sync_table() {
         mpsc::WeakSender<NotSync>,
         mpsc::Permit<'static, NotSync>,
         mpsc::OwnedPermit<NotSync>,
+        mpsc::PermitIterator<'static, NotSync>,
         mpsc::UnboundedSender<NotSync>,
         mpsc::UnboundedReceiver<NotSync>,
         mpsc::WeakUnboundedSender<NotSync>,
@@ -57,13 +68,17 @@ fn send_sync_table() {
         oneshot::Receiver<NotSync>,
         broadcast::Sender<u8>,
         broadcast::Receiver<u8>,
+        broadcast::WeakSender<u8>,
         watch::Sender<u8>,
         watch::Receiver<u8>,
     );
     // Like a std read guard, a `Ref` is `Sync` but must stay on its thread.
     require_sync::<watch::Ref<'static, u8>>();
     require_send::<MutexGuard<'static, NotSync>>();
+    require_send::<MappedMutexGuard<'static, NotSync>>();
     require_unpin::<Notified<'static>>();
+    require_unpin::<OwnedNotified>();
+    require_unpin::<WaitForCancellationFutureOwned>();
     require_unpin::<oneshot::Receiver<Rc<u8>>>();
 }
 
@@ -80,6 +95,9 @@ fn futures_are_send() {
     require_send_val(&tx.send(NotSync::new(0)));
     require_send_val(&tx.reserve());
     require_send_val(&rx.recv());
+    require_send_val(&tx.reserve_many(1));
+    let (btx, _brx) = broadcast::channel::<u8>(1);
+    require_send_val(&btx.closed());
     let token = CancellationToken::new();
     require_send_val(&token.cancelled());
     require_send_val(&token.clone().cancelled_owned());

@@ -406,3 +406,144 @@ fn layer_names_exist() {
     pool.shutdown(Some(Duration::from_secs(5)));
     steal.shutdown();
 }
+
+// ---- heddle::sync: the rest of tokio::sync's surface (names and signatures only) ----
+
+/// Every `tokio::sync` item added with the full surface, at its `heddle::sync` path.
+#[test]
+#[allow(deprecated)]
+fn sync_tokio_surface_names() {
+    use heddle::sync::{
+        mpsc::PermitIterator, DropGuardRef, MappedMutexGuard, OwnedMappedMutexGuard, OwnedNotified,
+        OwnedRwLockMappedWriteGuard, RwLockMappedWriteGuard, SetOnce, SetOnceError,
+        WaitForCancellationFuture, WaitForCancellationFutureOwned,
+    };
+    use heddle::sync::{
+        MutexGuard, OwnedMutexGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard,
+        OwnedSemaphorePermit, RwLockReadGuard, RwLockWriteGuard, SemaphorePermit,
+    };
+    static STATIC_MUTEX: Mutex<u8> = Mutex::const_new(0);
+    static STATIC_RWLOCK: RwLock<u8> = RwLock::const_new(0);
+    static STATIC_RWLOCK_MAX: RwLock<u8> = RwLock::const_with_max_readers(0, 4);
+    static STATIC_SEMAPHORE: Semaphore = Semaphore::const_new(1);
+    static STATIC_NOTIFY: Notify = Notify::const_new();
+    static STATIC_CELL: OnceCell<u8> = OnceCell::const_new();
+    static STATIC_SET_ONCE: SetOnce<u8> = SetOnce::const_new();
+    let _ = (
+        &STATIC_MUTEX,
+        &STATIC_RWLOCK,
+        &STATIC_RWLOCK_MAX,
+        &STATIC_SEMAPHORE,
+        &STATIC_NOTIFY,
+        &STATIC_CELL,
+        &STATIC_SET_ONCE,
+    );
+    assert_error::<mpsc::error::RecvError>();
+    assert_error::<SetOnceError<u8>>();
+    let _: Option<(
+        PermitIterator<'static, u8>,
+        OwnedNotified,
+        DropGuardRef<'static>,
+    )> = None;
+    let _: Option<(
+        WaitForCancellationFuture<'static>,
+        WaitForCancellationFutureOwned,
+    )> = None;
+    let _ = (
+        mpsc::Sender::<u8>::strong_count,
+        mpsc::Sender::<u8>::weak_count,
+        mpsc::WeakSender::<u8>::strong_count,
+        mpsc::WeakSender::<u8>::weak_count,
+        mpsc::Sender::<u8>::try_reserve_many,
+        mpsc::Receiver::<u8>::capacity,
+        mpsc::Receiver::<u8>::max_capacity,
+        mpsc::Receiver::<u8>::len,
+        mpsc::Receiver::<u8>::is_empty,
+        mpsc::Receiver::<u8>::is_closed,
+        mpsc::Receiver::<u8>::poll_recv_many,
+        mpsc::Receiver::<u8>::sender_strong_count,
+        mpsc::Receiver::<u8>::sender_weak_count,
+        mpsc::OwnedPermit::<u8>::same_channel,
+        mpsc::OwnedPermit::<u8>::same_channel_as_sender,
+    );
+    let _ = (
+        mpsc::UnboundedSender::<u8>::strong_count,
+        mpsc::UnboundedSender::<u8>::weak_count,
+        mpsc::WeakUnboundedSender::<u8>::strong_count,
+        mpsc::WeakUnboundedSender::<u8>::weak_count,
+        mpsc::UnboundedReceiver::<u8>::poll_recv_many,
+        mpsc::UnboundedReceiver::<u8>::sender_strong_count,
+        mpsc::UnboundedReceiver::<u8>::sender_weak_count,
+        oneshot::Receiver::<u8>::is_empty,
+        oneshot::Receiver::<u8>::is_terminated,
+    );
+    let _ = (
+        broadcast::Sender::<u8>::new,
+        broadcast::Sender::<u8>::len,
+        broadcast::Sender::<u8>::is_empty,
+        broadcast::Sender::<u8>::same_channel,
+        broadcast::Sender::<u8>::downgrade,
+        broadcast::Sender::<u8>::strong_count,
+        broadcast::Sender::<u8>::weak_count,
+        broadcast::WeakSender::<u8>::upgrade,
+        broadcast::Receiver::<u8>::same_channel,
+        broadcast::Receiver::<u8>::sender_strong_count,
+        broadcast::Receiver::<u8>::sender_weak_count,
+        broadcast::Receiver::<u8>::is_closed,
+        broadcast::Receiver::<u8>::blocking_recv,
+    );
+    let _ = (
+        watch::Sender::<u8>::new,
+        watch::Sender::<u8>::sender_count,
+        watch::Sender::<u8>::same_channel,
+        watch::Receiver::<u8>::mark_changed,
+        watch::Receiver::<u8>::is_closed,
+        watch::Ref::<'static, u8>::has_changed,
+        <watch::Sender<u8> as Clone>::clone,
+    );
+    let _ = (
+        |g: MutexGuard<'static, u8>| -> MappedMutexGuard<'static, u8> { MutexGuard::map(g, |v| v) },
+        MutexGuard::<'static, u8>::mutex,
+        OwnedMutexGuard::<u8>::mutex,
+        |g: MappedMutexGuard<'static, u8>| MappedMutexGuard::try_map(g, |v| Some(v)).is_ok(),
+        OwnedMappedMutexGuard::<u8, u8>::mutex,
+        Mutex::<u8>::blocking_lock_owned,
+    );
+    let _ = (
+        RwLock::<u8>::with_max_readers,
+        RwLock::<u8>::try_read_owned,
+        RwLock::<u8>::try_write_owned,
+        |g: RwLockReadGuard<'static, u8>| -> RwLockReadGuard<'static, u8> {
+            RwLockReadGuard::map(g, |v| v)
+        },
+        RwLockWriteGuard::<'static, u8>::downgrade,
+        RwLockWriteGuard::<'static, u8>::into_mapped,
+        |g: RwLockWriteGuard<'static, u8>| -> RwLockReadGuard<'static, u8> {
+            RwLockWriteGuard::downgrade_map(g, |v| v)
+        },
+        |g: RwLockWriteGuard<'static, u8>| {
+            RwLockWriteGuard::try_downgrade_map(g, |v| Some(v)).is_ok()
+        },
+        |g: RwLockMappedWriteGuard<'static, u8>| -> RwLockMappedWriteGuard<'static, u8> {
+            RwLockMappedWriteGuard::map(g, |v| v)
+        },
+        OwnedRwLockReadGuard::<u8>::rwlock,
+        OwnedRwLockWriteGuard::<u8>::downgrade,
+        OwnedRwLockWriteGuard::<u8>::rwlock,
+        OwnedRwLockMappedWriteGuard::<u8>::rwlock,
+    );
+    let _ = (
+        SemaphorePermit::<'static>::merge,
+        SemaphorePermit::<'static>::split,
+        OwnedSemaphorePermit::merge,
+        OwnedSemaphorePermit::split,
+        Notify::notify_last,
+        Notify::notified_owned,
+        OnceCell::<u8>::take,
+        <OnceCell<u8> as From<u8>>::from,
+        CancellationToken::drop_guard_ref,
+        CancellationToken::cancelled_owned,
+    );
+}
+
+// ---- end of heddle::sync's tokio surface ----

@@ -1,16 +1,19 @@
-//! The bounded channel: [`Sender`], [`Receiver`], [`WeakSender`], [`Permit`], [`OwnedPermit`].
+//! The bounded channel: [`channel`], [`Sender`] and [`WeakSender`]; the [`Receiver`] is in
+//! `receiver.rs`, the permits senders hand out in `permit.rs`.
 //!
 //! A sender first reserves a slot (a permit of the slot queue), then pushes; the receiver gives
 //! the slot back when it pops. Back-pressure is therefore fair: senders waiting for room are
 //! served in FIFO order.
 
-use super::chan::{self, AcquireSlot, Chan, Rx, Tx, WeakTx};
-use super::error::{SendError, TryRecvError, TrySendError};
+use super::chan::{self, AcquireSlot, Tx, WeakTx};
+use super::error::{SendError, TrySendError};
+use super::permit::{OwnedPermit, Permit, PermitIterator};
+use super::receiver::Receiver;
 use crate::waiters::Refused;
 use std::fmt;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Poll};
 
 /// Creates a bounded channel holding at most `buffer` messages.
 ///
@@ -58,7 +61,7 @@ pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
 /// # });
 /// ```
 pub struct Sender<T> {
-    tx: Tx<T>,
+    pub(super) tx: Tx<T>,
 }
 
 /// A sender that does not keep the channel open; [`upgrade`](WeakSender::upgrade) it to send.
@@ -74,58 +77,6 @@ pub struct Sender<T> {
 /// ```
 pub struct WeakSender<T> {
     weak: WeakTx<T>,
-}
-
-/// The receiving half of a bounded channel.
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-/// tx.send(1).await.unwrap();
-/// assert_eq!(rx.recv().await, Some(1));
-/// # });
-/// ```
-pub struct Receiver<T> {
-    rx: Rx<T>,
-}
-
-/// A reserved slot, borrowed from a [`Sender`]; sending through it cannot fail for lack of room.
-/// Dropping it unused frees the slot.
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-/// let permit = tx.reserve().await.unwrap();
-/// permit.send(3);
-/// assert_eq!(rx.recv().await, Some(3));
-/// # });
-/// ```
-#[must_use = "the slot is freed when the permit is dropped"]
-pub struct Permit<'a, T> {
-    chan: &'a Chan<T>,
-}
-
-/// A reserved slot that owns its [`Sender`].
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-/// let permit = tx.reserve_owned().await.unwrap();
-/// let tx = permit.send(4);
-/// assert_eq!(rx.recv().await, Some(4));
-/// # drop(tx);
-/// # });
-/// ```
-#[must_use = "the slot is freed when the permit is dropped"]
-pub struct OwnedPermit<T> {
-    /// `None` once the permit is used.
-    sender: Option<Sender<T>>,
 }
 
 impl<T> Sender<T> {
@@ -158,9 +109,9 @@ impl<T> Sender<T> {
         poll_fn(move |cx| {
             let acquired = match &mut waiting {
                 Some(slot) => ready!(Pin::new(slot).poll(cx)),
-                None => match self.tx.try_acquire_slot() {
+                None => match self.tx.try_acquire_slots(1) {
                     Err(Refused::NoPermits) => {
-                        ready!(Pin::new(waiting.insert(self.tx.acquire_slot())).poll(cx))
+                        ready!(Pin::new(waiting.insert(self.tx.acquire_slots(1))).poll(cx))
                     }
                     acquired => acquired,
                 },
@@ -262,7 +213,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        match self.tx.acquire_slot().await {
+        match self.tx.acquire_slots(1).await {
             Ok(()) => Ok(Permit {
                 chan: self.tx.chan(),
             }),
@@ -284,9 +235,79 @@ impl<T> Sender<T> {
     /// assert!(tx.try_reserve().is_err());
     /// ```
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
-        match self.tx.try_acquire_slot() {
+        match self.tx.try_acquire_slots(1) {
             Ok(()) => Ok(Permit {
                 chan: self.tx.chan(),
+            }),
+            Err(Refused::NoPermits) => Err(TrySendError::Full(())),
+            Err(Refused::Closed) => Err(TrySendError::Closed(())),
+        }
+    }
+
+    /// Waits for `n` slots and reserves them all at once (in turn with other waiting senders);
+    /// the iterator yields one [`Permit`] per slot.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] if the receiver is closed or dropped, or if `n` exceeds
+    /// [`max_capacity`](Self::max_capacity) (the slots could never all be free).
+    ///
+    /// # Cancel safety
+    ///
+    /// As for [`reserve`](Self::reserve): the slots are granted all together, so a dropped
+    /// future never holds some of them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::channel(2);
+    /// for (i, permit) in tx.reserve_many(2).await.unwrap().enumerate() {
+    ///     permit.send(i);
+    /// }
+    /// assert_eq!(rx.recv().await, Some(0));
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// assert!(tx.reserve_many(3).await.is_err());
+    /// # });
+    /// ```
+    pub async fn reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, SendError<()>> {
+        if n > self.max_capacity() {
+            return Err(SendError(()));
+        }
+        match self.tx.acquire_slots(n).await {
+            Ok(()) => Ok(PermitIterator {
+                chan: self.tx.chan(),
+                n,
+            }),
+            Err(_) => Err(SendError(())),
+        }
+    }
+
+    /// Reserves `n` slots if that many are free right now (and no sender waits before us).
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Full`] if fewer slots are free or `n` exceeds
+    /// [`max_capacity`](Self::max_capacity); [`TrySendError::Closed`] if the receiver is
+    /// closed or dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(3);
+    /// let permits = tx.try_reserve_many(2).unwrap();
+    /// assert!(tx.try_reserve_many(2).is_err());
+    /// drop(permits);
+    /// assert_eq!(tx.capacity(), 3);
+    /// ```
+    pub fn try_reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, TrySendError<()>> {
+        if n > self.max_capacity() {
+            return Err(TrySendError::Full(()));
+        }
+        match self.tx.try_acquire_slots(n) {
+            Ok(()) => Ok(PermitIterator {
+                chan: self.tx.chan(),
+                n,
             }),
             Err(Refused::NoPermits) => Err(TrySendError::Full(())),
             Err(Refused::Closed) => Err(TrySendError::Closed(())),
@@ -314,7 +335,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<Self>> {
-        let acquired = self.tx.acquire_slot().await;
+        let acquired = self.tx.acquire_slots(1).await;
         match acquired {
             Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
             Err(_) => Err(SendError(self)),
@@ -336,7 +357,7 @@ impl<T> Sender<T> {
     /// # drop(permit);
     /// ```
     pub fn try_reserve_owned(self) -> Result<OwnedPermit<T>, TrySendError<Self>> {
-        match self.tx.try_acquire_slot() {
+        match self.tx.try_acquire_slots(1) {
             Ok(()) => Ok(OwnedPermit { sender: Some(self) }),
             Err(Refused::NoPermits) => Err(TrySendError::Full(self)),
             Err(Refused::Closed) => Err(TrySendError::Closed(self)),
@@ -426,6 +447,36 @@ impl<T> Sender<T> {
     pub fn same_channel(&self, other: &Self) -> bool {
         self.tx.same_channel(&other.tx)
     }
+
+    /// How many [`Sender`]s of this channel are alive (weak senders not counted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(tx.strong_count(), 2);
+    /// drop(tx2);
+    /// assert_eq!(tx.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.tx.chan().strong_count()
+    }
+
+    /// How many [`WeakSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(tx.weak_count(), 1);
+    /// drop(weak);
+    /// assert_eq!(tx.weak_count(), 0);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.tx.chan().weak_count()
+    }
 }
 
 impl<T> Clone for Sender<T> {
@@ -450,6 +501,35 @@ impl<T> WeakSender<T> {
     pub fn upgrade(&self) -> Option<Sender<T>> {
         self.weak.upgrade().map(|tx| Sender { tx })
     }
+
+    /// How many [`Sender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(weak.strong_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(weak.strong_count(), 0);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.weak.chan().strong_count()
+    }
+
+    /// How many [`WeakSender`]s of this channel are alive, this one included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(weak.clone().weak_count(), 2);
+    /// assert_eq!(weak.weak_count(), 1);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.weak.chan().weak_count()
+    }
 }
 
 impl<T> Clone for WeakSender<T> {
@@ -457,292 +537,6 @@ impl<T> Clone for WeakSender<T> {
         WeakSender {
             weak: self.weak.clone(),
         }
-    }
-}
-
-impl<'a, T> Permit<'a, T> {
-    /// Sends `value` into the reserved slot. If the receiver was dropped meanwhile, the value
-    /// is dropped.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// tx.try_reserve().unwrap().send(1);
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// ```
-    pub fn send(self, value: T) {
-        drop(self.try_send(value));
-    }
-
-    /// Like `send`, but hands the value back if the receiver was dropped.
-    fn try_send(self, value: T) -> Result<(), T> {
-        let chan = self.chan;
-        // The slot now belongs to the message (or is released below); skip `Drop`.
-        std::mem::forget(self);
-        chan.push(value).inspect_err(|_| chan.release_slot())
-    }
-}
-
-impl<T> Drop for Permit<'_, T> {
-    fn drop(&mut self) {
-        self.chan.release_slot();
-    }
-}
-
-impl<T> OwnedPermit<T> {
-    /// Sends `value` into the reserved slot and returns the sender. If the receiver was
-    /// dropped meanwhile, the value is dropped.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// let tx = tx.try_reserve_owned().unwrap().send(1);
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// # drop(tx);
-    /// ```
-    pub fn send(mut self, value: T) -> Sender<T> {
-        let sender = self
-            .sender
-            .take()
-            .expect("an unused permit holds its sender");
-        let chan = sender.tx.chan();
-        if chan.push(value).is_err() {
-            chan.release_slot();
-        }
-        sender
-    }
-
-    /// Frees the slot without sending and returns the sender.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, _rx) = heddle_sync::mpsc::channel::<u8>(1);
-    /// let tx = tx.try_reserve_owned().unwrap().release();
-    /// assert_eq!(tx.capacity(), 1);
-    /// ```
-    pub fn release(mut self) -> Sender<T> {
-        let sender = self
-            .sender
-            .take()
-            .expect("an unused permit holds its sender");
-        sender.tx.chan().release_slot();
-        sender
-    }
-}
-
-impl<T> Drop for OwnedPermit<T> {
-    fn drop(&mut self) {
-        if let Some(sender) = &self.sender {
-            sender.tx.chan().release_slot();
-        }
-    }
-}
-
-impl<T> Receiver<T> {
-    /// Receives the next message; `None` once the channel is finished (see the
-    /// [module docs](super)).
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe: a pending `recv` never consumes a message; if it is dropped, the next call
-    /// gets the message.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// tx.send(1).await.unwrap();
-    /// assert_eq!(rx.recv().await, Some(1));
-    /// # });
-    /// ```
-    pub fn recv(&mut self) -> impl Future<Output = Option<T>> + '_ {
-        self.rx.recv()
-    }
-
-    /// Receives up to `limit` messages into `buffer`, waiting for at least one; returns how many
-    /// were added. `0` means the channel is finished (or `limit` is 0).
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe, as [`recv`](Self::recv).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
-    /// for i in 0..3 { tx.send(i).await.unwrap(); }
-    /// let mut buf = Vec::new();
-    /// assert_eq!(rx.recv_many(&mut buf, 2).await, 2);
-    /// assert_eq!(buf, [0, 1]);
-    /// # });
-    /// ```
-    pub fn recv_many<'a>(
-        &'a mut self,
-        buffer: &'a mut Vec<T>,
-        limit: usize,
-    ) -> impl Future<Output = usize> + 'a {
-        self.rx.recv_many(buffer, limit)
-    }
-
-    /// Polls for the next message (the poll form of [`recv`](Self::recv)).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// tx.send(1).await.unwrap();
-    /// assert_eq!(std::future::poll_fn(|cx| rx.poll_recv(cx)).await, Some(1));
-    /// # });
-    /// ```
-    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.rx.poll_recv(cx)
-    }
-
-    /// Receives the next message from synchronous code, blocking the thread until one comes;
-    /// `None` once the channel is finished. The blocking twin of [`recv`](Self::recv).
-    ///
-    /// # Panics
-    ///
-    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
-    /// tasks): blocking there would stall its tasks. Use `recv().await` in async code; call
-    /// `blocking_recv` from `spawn_blocking` or a plain thread.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
-    /// let consumer = std::thread::spawn(move || {
-    ///     let mut sum = 0;
-    ///     while let Some(n) = rx.blocking_recv() {
-    ///         sum += n;
-    ///     }
-    ///     sum
-    /// });
-    /// # futures::executor::block_on(async {
-    /// for n in 1..=4 {
-    ///     tx.send(n).await.unwrap();
-    /// }
-    /// # });
-    /// drop(tx);
-    /// assert_eq!(consumer.join().unwrap(), 10);
-    /// ```
-    #[track_caller]
-    pub fn blocking_recv(&mut self) -> Option<T> {
-        crate::wait::block_on("mpsc::Receiver::blocking_recv", "recv().await", self.recv())
-    }
-
-    /// Receives up to `limit` messages into `buffer` from synchronous code, blocking the
-    /// thread until at least one comes; returns how many were added (`0`: the channel is
-    /// finished, or `limit` is 0). The blocking twin of [`recv_many`](Self::recv_many).
-    ///
-    /// # Panics
-    ///
-    /// If called on a thread that drives a runtime (inside `block_on`, or a worker running
-    /// tasks): blocking there would stall its tasks. Use `recv_many(buffer, limit).await` in
-    /// async code; call `blocking_recv_many` from `spawn_blocking` or a plain thread.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(4);
-    /// tx.try_send(1).unwrap();
-    /// tx.try_send(2).unwrap();
-    /// drop(tx);
-    /// let mut buffer = Vec::new();
-    /// assert_eq!(rx.blocking_recv_many(&mut buffer, 8), 2);
-    /// assert_eq!(buffer, [1, 2]);
-    /// assert_eq!(rx.blocking_recv_many(&mut buffer, 8), 0);
-    /// ```
-    #[track_caller]
-    pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        crate::wait::block_on(
-            "mpsc::Receiver::blocking_recv_many",
-            "recv_many(buffer, limit).await",
-            self.recv_many(buffer, limit),
-        )
-    }
-
-    /// Takes a buffered message without waiting.
-    ///
-    /// # Errors
-    ///
-    /// [`TryRecvError::Empty`] if nothing is buffered but more may come,
-    /// [`TryRecvError::Disconnected`] if the channel is finished.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(1);
-    /// tx.try_send(1).unwrap();
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// ```
-    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.rx.try_recv()
-    }
-
-    /// Closes the channel: sends that have not reserved a slot fail and hand their value back,
-    /// pending senders are released with an error, and buffered messages (plus those from
-    /// permits granted before the close) can still be received.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (tx, mut rx) = heddle_sync::mpsc::channel(2);
-    /// tx.send(1).await.unwrap();
-    /// rx.close();
-    /// assert!(tx.send(2).await.is_err());
-    /// assert_eq!(rx.recv().await, Some(1));
-    /// assert_eq!(rx.recv().await, None);
-    /// # });
-    /// ```
-    pub fn close(&mut self) {
-        self.rx.close();
-    }
-
-    /// Whether the channel is finished: nothing buffered and nothing more can come.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
-    /// assert!(!rx.is_closed());
-    /// drop(tx);
-    /// assert!(rx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.rx.is_closed()
-    }
-
-    /// Whether nothing is buffered.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (_tx, rx) = heddle_sync::mpsc::channel::<u8>(1);
-    /// assert!(rx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.rx.len() == 0
-    }
-
-    /// How many messages are buffered.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = heddle_sync::mpsc::channel(2);
-    /// tx.try_send(1).unwrap();
-    /// assert_eq!(rx.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.rx.len()
     }
 }
 
@@ -757,4 +551,4 @@ macro_rules! opaque_debug {
 }
 pub(super) use opaque_debug;
 
-opaque_debug!(Sender, WeakSender, Receiver, Permit<'a>, OwnedPermit);
+opaque_debug!(Sender, WeakSender);

@@ -9,7 +9,8 @@
 //!   receiver releases it) or until the permit is dropped unused. So `capacity - free slots`
 //!   counts buffered messages plus outstanding permits. Senders that find no room queue FIFO
 //!   in its slow path.
-//! - `tx_count`: live [`Tx`]s; once zero it never grows again.
+//! - `tx_count`: live [`Tx`]s; once zero it never grows again. `weak_count`: live [`WeakTx`]s,
+//!   only reported (`Sender::weak_count`), never part of a decision.
 //! - `rx_waker` ([`AtomicWaker`]): the receiver's waker.
 //! - `rx_gone`: a permit-less [`WaitQueue`] closed when the receiver closes or drops;
 //!   `Sender::closed` waits on it.
@@ -48,6 +49,7 @@ use crate::atomic_waker::AtomicWaker;
 use crate::loom::{Arc, AtomicUsize, Backoff, Ordering};
 use crate::waiters::{Acquire, Refused, WaitQueue, WakeList};
 use std::future::{poll_fn, Future};
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -59,10 +61,18 @@ pub(super) struct Chan<T> {
     capacity: usize,
     /// Live senders (not weak ones).
     tx_count: AtomicUsize,
+    /// Live weak senders; informational only.
+    weak_count: AtomicUsize,
     rx_waker: AtomicWaker,
     /// Closed when the receiver closes or is dropped.
     rx_gone: WaitQueue,
 }
+
+// A panic anywhere in the channel's code (a waker, a message's `Drop`) leaves its state whole:
+// wakers run after every state change, and a message is moved out before it is dropped (see
+// the module docs and `waiters.rs`). So the handles may cross `catch_unwind`, as tokio's do.
+impl<T> RefUnwindSafe for Chan<T> {}
+impl<T> UnwindSafe for Chan<T> {}
 
 /// A channel with one sender: bounded by `bound`, or unbounded.
 pub(super) fn channel<T>(bound: Option<usize>) -> (Tx<T>, Rx<T>) {
@@ -71,6 +81,7 @@ pub(super) fn channel<T>(bound: Option<usize>) -> (Tx<T>, Rx<T>) {
         slots: bound.map(|n| WaitQueue::new(n, n)),
         capacity: bound.unwrap_or(usize::MAX),
         tx_count: AtomicUsize::new(1),
+        weak_count: AtomicUsize::new(0),
         rx_waker: AtomicWaker::new(),
         rx_gone: WaitQueue::new(0, 0),
     });
@@ -97,11 +108,11 @@ impl<T> Chan<T> {
         Ok(())
     }
 
-    /// Gives back a slot whose permit was dropped unused; wakes a closed receiver that may be
-    /// waiting for the last outstanding permit.
-    pub(super) fn release_slot(&self) {
+    /// Gives back `n` slots whose permits were dropped unused; wakes a closed receiver that may
+    /// be waiting for the last outstanding permit.
+    pub(super) fn release_slots(&self, n: usize) {
         let slots = self.slots();
-        slots.give_back(1);
+        slots.give_back(n);
         // Read after our release (same atomic), so if the close came first we see it here; if
         // it came later, the receiver's own check sees our release.
         if slots.is_closed() {
@@ -117,6 +128,16 @@ impl<T> Chan<T> {
                 .slots
                 .as_ref()
                 .is_some_and(WaitQueue::is_closed_and_idle)
+    }
+
+    /// Live senders, not counting weak ones.
+    pub(super) fn strong_count(&self) -> usize {
+        self.tx_count.load(Ordering::Acquire)
+    }
+
+    /// Live weak senders.
+    pub(super) fn weak_count(&self) -> usize {
+        self.weak_count.load(Ordering::Relaxed)
     }
 
     pub(super) fn is_rx_closed(&self) -> bool {
@@ -140,26 +161,24 @@ impl<T> Tx<T> {
     }
 
     pub(super) fn downgrade(&self) -> WeakTx<T> {
-        WeakTx {
-            chan: self.chan.clone(),
-        }
+        WeakTx::new(self.chan.clone())
     }
 
     pub(super) fn same_channel(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.chan, &other.chan)
     }
 
-    /// Waits for a slot of a bounded channel; see [`AcquireSlot`].
-    pub(super) fn acquire_slot(&self) -> AcquireSlot<'_, T> {
+    /// Waits for `n` slots of a bounded channel; see [`AcquireSlot`].
+    pub(super) fn acquire_slots(&self, n: usize) -> AcquireSlot<'_, T> {
         AcquireSlot {
             chan: &self.chan,
-            acquire: Some(self.chan.slots().acquire(1)),
+            acquire: Some(self.chan.slots().acquire(n)),
         }
     }
 
-    /// Takes a slot of a bounded channel now.
-    pub(super) fn try_acquire_slot(&self) -> Result<(), Refused> {
-        self.chan.slots().try_acquire(1)
+    /// Takes `n` slots of a bounded channel now.
+    pub(super) fn try_acquire_slots(&self, n: usize) -> Result<(), Refused> {
+        self.chan.slots().try_acquire(n)
     }
 }
 
@@ -188,6 +207,15 @@ pub(super) struct WeakTx<T> {
 }
 
 impl<T> WeakTx<T> {
+    fn new(chan: Arc<Chan<T>>) -> Self {
+        chan.weak_count.fetch_add(1, Ordering::Relaxed);
+        WeakTx { chan }
+    }
+
+    pub(super) fn chan(&self) -> &Chan<T> {
+        &self.chan
+    }
+
     /// A counted sender, if one is still alive.
     pub(super) fn upgrade(&self) -> Option<Tx<T>> {
         let mut count = self.chan.tx_count.load(Ordering::Relaxed);
@@ -214,13 +242,17 @@ impl<T> WeakTx<T> {
 
 impl<T> Clone for WeakTx<T> {
     fn clone(&self) -> Self {
-        WeakTx {
-            chan: self.chan.clone(),
-        }
+        WeakTx::new(self.chan.clone())
     }
 }
 
-/// The future of a bounded `reserve`: a FIFO wait for one slot.
+impl<T> Drop for WeakTx<T> {
+    fn drop(&mut self) {
+        self.chan.weak_count.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The future of a bounded `reserve`: a FIFO wait for one slot (or `n`, for `reserve_many`).
 ///
 /// Dropped before it completes, it gives up its place, and a slot granted to it (before any
 /// close) goes back to the queue. If the channel is closed by then, the receiver may be
@@ -261,6 +293,10 @@ pub(super) struct Rx<T> {
 }
 
 impl<T> Rx<T> {
+    pub(super) fn chan(&self) -> &Chan<T> {
+        &self.chan
+    }
+
     /// Pops one message and gives its slot back.
     fn pop(&mut self) -> Option<T> {
         // SAFETY: `&mut self` on the only `Rx`: no other receiver-side call runs.
@@ -408,9 +444,10 @@ impl<T> Rx<T> {
         wakers.wake_all();
     }
 
-    /// Whether the stream is finished: nothing buffered and nothing more can come.
+    /// Whether the channel is closed: the receiver closed it, or every sender is gone. Buffered
+    /// messages may still be waiting to be received.
     pub(super) fn is_closed(&self) -> bool {
-        self.chan.no_more_sends() && self.is_drained()
+        self.chan.is_rx_closed() || self.chan.strong_count() == 0
     }
 
     pub(super) fn len(&self) -> usize {

@@ -122,3 +122,30 @@ impl fmt::Display for TryRecvError {
 }
 
 impl std::error::Error for TryRecvError {}
+
+/// Kept for code written against older tokio versions, which named it; never returned:
+/// `recv` reports the end of the stream with `None`.
+///
+/// # Examples
+///
+/// ```
+/// #[allow(deprecated)]
+/// fn describe(error: &heddle_sync::mpsc::error::RecvError) -> String {
+///     error.to_string()
+/// }
+/// # let _ = describe;
+/// ```
+#[derive(Debug, Clone)]
+#[doc(hidden)]
+#[deprecated(note = "This type is unused because recv returns an Option.")]
+pub struct RecvError(());
+
+#[allow(deprecated)]
+impl fmt::Display for RecvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("channel closed")
+    }
+}
+
+#[allow(deprecated)]
+impl std::error::Error for RecvError {}

@@ -47,7 +47,11 @@ mod bounded;
 mod chan;
 pub mod error;
 mod list;
+mod permit;
+mod receiver;
 mod unbounded;
 
-pub use bounded::{channel, OwnedPermit, Permit, Receiver, Sender, WeakSender};
+pub use bounded::{channel, Sender, WeakSender};
+pub use permit::{OwnedPermit, Permit, PermitIterator};
+pub use receiver::Receiver;
 pub use unbounded::{unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};

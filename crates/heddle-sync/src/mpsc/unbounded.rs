@@ -149,6 +149,32 @@ impl<T> UnboundedSender<T> {
     pub fn same_channel(&self, other: &Self) -> bool {
         self.tx.same_channel(&other.tx)
     }
+
+    /// How many [`UnboundedSender`]s of this channel are alive (weak senders not counted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// assert_eq!(tx.clone().strong_count(), 2);
+    /// assert_eq!(tx.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.tx.chan().strong_count()
+    }
+
+    /// How many [`WeakUnboundedSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// let _weak = tx.downgrade();
+    /// assert_eq!(tx.weak_count(), 1);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.tx.chan().weak_count()
+    }
 }
 
 impl<T> Clone for UnboundedSender<T> {
@@ -171,6 +197,32 @@ impl<T> WeakUnboundedSender<T> {
     /// ```
     pub fn upgrade(&self) -> Option<UnboundedSender<T>> {
         self.weak.upgrade().map(|tx| UnboundedSender { tx })
+    }
+
+    /// How many [`UnboundedSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// let weak = tx.downgrade();
+    /// drop(tx);
+    /// assert_eq!(weak.strong_count(), 0);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        self.weak.chan().strong_count()
+    }
+
+    /// How many [`WeakUnboundedSender`]s of this channel are alive, this one included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// assert_eq!(tx.downgrade().weak_count(), 1);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        self.weak.chan().weak_count()
     }
 }
 
@@ -337,14 +389,17 @@ impl<T> UnboundedReceiver<T> {
         self.rx.close();
     }
 
-    /// Whether the channel is finished: nothing buffered and nothing more can come.
+    /// Whether the channel is closed: [`close`](Self::close) was called or every
+    /// [`UnboundedSender`] is gone. Buffered messages can still be received.
     ///
     /// # Examples
     ///
     /// ```
-    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// tx.send(1).unwrap();
     /// drop(tx);
     /// assert!(rx.is_closed());
+    /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn is_closed(&self) -> bool {
         self.rx.is_closed()
@@ -373,6 +428,56 @@ impl<T> UnboundedReceiver<T> {
     /// ```
     pub fn len(&self) -> usize {
         self.rx.len()
+    }
+
+    /// Polls for up to `limit` messages, moving them into `buffer` (the poll form of
+    /// [`recv_many`](Self::recv_many)). `Ready(0)` means the channel is finished, or `limit` is 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = heddle_sync::mpsc::unbounded_channel();
+    /// tx.send(1).unwrap();
+    /// let mut buffer = Vec::new();
+    /// let n = std::future::poll_fn(|cx| rx.poll_recv_many(cx, &mut buffer, 8)).await;
+    /// assert_eq!((n, buffer), (1, vec![1]));
+    /// # });
+    /// ```
+    pub fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        buffer: &mut Vec<T>,
+        limit: usize,
+    ) -> Poll<usize> {
+        self.rx.poll_recv_many(cx, buffer, limit)
+    }
+
+    /// How many [`UnboundedSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// assert_eq!(rx.sender_strong_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(rx.sender_strong_count(), 0);
+    /// ```
+    pub fn sender_strong_count(&self) -> usize {
+        self.rx.chan().strong_count()
+    }
+
+    /// How many [`WeakUnboundedSender`]s of this channel are alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::mpsc::unbounded_channel::<u8>();
+    /// let _weak = tx.downgrade();
+    /// assert_eq!(rx.sender_weak_count(), 1);
+    /// ```
+    pub fn sender_weak_count(&self) -> usize {
+        self.rx.chan().weak_count()
     }
 }
 

@@ -1,9 +1,10 @@
 //! L8 mpsc: the nothing-lost rules under every interleaving. Every send that returned `Ok` is
 //! received (in producer order) or dropped with the receiver, exactly once; a refused send
 //! hands its value back; the receiver always sees the end of the stream; a slot freed by a
-//! dropped permit or a cancelled waiter reaches the next sender; a closing receiver whose
-//! waiting sender's waker panics still closes everything. Under loom a block holds 3
-//! messages, so a model with three crosses a block boundary.
+//! dropped permit (alone or from a `reserve_many` batch) or a cancelled waiter reaches the
+//! next sender; a closing receiver whose waiting sender's waker panics still closes
+//! everything. Under loom a block holds 3 messages, so a model with three crosses a block
+//! boundary.
 
 use super::{panic_waker, poll_once, poll_once_then_drop, Counted};
 use crate::loom::{Arc, AtomicUsize, Ordering};
@@ -149,6 +150,31 @@ fn loom_mpsc_permit_dropped_after_close_ends_the_stream() {
         // `tx` is alive: only the permit's return can end the stream.
         assert_eq!(block_on(rx.recv()), None);
         t.join().unwrap();
+        drop(tx);
+    });
+}
+
+#[test]
+fn loom_mpsc_permit_batch_used_and_dropped_after_close_ends_the_stream() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::channel::<u8>(2);
+        let sender = tx.clone();
+        // A batch granted before the close carries one message and gives the other slot
+        // back unused; one refused by the close sends nothing.
+        let t = loom::thread::spawn(move || match sender.try_reserve_many(2) {
+            Ok(mut permits) => {
+                permits.next().unwrap().send(1);
+                drop(permits);
+                true
+            }
+            Err(_) => false,
+        });
+        rx.close();
+        // `tx` is alive: only the batch's return can end the stream, after its message.
+        let first = block_on(rx.recv());
+        let granted = t.join().unwrap();
+        assert_eq!(first, granted.then_some(1));
+        assert_eq!(block_on(rx.recv()), None);
         drop(tx);
     });
 }

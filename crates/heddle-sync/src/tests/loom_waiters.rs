@@ -1,8 +1,9 @@
-//! L8 waiter queue: a grant (a semaphore permit, a `notify_one`) made to a waiter that is then
-//! dropped before observing it passes to the next waiter; no interleaving loses it. A lost
-//! grant leaves the last waiter blocked forever, which loom reports as a deadlock. The
-//! lock-free fast path never lets a new acquirer overtake a queued one. A waiter whose waker
-//! panics in `clone` leaves no trace that would make later acquirers queue behind nobody.
+//! L8 waiter queue: a grant (a semaphore permit, a `notify_one` or `notify_last`) made to a
+//! waiter that is then dropped before observing it passes to the next waiter; no interleaving
+//! loses it. A lost grant leaves the last waiter blocked forever, which loom reports as a
+//! deadlock. The lock-free fast path never lets a new acquirer overtake a queued one. A waiter
+//! whose waker panics in `clone` leaves no trace that would make later acquirers queue behind
+//! nobody.
 
 use super::{poll_once, poll_once_then_drop, poll_with_clone_panic_then_drop};
 use crate::{Notify, Semaphore};
@@ -48,6 +49,28 @@ fn loom_notify_one_vs_a_cancelled_waiter() {
         notify.notify_one();
         cancelled.join().unwrap();
         waiter.join().unwrap();
+    });
+}
+
+#[test]
+fn loom_notify_last_vs_a_cancelled_newest_waiter() {
+    loom::model(|| {
+        let notify = Arc::new(Notify::new());
+        let mut older = Box::pin(notify.notified());
+        assert!(poll_once(older.as_mut()).is_pending());
+        let n1 = notify.clone();
+        let newest = loom::thread::spawn(move || {
+            if poll_once_then_drop(n1.notified()).is_ready() {
+                // It observed the notification itself; hand a new one to the older waiter.
+                n1.notify_one();
+            }
+        });
+        let n2 = notify.clone();
+        let notifier = loom::thread::spawn(move || n2.notify_last());
+        newest.join().unwrap();
+        notifier.join().unwrap();
+        // A grant lost with the cancelled newest waiter leaves this one blocked: a deadlock.
+        block_on(older);
     });
 }
 

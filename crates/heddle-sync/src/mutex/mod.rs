@@ -11,6 +11,14 @@
 //!
 //! Waiters are served first come, first served (one FIFO queue, see `waiters.rs`); `try_lock`
 //! fails while anyone is queued, so it never overtakes them.
+//!
+//! # Guards
+//!
+//! [`MutexGuard`] and [`OwnedMutexGuard`] borrow or own the mutex; `map` narrows either to a
+//! part of the value ([`MappedMutexGuard`], [`OwnedMappedMutexGuard`]), which keeps the lock
+//! until it is dropped. A mapped guard holds a raw pointer to its part rather than a
+//! reference, because the lock, not a borrow, is what makes the access exclusive: a
+//! reference would still be live (and asserted unique) while its `Drop` hands the lock on.
 
 use crate::error::TryLockError;
 use crate::loom::UnsafeCell;
@@ -18,6 +26,11 @@ use crate::waiters::WaitQueue;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
+
+mod mapped;
+
+pub use mapped::{MappedMutexGuard, OwnedMappedMutexGuard};
 // Public signatures use std's `Arc` (`self: Arc<Self>` needs it).
 use std::sync::Arc;
 
@@ -34,7 +47,7 @@ use std::sync::Arc;
 /// assert_eq!(*count.lock().await, 1);
 /// # });
 /// ```
-pub struct Mutex<T> {
+pub struct Mutex<T: ?Sized> {
     /// One permit: whoever holds it may access `data`.
     queue: WaitQueue,
     data: UnsafeCell<T>,
@@ -43,9 +56,9 @@ pub struct Mutex<T> {
 // The mutex hands out access to `T` to one thread at a time (the holder of the single permit
 // of `queue`).
 // SAFETY: so sharing it only moves access to `T` between threads, which `T: Send` allows.
-unsafe impl<T: Send> Sync for Mutex<T> {}
+unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
 // SAFETY: the mutex owns its `T`; sending the mutex sends the `T`, which `T: Send` allows.
-unsafe impl<T: Send> Send for Mutex<T> {}
+unsafe impl<T: ?Sized + Send> Send for Mutex<T> {}
 
 impl<T> Mutex<T> {
     /// Creates an unlocked mutex holding `value`.
@@ -57,9 +70,34 @@ impl<T> Mutex<T> {
     /// assert_eq!(mutex.into_inner(), 5);
     /// ```
     pub fn new(value: T) -> Self {
-        Mutex {
-            queue: WaitQueue::new(1, 1),
-            data: UnsafeCell::new(value),
+        Self::unlocked(value)
+    }
+
+    /// Creates an unlocked mutex holding `value`, in a `const` context: for `static`s.
+    /// (Not under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::Mutex;
+    ///
+    /// static COUNT: Mutex<u32> = Mutex::const_new(0);
+    /// # futures::executor::block_on(async {
+    /// *COUNT.lock().await += 1;
+    /// assert_eq!(*COUNT.lock().await, 1);
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(value: T) -> Self {
+        Self::unlocked(value)
+    }
+
+    const_unless_loom! {
+        fn unlocked(value: T) -> Self {
+            Mutex {
+                queue: WaitQueue::new(1, 1),
+                data: UnsafeCell::new(value),
+            }
         }
     }
 
@@ -76,7 +114,7 @@ impl<T> Mutex<T> {
     }
 }
 
-impl<T> Mutex<T> {
+impl<T: ?Sized> Mutex<T> {
     /// Waits for the lock.
     ///
     /// # Cancel safety
@@ -132,6 +170,32 @@ impl<T> Mutex<T> {
     #[track_caller]
     pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
         crate::wait::block_on("Mutex::blocking_lock", "lock().await", self.lock())
+    }
+
+    /// Takes the lock from synchronous code, holding the mutex through an [`Arc`]: the
+    /// blocking twin of [`lock_owned`](Self::lock_owned).
+    ///
+    /// # Panics
+    ///
+    /// As for [`blocking_lock`](Self::blocking_lock).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let count = Arc::new(heddle_sync::Mutex::new(0));
+    /// let mut guard = count.clone().blocking_lock_owned();
+    /// std::thread::spawn(move || *guard += 1).join().unwrap();
+    /// assert_eq!(*count.blocking_lock(), 1);
+    /// ```
+    #[track_caller]
+    pub fn blocking_lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
+        crate::wait::block_on(
+            "Mutex::blocking_lock_owned",
+            "lock_owned().await",
+            self.lock_owned(),
+        )
     }
 
     /// Takes the lock if it is free and nobody is queued.
@@ -249,7 +313,7 @@ impl<T> From<T> for Mutex<T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
+impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Mutex");
         match self.try_lock() {
@@ -274,34 +338,112 @@ impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
 /// # });
 /// ```
 #[must_use = "the lock is released when the guard is dropped"]
-pub struct MutexGuard<'a, T> {
+pub struct MutexGuard<'a, T: ?Sized> {
     lock: &'a Mutex<T>,
     /// Makes the guard `Sync` only if `T: Sync` (it hands out `&T`), `Send` only if `T: Send`.
     _marker: PhantomData<&'a mut T>,
 }
 
-impl<T> Deref for MutexGuard<'_, T> {
+impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    /// Narrows the guard to a part of the value; the lock stays held until the returned guard
+    /// is dropped. An associated function (`MutexGuard::map(guard, f)`), so it does not
+    /// shadow a method of `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{MappedMutexGuard, Mutex, MutexGuard};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let pair = Mutex::new((1, String::from("a")));
+    /// let guard = pair.lock().await;
+    /// let mut name: MappedMutexGuard<'_, String> = MutexGuard::map(guard, |p| &mut p.1);
+    /// name.push('b');
+    /// drop(name);
+    /// assert_eq!(pair.lock().await.1, "ab");
+    /// # });
+    /// ```
+    pub fn map<U: ?Sized>(this: Self, f: impl FnOnce(&mut T) -> &mut U) -> MappedMutexGuard<'a, U> {
+        let lock = this.lock;
+        // The lock moves to the mapped guard.
+        std::mem::forget(this);
+        MappedMutexGuard {
+            queue: &lock.queue,
+            data: NonNull::from(f(lock.data_mut())),
+            _marker: PhantomData,
+        }
+    }
+
+    /// Like [`map`](Self::map), but `f` may decline; the original guard comes back then.
+    ///
+    /// # Errors
+    ///
+    /// The unchanged guard, if `f` returned `None`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{Mutex, MutexGuard};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let list = Mutex::new(vec![1, 2]);
+    /// let guard = MutexGuard::try_map(list.lock().await, |v| v.get_mut(5)).unwrap_err();
+    /// let mut first = MutexGuard::try_map(guard, |v| v.first_mut()).unwrap();
+    /// *first = 10;
+    /// drop(first);
+    /// assert_eq!(*list.lock().await, [10, 2]);
+    /// # });
+    /// ```
+    pub fn try_map<U: ?Sized>(
+        mut this: Self,
+        f: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Result<MappedMutexGuard<'a, U>, Self> {
+        let Some(data) = f(&mut *this).map(NonNull::from) else {
+            return Err(this);
+        };
+        let queue = &this.lock.queue;
+        // The lock moves to the mapped guard.
+        std::mem::forget(this);
+        Ok(MappedMutexGuard {
+            queue,
+            data,
+            _marker: PhantomData,
+        })
+    }
+
+    /// The mutex this guard locks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{Mutex, MutexGuard};
+    ///
+    /// let mutex = Mutex::new(1);
+    /// let guard = mutex.try_lock()?;
+    /// assert!(std::ptr::eq(MutexGuard::mutex(&guard), &mutex));
+    /// # Ok::<(), heddle_sync::TryLockError>(())
+    /// ```
+    pub fn mutex(this: &Self) -> &'a Mutex<T> {
+        this.lock
+    }
+}
+
+impl<T: ?Sized> Deref for MutexGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         self.lock.data_ref()
     }
 }
 
-impl<T> DerefMut for MutexGuard<'_, T> {
+impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         self.lock.data_mut()
     }
 }
 
-impl<T> Drop for MutexGuard<'_, T> {
+impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
         self.lock.queue.release(1);
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
     }
 }
 
@@ -314,54 +456,121 @@ impl<T: fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
 /// # futures::executor::block_on(async {
 /// let mutex = Arc::new(heddle_sync::Mutex::new(1));
 /// let guard = mutex.clone().lock_owned().await;
-/// assert!(Arc::ptr_eq(guard.mutex(), &mutex));
+/// assert!(Arc::ptr_eq(heddle_sync::OwnedMutexGuard::mutex(&guard), &mutex));
 /// # });
 /// ```
 #[must_use = "the lock is released when the guard is dropped"]
-pub struct OwnedMutexGuard<T> {
+pub struct OwnedMutexGuard<T: ?Sized> {
     lock: Arc<Mutex<T>>,
     /// Makes the guard `Sync` only if `T: Sync`.
     _marker: PhantomData<T>,
 }
 
-impl<T> OwnedMutexGuard<T> {
+impl<T: ?Sized> OwnedMutexGuard<T> {
+    /// Narrows the guard to a part of the value; the lock stays held until the returned guard
+    /// is dropped. An associated function, as for [`MutexGuard::map`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{Mutex, OwnedMutexGuard};
+    /// use std::sync::Arc;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let pair = Arc::new(Mutex::new((1, 2)));
+    /// let mut second = OwnedMutexGuard::map(pair.clone().lock_owned().await, |p| &mut p.1);
+    /// *second = 3;
+    /// drop(second);
+    /// assert_eq!(*pair.lock().await, (1, 3));
+    /// # });
+    /// ```
+    pub fn map<U: ?Sized>(
+        mut this: Self,
+        f: impl FnOnce(&mut T) -> &mut U,
+    ) -> OwnedMappedMutexGuard<T, U> {
+        let data = NonNull::from(f(&mut *this));
+        OwnedMappedMutexGuard {
+            data,
+            lock: this.into_lock(),
+        }
+    }
+
+    /// Like [`map`](Self::map), but `f` may decline; the original guard comes back then.
+    ///
+    /// # Errors
+    ///
+    /// The unchanged guard, if `f` returned `None`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::{Mutex, OwnedMutexGuard};
+    /// use std::sync::Arc;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let list = Arc::new(Mutex::new(Vec::<u8>::new()));
+    /// let guard = list.clone().lock_owned().await;
+    /// assert!(OwnedMutexGuard::try_map(guard, |v| v.first_mut()).is_err());
+    /// # });
+    /// ```
+    pub fn try_map<U: ?Sized>(
+        mut this: Self,
+        f: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Result<OwnedMappedMutexGuard<T, U>, Self> {
+        match f(&mut *this).map(NonNull::from) {
+            Some(data) => Ok(OwnedMappedMutexGuard {
+                data,
+                lock: this.into_lock(),
+            }),
+            None => Err(this),
+        }
+    }
+
     /// The mutex this guard locks.
     ///
     /// # Examples
     ///
     /// ```
+    /// use heddle_sync::{Mutex, OwnedMutexGuard};
     /// use std::sync::Arc;
-    /// let mutex = Arc::new(heddle_sync::Mutex::new(1));
+    ///
+    /// let mutex = Arc::new(Mutex::new(1));
     /// let guard = mutex.clone().try_lock_owned()?;
-    /// assert!(guard.mutex().try_lock().is_err());
+    /// assert!(Arc::ptr_eq(OwnedMutexGuard::mutex(&guard), &mutex));
     /// # Ok::<(), heddle_sync::TryLockError>(())
     /// ```
-    pub fn mutex(&self) -> &Arc<Mutex<T>> {
-        &self.lock
+    pub fn mutex(this: &Self) -> &Arc<Mutex<T>> {
+        &this.lock
+    }
+
+    /// The mutex, still locked: the lock now belongs to the caller (a mapped guard).
+    fn into_lock(self) -> Arc<Mutex<T>> {
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so the `Arc` is moved out once.
+        unsafe { std::ptr::read(&this.lock) }
     }
 }
 
-impl<T> Deref for OwnedMutexGuard<T> {
+impl<T: ?Sized> Deref for OwnedMutexGuard<T> {
     type Target = T;
     fn deref(&self) -> &T {
         self.lock.data_ref()
     }
 }
 
-impl<T> DerefMut for OwnedMutexGuard<T> {
+impl<T: ?Sized> DerefMut for OwnedMutexGuard<T> {
     fn deref_mut(&mut self) -> &mut T {
         self.lock.data_mut()
     }
 }
 
-impl<T> Drop for OwnedMutexGuard<T> {
+impl<T: ?Sized> Drop for OwnedMutexGuard<T> {
     fn drop(&mut self) {
         self.lock.queue.release(1);
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for OwnedMutexGuard<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
+show_target!(
+    [T: ?Sized] MutexGuard<'_, T> => T,
+    [T: ?Sized] OwnedMutexGuard<T> => T,
+);

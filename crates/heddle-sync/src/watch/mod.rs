@@ -1,4 +1,4 @@
-//! A single-producer, multi-consumer channel that holds one value: the latest.
+//! A multi-producer, multi-consumer channel that holds one value: the latest.
 //!
 //! # What to pick
 //!
@@ -16,6 +16,10 @@
 //! sender writes the value first and bumps the version second, and a receiver reads the
 //! version first and the value second, so the value a receiver sees is never older than the
 //! version it marks seen. Wakers are called after the mutex is released.
+//!
+//! A receiver's `seen` is the version it marked seen; it has an unseen value while `seen`
+//! differs from the channel's version. [`Receiver::mark_changed`] sets `seen` to one less
+//! than the version, a value the version never takes again.
 
 use crate::loom::{Mutex, RwLock, RwLockReadGuard};
 use crate::waiters::WakeList;
@@ -26,66 +30,15 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
-pub mod error {
-    //! Errors of the [`watch`](super) channel.
-
-    use std::fmt;
-
-    /// No receiver exists; the value is handed back and not stored.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = heddle_sync::watch::channel(0);
-    /// drop(rx);
-    /// assert_eq!(tx.send(1).unwrap_err().0, 1);
-    /// ```
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    pub struct SendError<T>(pub T);
-
-    impl<T> fmt::Debug for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("SendError").finish_non_exhaustive()
-        }
-    }
-
-    impl<T> fmt::Display for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl<T> std::error::Error for SendError<T> {}
-
-    /// The sender is gone and there is no unseen value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (tx, mut rx) = heddle_sync::watch::channel(0);
-    /// drop(tx);
-    /// assert!(rx.changed().await.is_err());
-    /// # });
-    /// ```
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct RecvError(pub ());
-
-    impl fmt::Display for RecvError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl std::error::Error for RecvError {}
-}
+pub mod error;
 
 use error::{RecvError, SendError};
 
 struct State {
     /// Bumped by every send, after the value was written.
     version: u64,
-    tx_alive: bool,
+    /// Live senders; once 0 it never grows again.
+    tx_count: usize,
     rx_count: usize,
     /// One slot per receiver for the waker of its pending `changed` (or `wait_for`).
     wakers: Slab<Option<Waker>>,
@@ -115,7 +68,7 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
         value: RwLock::new(init),
         state: Mutex::new(State {
             version: 0,
-            tx_alive: true,
+            tx_count: 1,
             rx_count: 0,
             wakers: Slab::new(),
             closed_wakers: Slab::new(),
@@ -125,7 +78,7 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
     (Sender { shared }, rx)
 }
 
-/// The sending half.
+/// A sending half; clone it for more producers. The channel stays open while one exists.
 ///
 /// # Examples
 ///
@@ -174,6 +127,27 @@ pub struct Receiver<T> {
 /// ```
 pub struct Ref<'a, T> {
     guard: RwLockReadGuard<'a, T>,
+    has_changed: bool,
+}
+
+impl<T> Ref<'_, T> {
+    /// Whether the borrowed value was unseen by the receiver that borrowed it, when it
+    /// borrowed it (for [`Receiver::borrow_and_update`]: before it marked the value seen).
+    /// Always `false` for [`Sender::borrow`]. Unlike [`Receiver::has_changed`], this does not
+    /// fail once the sender is gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = heddle_sync::watch::channel(0);
+    /// tx.send(1).unwrap();
+    /// assert!(rx.borrow().has_changed());
+    /// assert!(rx.borrow_and_update().has_changed());
+    /// assert!(!rx.borrow().has_changed());
+    /// ```
+    pub fn has_changed(&self) -> bool {
+        self.has_changed
+    }
 }
 
 impl<T> Deref for Ref<'_, T> {
@@ -190,6 +164,51 @@ impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
 }
 
 impl<T> Sender<T> {
+    /// A channel holding `init`, with this sender and no receiver yet
+    /// ([`subscribe`](Self::subscribe) makes them).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tx = heddle_sync::watch::Sender::new(1);
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// let rx = tx.subscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(*rx.borrow(), 2);
+    /// ```
+    pub fn new(init: T) -> Self {
+        channel(init).0
+    }
+
+    /// How many senders exist, this one included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::watch::channel(0);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(tx.sender_count(), 2);
+    /// drop(tx2);
+    /// assert_eq!(tx.sender_count(), 1);
+    /// ```
+    pub fn sender_count(&self) -> usize {
+        self.shared.state.lock().tx_count
+    }
+
+    /// Whether both senders belong to the same channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = heddle_sync::watch::channel(0);
+    /// let (other, _other_rx) = heddle_sync::watch::channel(0);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// assert!(!tx.same_channel(&other));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
     /// Stores `value` and notifies receivers.
     ///
     /// # Errors
@@ -316,6 +335,7 @@ impl<T> Sender<T> {
     pub fn borrow(&self) -> Ref<'_, T> {
         Ref {
             guard: self.shared.value.read(),
+            has_changed: false,
         }
     }
 
@@ -418,14 +438,25 @@ impl<T> Sender<T> {
     }
 }
 
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Self {
+        self.shared.state.lock().tx_count += 1;
+        Sender {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
         let mut wakers = WakeList::new();
         {
             let mut state = self.shared.state.lock();
-            state.tx_alive = false;
-            for (_, waker) in state.wakers.iter_mut() {
-                wakers.push(waker.take());
+            state.tx_count -= 1;
+            if state.tx_count == 0 {
+                for (_, waker) in state.wakers.iter_mut() {
+                    wakers.push(waker.take());
+                }
             }
         }
         wakers.wake_all();
@@ -453,8 +484,11 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.has_changed(), Ok(true));
     /// ```
     pub fn borrow(&self) -> Ref<'_, T> {
+        // Version first, value second: the value is at least as new as the version.
+        let has_changed = self.shared.state.lock().version != self.seen;
         Ref {
             guard: self.shared.value.read(),
+            has_changed,
         }
     }
 
@@ -470,9 +504,12 @@ impl<T> Receiver<T> {
     /// ```
     pub fn borrow_and_update(&mut self) -> Ref<'_, T> {
         // Version first, value second: the value is at least as new as the version.
-        self.seen = self.shared.state.lock().version;
+        let version = self.shared.state.lock().version;
+        let has_changed = version != self.seen;
+        self.seen = version;
         Ref {
             guard: self.shared.value.read(),
+            has_changed,
         }
     }
 
@@ -492,7 +529,7 @@ impl<T> Receiver<T> {
     /// ```
     pub fn has_changed(&self) -> Result<bool, RecvError> {
         let state = self.shared.state.lock();
-        if !state.tx_alive {
+        if state.tx_count == 0 {
             return Err(RecvError(()));
         }
         Ok(state.version != self.seen)
@@ -565,11 +602,13 @@ impl<T> Receiver<T> {
         let shared: &Shared<T> = shared;
         loop {
             // Version first, value second (see the module docs).
-            *seen = shared.state.lock().version;
+            let version = shared.state.lock().version;
+            let has_changed = version != *seen;
+            *seen = version;
             {
                 let guard = shared.value.read();
                 if f(&guard) {
-                    return Ok(Ref { guard });
+                    return Ok(Ref { guard, has_changed });
                 }
             }
             changed(shared, seen, *key).await?;
@@ -603,6 +642,39 @@ impl<T> Receiver<T> {
     pub fn mark_unchanged(&mut self) {
         self.seen = self.shared.state.lock().version;
     }
+
+    /// Marks the current value unseen: [`has_changed`](Self::has_changed) returns `true` and
+    /// [`changed`](Self::changed) completes at once, whether or not a new value was sent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (_tx, mut rx) = heddle_sync::watch::channel(0);
+    /// rx.mark_changed();
+    /// assert_eq!(rx.has_changed(), Ok(true));
+    /// rx.changed().await.unwrap();
+    /// assert_eq!(rx.has_changed(), Ok(false));
+    /// # });
+    /// ```
+    pub fn mark_changed(&mut self) {
+        // Versions only grow, so this one is never the channel's version again.
+        self.seen = self.shared.state.lock().version.wrapping_sub(1);
+    }
+
+    /// Whether every [`Sender`] is gone (the last value can still be borrowed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = heddle_sync::watch::channel(0);
+    /// assert!(!rx.is_closed());
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.state.lock().tx_count == 0
+    }
 }
 
 /// Waits for a version newer than `seen` and marks it seen; the body of
@@ -615,7 +687,7 @@ async fn changed<T>(shared: &Shared<T>, seen: &mut u64, key: usize) -> Result<()
             *seen = state.version;
             return Poll::Ready(Ok(()));
         }
-        if !state.tx_alive {
+        if state.tx_count == 0 {
             return Poll::Ready(Err(RecvError(())));
         }
         let slot = &mut state.wakers[key];

@@ -11,16 +11,33 @@
 //! The lock is a semaphore of [`MAX_READS`](RwLock::MAX_READS) permits in one FIFO queue: a
 //! reader takes one, a writer takes all of them. A queued writer therefore blocks every reader
 //! that arrives after it (writer-preferring), and readers queued before the writer go first.
-//! Nobody starves.
+//! Nobody starves. [`RwLock::with_max_readers`] lowers the number of permits, and so the
+//! number of readers at once.
+//!
+//! # Guards
+//!
+//! Every guard holds permits of `queue` (one for a reader, all of them for a writer) and a
+//! pointer to the value or, once mapped, to a part of it; it gives the permits back on drop.
+//! The pointer is raw for the reason given in the mutex module: the permits, not a borrow,
+//! make the access shared or exclusive. The borrowed guards are in `guards.rs`, the ones
+//! holding the lock through an [`Arc`] in `owned.rs`. A write guard may be downgraded to a
+//! read guard (it gives back all its permits but one), but a mapped write guard may not,
+//! as tokio's may not.
 
 use crate::error::TryLockError;
 use crate::loom::UnsafeCell;
 use crate::waiters::WaitQueue;
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
 // Public signatures use std's `Arc` (`self: Arc<Self>` needs it).
 use std::sync::Arc;
+
+mod guards;
+mod owned;
+
+pub use guards::{RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard};
+pub use owned::{OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 
 /// An async reader-writer lock.
 ///
@@ -40,22 +57,27 @@ use std::sync::Arc;
 /// assert_eq!(*lock.read().await, 6);
 /// # });
 /// ```
-pub struct RwLock<T> {
-    /// `MAX_READS` permits: a reader holds one, a writer all of them.
+pub struct RwLock<T: ?Sized> {
+    /// `max_readers` permits: a reader holds one, a writer all of them.
     queue: WaitQueue,
+    max_readers: usize,
     data: UnsafeCell<T>,
 }
 
 // Readers on several threads get `&T` at once (needs `T: Sync`), and a writer may be on any
 // thread (needs `T: Send`).
 // SAFETY: and the permits of `queue` keep readers and writers apart.
-unsafe impl<T: Send + Sync> Sync for RwLock<T> {}
+unsafe impl<T: ?Sized + Send + Sync> Sync for RwLock<T> {}
 // SAFETY: the lock owns its `T`; sending it sends the `T`.
-unsafe impl<T: Send> Send for RwLock<T> {}
+unsafe impl<T: ?Sized + Send> Send for RwLock<T> {}
+
+/// The default and the highest number of readers at once.
+const MAX_READS: usize = (u32::MAX >> 3) as usize;
 
 impl<T> RwLock<T> {
-    /// How many readers may hold the lock at once.
-    pub const MAX_READS: usize = (u32::MAX >> 3) as usize;
+    /// How many readers may hold the lock at once, unless
+    /// [`with_max_readers`](Self::with_max_readers) set fewer.
+    pub const MAX_READS: usize = MAX_READS;
 
     /// Creates an unlocked lock holding `value`.
     ///
@@ -66,9 +88,93 @@ impl<T> RwLock<T> {
     /// assert_eq!(lock.into_inner(), 1);
     /// ```
     pub fn new(value: T) -> Self {
-        RwLock {
-            queue: WaitQueue::new(Self::MAX_READS, Self::MAX_READS),
-            data: UnsafeCell::new(value),
+        Self::unlocked(value, MAX_READS)
+    }
+
+    /// Creates an unlocked lock holding `value`, in a `const` context: for `static`s. (Not
+    /// under the `loom` cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::RwLock;
+    ///
+    /// static NAMES: RwLock<Vec<&str>> = RwLock::const_new(Vec::new());
+    /// # futures::executor::block_on(async {
+    /// NAMES.write().await.push("a");
+    /// assert_eq!(NAMES.read().await.len(), 1);
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(value: T) -> Self {
+        Self::unlocked(value, MAX_READS)
+    }
+
+    /// [`with_max_readers`](Self::with_max_readers) in a `const` context: for `static`s.
+    /// (Not under the `loom` cfg.)
+    ///
+    /// # Panics
+    ///
+    /// If `max_reads` is 0 or more than `u32::MAX >> 3` (at compile time, in a `static`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::RwLock;
+    ///
+    /// static PAIR: RwLock<u8> = RwLock::const_with_max_readers(0, 2);
+    /// let a = PAIR.try_read()?;
+    /// let b = PAIR.try_read()?;
+    /// assert!(PAIR.try_read().is_err());
+    /// # drop((a, b));
+    /// # Ok::<(), heddle_sync::TryLockError>(())
+    /// ```
+    #[cfg(not(loom))]
+    #[track_caller]
+    pub const fn const_with_max_readers(value: T, max_reads: u32) -> Self {
+        let max_readers = max_reads as usize;
+        assert!(
+            max_readers >= 1 && max_readers <= MAX_READS,
+            "a RwLock allows between 1 and u32::MAX >> 3 readers"
+        );
+        Self::unlocked(value, max_readers)
+    }
+
+    /// Creates an unlocked lock holding `value` that lets at most `max_reads` readers hold it
+    /// at once.
+    ///
+    /// # Panics
+    ///
+    /// If `max_reads` is 0 or more than `u32::MAX >> 3`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = heddle_sync::RwLock::with_max_readers(0, 2);
+    /// let a = lock.try_read()?;
+    /// let b = lock.try_read()?;
+    /// assert!(lock.try_read().is_err());
+    /// # drop((a, b));
+    /// # Ok::<(), heddle_sync::TryLockError>(())
+    /// ```
+    #[track_caller]
+    pub fn with_max_readers(value: T, max_reads: u32) -> Self {
+        let max_readers = max_reads as usize;
+        assert!(
+            (1..=MAX_READS).contains(&max_readers),
+            "a RwLock allows between 1 and u32::MAX >> 3 readers, not {max_reads}"
+        );
+        Self::unlocked(value, max_readers)
+    }
+
+    const_unless_loom! {
+        /// The lock; the caller checked `1 <= max_readers <= MAX_READS`.
+        fn unlocked(value: T, max_readers: usize) -> Self {
+            RwLock {
+                queue: WaitQueue::new(max_readers, max_readers),
+                max_readers,
+                data: UnsafeCell::new(value),
+            }
         }
     }
 
@@ -83,7 +189,9 @@ impl<T> RwLock<T> {
     pub fn into_inner(self) -> T {
         self.data.into_inner()
     }
+}
 
+impl<T: ?Sized> RwLock<T> {
     /// A mutable reference to the value; the borrow proves exclusivity.
     ///
     /// # Examples
@@ -116,10 +224,7 @@ impl<T> RwLock<T> {
     pub async fn read(&self) -> RwLockReadGuard<'_, T> {
         // The queue of a lock is never closed, so the acquire cannot fail.
         let _ = self.queue.acquire(1).await;
-        RwLockReadGuard {
-            lock: self,
-            _marker: PhantomData,
-        }
+        self.read_guard()
     }
 
     /// Waits for exclusive access.
@@ -138,11 +243,8 @@ impl<T> RwLock<T> {
     /// # });
     /// ```
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
-        let _ = self.queue.acquire(Self::MAX_READS).await;
-        RwLockWriteGuard {
-            lock: self,
-            _marker: PhantomData,
-        }
+        let _ = self.queue.acquire(self.max_readers).await;
+        self.write_guard()
     }
 
     /// Takes shared access from synchronous code, blocking the thread until it is granted (in
@@ -218,10 +320,7 @@ impl<T> RwLock<T> {
     /// ```
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
         self.queue.try_acquire(1).map_err(|_| TryLockError(()))?;
-        Ok(RwLockReadGuard {
-            lock: self,
-            _marker: PhantomData,
-        })
+        Ok(self.read_guard())
     }
 
     /// Takes exclusive access now.
@@ -241,12 +340,9 @@ impl<T> RwLock<T> {
     /// ```
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
         self.queue
-            .try_acquire(Self::MAX_READS)
+            .try_acquire(self.max_readers)
             .map_err(|_| TryLockError(()))?;
-        Ok(RwLockWriteGuard {
-            lock: self,
-            _marker: PhantomData,
-        })
+        Ok(self.write_guard())
     }
 
     /// Waits for shared access, holding the lock through an [`Arc`].
@@ -267,7 +363,28 @@ impl<T> RwLock<T> {
     /// ```
     pub async fn read_owned(self: Arc<Self>) -> OwnedRwLockReadGuard<T> {
         let _ = self.queue.acquire(1).await;
-        OwnedRwLockReadGuard { lock: self }
+        OwnedRwLockReadGuard::new(self)
+    }
+
+    /// Takes shared access now, holding the lock through an [`Arc`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_read`](Self::try_read).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let lock = Arc::new(heddle_sync::RwLock::new(1));
+    /// let guard = lock.clone().try_read_owned()?;
+    /// assert!(lock.try_write().is_err());
+    /// assert_eq!(*guard, 1);
+    /// # Ok::<(), heddle_sync::TryLockError>(())
+    /// ```
+    pub fn try_read_owned(self: Arc<Self>) -> Result<OwnedRwLockReadGuard<T>, TryLockError> {
+        self.queue.try_acquire(1).map_err(|_| TryLockError(()))?;
+        Ok(OwnedRwLockReadGuard::new(self))
     }
 
     /// Waits for exclusive access, holding the lock through an [`Arc`].
@@ -289,21 +406,67 @@ impl<T> RwLock<T> {
     /// # });
     /// ```
     pub async fn write_owned(self: Arc<Self>) -> OwnedRwLockWriteGuard<T> {
-        let _ = self.queue.acquire(Self::MAX_READS).await;
-        OwnedRwLockWriteGuard { lock: self }
+        let _ = self.queue.acquire(self.max_readers).await;
+        OwnedRwLockWriteGuard::new(self)
     }
 
-    fn data_ref(&self) -> &T {
-        // The caller holds at least one permit of `queue` (a live guard).
-        // SAFETY: so no writer holds all of them and no `&mut T` exists.
-        self.data.with(|p| unsafe { &*p })
+    /// Takes exclusive access now, holding the lock through an [`Arc`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_write`](Self::try_write).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let lock = Arc::new(heddle_sync::RwLock::new(1));
+    /// let mut guard = lock.clone().try_write_owned()?;
+    /// *guard += 1;
+    /// assert!(lock.try_read().is_err());
+    /// drop(guard);
+    /// assert_eq!(*lock.try_read()?, 2);
+    /// # Ok::<(), heddle_sync::TryLockError>(())
+    /// ```
+    pub fn try_write_owned(self: Arc<Self>) -> Result<OwnedRwLockWriteGuard<T>, TryLockError> {
+        self.queue
+            .try_acquire(self.max_readers)
+            .map_err(|_| TryLockError(()))?;
+        Ok(OwnedRwLockWriteGuard::new(self))
     }
 
-    #[allow(clippy::mut_from_ref)]
-    fn data_mut(&self) -> &mut T {
-        // The caller holds all `MAX_READS` permits (a live write guard, borrowed mutably).
-        // SAFETY: so no other reference to the value exists while this one lives.
-        self.data.with_mut(|p| unsafe { &mut *p })
+    /// A pointer to the value for a read guard; the caller holds a read permit.
+    fn shared_ptr(&self) -> NonNull<T> {
+        // Read through `with`: readers on several threads take it at once.
+        self.data
+            .with(|p| NonNull::new(p.cast_mut()))
+            .expect("a cell's pointer is not null")
+    }
+
+    /// A pointer to the value for a write guard; the caller holds every permit.
+    fn exclusive_ptr(&self) -> NonNull<T> {
+        self.data
+            .with_mut(NonNull::new)
+            .expect("a cell's pointer is not null")
+    }
+
+    /// The guard of a read permit the caller was just granted.
+    fn read_guard(&self) -> RwLockReadGuard<'_, T> {
+        RwLockReadGuard {
+            queue: &self.queue,
+            data: self.shared_ptr(),
+            _marker: PhantomData,
+        }
+    }
+
+    /// The guard of the write permits the caller was just granted.
+    fn write_guard(&self) -> RwLockWriteGuard<'_, T> {
+        RwLockWriteGuard {
+            queue: &self.queue,
+            permits: self.max_readers,
+            data: self.exclusive_ptr(),
+            _marker: PhantomData,
+        }
     }
 }
 
@@ -313,7 +476,13 @@ impl<T: Default> Default for RwLock<T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for RwLock<T> {
+impl<T> From<T> for RwLock<T> {
+    fn from(value: T) -> Self {
+        RwLock::new(value)
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("RwLock");
         match self.try_read() {
@@ -323,116 +492,3 @@ impl<T: fmt::Debug> fmt::Debug for RwLock<T> {
         d.finish()
     }
 }
-
-macro_rules! guard_impls {
-    ($guard:ident $(<$lt:lifetime>)?, permits = $permits:expr, mutable = $mutable:tt) => {
-        impl<$($lt,)? T> Deref for $guard<$($lt,)? T> {
-            type Target = T;
-            fn deref(&self) -> &T {
-                self.lock.data_ref()
-            }
-        }
-
-        impl<$($lt,)? T> Drop for $guard<$($lt,)? T> {
-            fn drop(&mut self) {
-                self.lock.queue.release($permits);
-            }
-        }
-
-        impl<$($lt,)? T: fmt::Debug> fmt::Debug for $guard<$($lt,)? T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&**self, f)
-            }
-        }
-
-        guard_impls!(@mut $mutable, $guard $(<$lt>)?);
-    };
-    (@mut true, $guard:ident $(<$lt:lifetime>)?) => {
-        impl<$($lt,)? T> DerefMut for $guard<$($lt,)? T> {
-            fn deref_mut(&mut self) -> &mut T {
-                self.lock.data_mut()
-            }
-        }
-    };
-    (@mut false, $guard:ident $(<$lt:lifetime>)?) => {};
-}
-
-/// Shared access to a [`RwLock`]; released on drop.
-///
-/// # Examples
-///
-/// ```
-/// let lock = heddle_sync::RwLock::new(1);
-/// let guard = lock.try_read()?;
-/// assert_eq!(*guard, 1);
-/// # Ok::<(), heddle_sync::TryLockError>(())
-/// ```
-#[must_use = "the lock is released when the guard is dropped"]
-pub struct RwLockReadGuard<'a, T> {
-    lock: &'a RwLock<T>,
-    _marker: PhantomData<&'a T>,
-}
-
-/// Exclusive access to a [`RwLock`]; released on drop.
-///
-/// # Examples
-///
-/// ```
-/// let lock = heddle_sync::RwLock::new(1);
-/// *lock.try_write()? += 1;
-/// assert_eq!(*lock.try_read()?, 2);
-/// # Ok::<(), heddle_sync::TryLockError>(())
-/// ```
-#[must_use = "the lock is released when the guard is dropped"]
-pub struct RwLockWriteGuard<'a, T> {
-    lock: &'a RwLock<T>,
-    _marker: PhantomData<&'a mut T>,
-}
-
-/// Shared access to a [`RwLock`] held through an [`Arc`]; released on drop.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// # futures::executor::block_on(async {
-/// let lock = Arc::new(heddle_sync::RwLock::new(1));
-/// let guard = lock.clone().read_owned().await;
-/// std::thread::spawn(move || assert_eq!(*guard, 1)).join().unwrap();
-/// # });
-/// ```
-#[must_use = "the lock is released when the guard is dropped"]
-pub struct OwnedRwLockReadGuard<T> {
-    lock: Arc<RwLock<T>>,
-}
-
-/// Exclusive access to a [`RwLock`] held through an [`Arc`]; released on drop.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// # futures::executor::block_on(async {
-/// let lock = Arc::new(heddle_sync::RwLock::new(1));
-/// let mut guard = lock.clone().write_owned().await;
-/// std::thread::spawn(move || *guard = 2).join().unwrap();
-/// assert_eq!(*lock.read().await, 2);
-/// # });
-/// ```
-#[must_use = "the lock is released when the guard is dropped"]
-pub struct OwnedRwLockWriteGuard<T> {
-    lock: Arc<RwLock<T>>,
-}
-
-guard_impls!(RwLockReadGuard<'a>, permits = 1, mutable = false);
-guard_impls!(
-    RwLockWriteGuard<'a>,
-    permits = RwLock::<T>::MAX_READS,
-    mutable = true
-);
-guard_impls!(OwnedRwLockReadGuard, permits = 1, mutable = false);
-guard_impls!(
-    OwnedRwLockWriteGuard,
-    permits = RwLock::<T>::MAX_READS,
-    mutable = true
-);
