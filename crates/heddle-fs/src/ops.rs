@@ -27,26 +27,32 @@ use crate::{asyncify, CHUNK};
 /// ```
 pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
     let path = path.as_ref().to_owned();
-    let (mut file, mut data) = asyncify(move || {
+    // The first job opens the file and reads its first chunk: a small file is one job.
+    let (mut file, mut data, mut done) = asyncify(move || {
         let file = std::fs::File::open(path)?;
         let size = file.metadata().map_or(0, |m| m.len());
-        let capacity = usize::try_from(size).unwrap_or(0);
-        Ok((file, Vec::with_capacity(capacity)))
+        let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let done = read_chunk(&file, &mut data)?;
+        Ok((file, data, done))
     })
     .await?;
-    loop {
-        let (back, filled, done) = asyncify(move || {
-            let read = (&file).take(CHUNK as u64).read_to_end(&mut data)?;
-            // Fewer bytes than asked for: the take stopped at the end of the file.
-            Ok((file, data, read < CHUNK))
+    while !done {
+        (file, data, done) = asyncify(move || {
+            let done = read_chunk(&file, &mut data)?;
+            Ok((file, data, done))
         })
         .await?;
-        if done {
-            return Ok(filled);
-        }
-        file = back;
-        data = filled;
     }
+    Ok(data)
+}
+
+/// Appends up to [`CHUNK`] bytes of `file` to `data`; whether the end of the file was reached
+/// (fewer bytes than asked for: the take stopped at the end).
+fn read_chunk(mut file: &std::fs::File, data: &mut Vec<u8>) -> io::Result<bool> {
+    let read = Read::by_ref(&mut file)
+        .take(CHUNK as u64)
+        .read_to_end(data)?;
+    Ok(read < CHUNK)
 }
 
 /// Reads a whole file into a `String`; `tokio::fs::read_to_string`.
@@ -96,23 +102,29 @@ pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
 /// ```
 pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Result<()> {
     let path = path.as_ref().to_owned();
-    let mut contents = contents.as_ref().to_owned();
-    let mut file = asyncify(move || std::fs::File::create(path)).await?;
-    let mut written = 0;
-    loop {
-        let end = contents.len().min(written + CHUNK);
-        let (back, data) = asyncify(move || {
-            (&file).write_all(&contents[written..end])?;
-            Ok((file, contents))
+    let contents = contents.as_ref().to_owned();
+    // The first job creates the file and writes the first chunk: a small file is one job.
+    let (mut file, mut contents, mut written) = asyncify(move || {
+        let file = std::fs::File::create(path)?;
+        let written = write_chunk(&file, &contents, 0)?;
+        Ok((file, contents, written))
+    })
+    .await?;
+    while written < contents.len() {
+        (file, contents, written) = asyncify(move || {
+            let written = write_chunk(&file, &contents, written)?;
+            Ok((file, contents, written))
         })
         .await?;
-        if end == data.len() {
-            return Ok(());
-        }
-        file = back;
-        contents = data;
-        written = end;
     }
+    Ok(())
+}
+
+/// Writes up to [`CHUNK`] bytes of `contents` from `from` on; returns where it stopped.
+fn write_chunk(mut file: &std::fs::File, contents: &[u8], from: usize) -> io::Result<usize> {
+    let end = contents.len().min(from + CHUNK);
+    file.write_all(&contents[from..end])?;
+    Ok(end)
 }
 
 /// Defines an async function that runs one `std::fs` call with owned copies of its path
