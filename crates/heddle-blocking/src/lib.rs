@@ -10,8 +10,9 @@
 //! first use, so that blocking work (file system calls, for example) can be awaited under
 //! any executor, or from a thread with no executor at all.
 //!
-//! This crate is layer 1: it depends on `heddle-task` only, and knows no executor, reactor
-//! or timer; the executors and the facade sit above it. It is not an executor: a closure
+//! This crate is layer 0.5: it depends on `heddle-task` only, and knows no executor, reactor
+//! or timer; the reactor (which resolves host names here), the executors and the facade sit
+//! above it. It is not an executor: a closure
 //! runs once, to completion, on a thread of its own, and is never polled again; and it is
 //! not `block_in_place`, which belongs to the work-stealing executor.
 //!

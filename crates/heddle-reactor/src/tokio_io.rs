@@ -8,8 +8,9 @@
 //! has them. `poll_read` reads into the unfilled part of tokio's `ReadBuf`, zeroing only the
 //! bytes that `ReadBuf` does not already know to be initialised, and advances it.
 //!
-//! Only with the `tokio-io` feature. It needs no tokio feature and starts no tokio runtime:
-//! the streams stay on heddle's reactor.
+//! Always built: tokio's traits are heddle's primary I/O vocabulary. Only tokio's
+//! runtime-free `io-util` part is used; no tokio runtime starts, the streams stay on
+//! heddle's reactor.
 //!
 //! # Examples
 //!
