@@ -70,6 +70,7 @@ mod async_io;
 mod delay;
 #[cfg(feature = "hyper")]
 pub mod hyper;
+mod interest;
 pub mod io;
 pub mod net;
 mod reactor;
@@ -78,8 +79,10 @@ mod source;
 #[cfg(all(test, not(loom)))]
 mod test_waker;
 mod tokio_io;
+pub mod unix;
 
 pub use async_io::Async;
+pub use interest::{Interest, Ready};
 pub use reactor::{EnterGuard, Handle, Reactor, ReactorUnparker};
 
 #[cfg(all(test, loom))]

@@ -42,7 +42,8 @@ use std::task::{ready, Context, Poll};
 
 use tokio::io::ReadBuf;
 
-use crate::net::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, TcpStream, UnixStream, WriteHalf};
+use crate::net::tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use crate::net::{TcpStream, UnixStream};
 use crate::Async;
 
 /// `tokio::io::AsyncRead::poll_read` in terms of `futures_io::AsyncRead::poll_read`.

@@ -156,7 +156,7 @@ pub mod io {
 #[cfg(unix)]
 pub mod reactor {
     #[doc(inline)]
-    pub use heddle_reactor::{Async, Handle, Reactor};
+    pub use heddle_reactor::{unix, Async, Handle, Interest, Reactor, Ready};
 }
 
 #[doc(inline)]
