@@ -6,7 +6,9 @@
 //! a device); the [`net`](crate::net) types and [`Async`](crate::Async) cover sockets.
 
 mod async_fd;
+mod error;
 mod guard;
 
-pub use async_fd::{AsyncFd, AsyncFdTryNewError};
+pub use async_fd::AsyncFd;
+pub use error::AsyncFdTryNewError;
 pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};
