@@ -57,6 +57,7 @@ impl UdpSocket {
     /// peer.connect(io.local_addr()?).await?;
     /// peer.writable().await?;
     /// assert_eq!(peer.try_send(b"hi")?, 2);
+    /// # drop(io);
     /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
     /// # }
     /// ```
