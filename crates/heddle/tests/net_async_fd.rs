@@ -52,10 +52,10 @@ fn pipe_readiness_stays_set_until_cleared() {
         assert!(guard.ready().is_readable());
         drop(guard);
         let mut buf = [0; 8];
-        assert_eq!((&*reader.get_ref()).read(&mut buf).unwrap(), 3);
+        assert_eq!(reader.get_ref().read(&mut buf).unwrap(), 3);
         let mut guard = reader.readable().await.unwrap();
         // The guard's try_io sees WouldBlock and clears the readiness.
-        let result = guard.try_io(|fd| (&*fd.get_ref()).read(&mut buf));
+        let result = guard.try_io(|fd| fd.get_ref().read(&mut buf));
         assert!(result.is_err(), "nothing left to read");
         assert!(guard.ready().is_empty());
 
@@ -96,7 +96,7 @@ fn clear_ready_matching_clears_only_the_named_direction() {
         // The peer hangs up: the read side reports it as closed.
         drop(b);
         let mut buf = [0; 2];
-        assert_eq!((&*a.get_ref()).read(&mut buf).unwrap(), 1);
+        assert_eq!(a.get_ref().read(&mut buf).unwrap(), 1);
         let guard = a.readable().await.unwrap();
         assert!(guard.ready().is_read_closed(), "{:?}", guard.ready());
     });

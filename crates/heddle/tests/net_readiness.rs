@@ -1,0 +1,227 @@
+//! tokio's readiness API on heddle's sockets, on both runtime flavors: `ready`/`readable`/
+//! `writable` with `try_*` loops, spurious readiness (another task took the data), and
+//! `try_io`/`async_io` on TCP, Unix and UDP sockets.
+#![cfg(unix)]
+
+mod support;
+
+use std::io::{self, IoSlice, IoSliceMut};
+use std::sync::Arc;
+
+use heddle::net::{TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixStream};
+use heddle::reactor::Interest;
+
+/// Runs `body` on both flavors, each under a watchdog.
+fn on_both_flavors<F, Fut>(body: F)
+where
+    F: Fn() -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    for (flavor, mut builder) in support::both_flavors() {
+        let body = body.clone();
+        eprintln!("flavor: {flavor}");
+        support::with_watchdog(10, move || builder.build().unwrap().block_on(body()));
+    }
+}
+
+/// Reads exactly `want` bytes with `readable` + `try_read`, looping on `WouldBlock`; the
+/// loop is bounded.
+async fn read_exactly(stream: &TcpStream, want: usize) -> Vec<u8> {
+    let mut got = Vec::new();
+    for _ in 0..10_000 {
+        if got.len() == want {
+            return got;
+        }
+        stream.readable().await.unwrap();
+        let mut buf = [0; 64];
+        match stream.try_read(&mut buf) {
+            Ok(0) => panic!("end-of-file after {} bytes", got.len()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    panic!("read loop did not finish");
+}
+
+async fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    (client, server)
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn try_read_and_try_write_loop_on_readiness() {
+    on_both_flavors(|| async {
+        let (client, server) = tcp_pair().await;
+        let mut buf = [0; 8];
+        let error = server.try_read(&mut buf).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::WouldBlock, "nothing sent yet");
+
+        let ready = client
+            .ready(Interest::READABLE | Interest::WRITABLE)
+            .await
+            .unwrap();
+        assert!(ready.is_writable() && !ready.is_readable());
+        assert_eq!(client.try_write(b"hello ").unwrap(), 6);
+        let bufs = [IoSlice::new(b"wor"), IoSlice::new(b"ld")];
+        assert_eq!(client.try_write_vectored(&bufs).unwrap(), 5);
+        assert_eq!(read_exactly(&server, 11).await, b"hello world");
+
+        client.try_write(b"xy").unwrap();
+        server.readable().await.unwrap();
+        let (mut a, mut b) = ([0; 1], [0; 1]);
+        let mut bufs = [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)];
+        let mut n = 0;
+        for _ in 0..1000 {
+            match server.try_read_vectored(&mut bufs[n..]) {
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("{e}"),
+            }
+            if n == 2 {
+                break;
+            }
+            server.readable().await.unwrap();
+        }
+        assert_eq!((a, b), ([b'x'], [b'y']));
+
+        client.try_write(b"buf").unwrap();
+        let mut into = Vec::with_capacity(16);
+        for _ in 0..1000 {
+            server.readable().await.unwrap();
+            match server.try_read_buf(&mut into) {
+                Ok(_) if into.len() == 3 => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(into, b"buf");
+
+        // The peer hangs up: readiness reports the closed read side, and a read says EOF.
+        drop(client);
+        let ready = server.ready(Interest::READABLE).await.unwrap();
+        assert!(ready.is_readable());
+        assert_eq!(server.try_read(&mut buf).unwrap(), 0);
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn readiness_may_be_spurious_and_the_loop_waits_again() {
+    on_both_flavors(|| async {
+        let (client, server) = tcp_pair().await;
+        let server = Arc::new(server);
+        client.try_write(b"1").unwrap();
+        server.readable().await.unwrap();
+        // Another task takes the byte after this task saw the readiness.
+        let thief = server.clone();
+        heddle::spawn(async move {
+            let mut buf = [0; 1];
+            thief.readable().await.unwrap();
+            assert_eq!(thief.try_read(&mut buf).unwrap(), 1);
+        })
+        .await
+        .unwrap();
+        let mut buf = [0; 1];
+        let error = server.try_read(&mut buf).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            io::ErrorKind::WouldBlock,
+            "the readiness was stale"
+        );
+        // The next wait is for new data, which a writer task sends.
+        let writer = heddle::spawn(async move {
+            heddle::task::yield_now().await;
+            client.try_write(b"2").unwrap();
+            client
+        });
+        assert_eq!(read_exactly(&server, 1).await, b"2");
+        drop(writer.await.unwrap());
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn try_io_and_async_io_run_user_operations() {
+    on_both_flavors(|| async {
+        let (a, b) = UnixStream::pair().unwrap();
+        // try_io runs the operation once and hands WouldBlock back.
+        let error = a
+            .try_io(Interest::READABLE, || {
+                Err::<(), _>(io::ErrorKind::WouldBlock.into())
+            })
+            .unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+        assert_eq!(
+            a.try_io(Interest::ERROR, || Ok(())).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        // async_io retries a raw recv until data arrives from another task.
+        let writer = heddle::spawn(async move {
+            heddle::task::yield_now().await;
+            b.try_write(b"raw").unwrap();
+            b
+        });
+        let mut buf = [0; 8];
+        let n = a
+            .async_io(Interest::READABLE, || a.try_read(&mut buf))
+            .await
+            .unwrap();
+        assert_eq!(&buf[..n], b"raw");
+        drop(writer.await.unwrap());
+        let peer = a.peer_cred().unwrap();
+        assert_eq!(peer.pid(), Some(std::process::id() as i32));
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn datagram_sockets_have_the_same_readiness_api() {
+    on_both_flavors(|| async {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        a.connect(b.local_addr().unwrap()).await.unwrap();
+        b.connect(a.local_addr().unwrap()).await.unwrap();
+        let mut buf = [0; 8];
+        assert_eq!(
+            b.try_recv(&mut buf).unwrap_err().kind(),
+            io::ErrorKind::WouldBlock
+        );
+        a.writable().await.unwrap();
+        a.try_send(b"dgram").unwrap();
+        let n = loop {
+            b.readable().await.unwrap();
+            match b.try_recv(&mut buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                n => break n.unwrap(),
+            }
+        };
+        assert_eq!(&buf[..n], b"dgram");
+        a.send(b"peek").await.unwrap();
+        assert_eq!(b.peek_sender().await.unwrap(), a.local_addr().unwrap());
+        let (n, from) = b.try_peek_from(&mut buf).unwrap();
+        assert_eq!((&buf[..n], from), (&b"peek"[..], a.local_addr().unwrap()));
+        let mut owned = Vec::with_capacity(8);
+        let (n, from) = b.recv_buf_from(&mut owned).await.unwrap();
+        assert_eq!(
+            (n, &owned[..], from),
+            (4, &b"peek"[..], a.local_addr().unwrap())
+        );
+
+        let (x, y) = UnixDatagram::pair().unwrap();
+        x.try_send(b"u").unwrap();
+        let mut owned = Vec::with_capacity(4);
+        assert_eq!(y.recv_buf(&mut owned).await.unwrap(), 1);
+        let ready = y
+            .ready(Interest::READABLE | Interest::WRITABLE)
+            .await
+            .unwrap();
+        assert!(ready.is_writable());
+    });
+}
