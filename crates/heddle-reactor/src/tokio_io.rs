@@ -1,6 +1,6 @@
 //! tokio's I/O traits, `tokio::io::AsyncRead` and `tokio::io::AsyncWrite`, for every stream
-//! that implements the `futures-io` ones: [`TcpStream`], [`UnixStream`], the halves of a
-//! `TcpStream`, and [`Async<T>`] (also behind a shared reference).
+//! that implements the `futures-io` ones: [`TcpStream`], [`UnixStream`], the halves of
+//! both, and [`Async<T>`] (also behind a shared reference).
 //!
 //! Each method forwards to the `futures-io` implementation, so the two sets of traits behave
 //! the same: `poll_shutdown` is `poll_close` (on a TCP or Unix stream it shuts the write half
@@ -42,7 +42,7 @@ use std::task::{ready, Context, Poll};
 
 use tokio::io::ReadBuf;
 
-use crate::net::tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use crate::net::{tcp, unix};
 use crate::net::{TcpStream, UnixStream};
 use crate::Async;
 
@@ -123,8 +123,10 @@ macro_rules! tokio_write {
 tokio_read! {
     impl[] TcpStream;
     impl[] UnixStream;
-    impl['a] ReadHalf<'a>;
-    impl[] OwnedReadHalf;
+    impl['a] tcp::ReadHalf<'a>;
+    impl[] tcp::OwnedReadHalf;
+    impl['a] unix::ReadHalf<'a>;
+    impl[] unix::OwnedReadHalf;
     impl[T] Async<T> where [for<'a> &'a T: Read];
     impl[T] &Async<T> where [for<'a> &'a T: Read];
 }
@@ -134,8 +136,10 @@ tokio_read! {
 tokio_write! {
     impl[] TcpStream;
     impl[] UnixStream;
-    impl['a] WriteHalf<'a>;
-    impl[] OwnedWriteHalf;
+    impl['a] tcp::WriteHalf<'a>;
+    impl[] tcp::OwnedWriteHalf;
+    impl['a] unix::WriteHalf<'a>;
+    impl[] unix::OwnedWriteHalf;
     impl[T] Async<T> where [for<'a> &'a T: Write];
     impl[T] &Async<T> where [for<'a> &'a T: Write], plain;
 }

@@ -225,3 +225,41 @@ fn datagram_sockets_have_the_same_readiness_api() {
         assert!(ready.is_writable());
     });
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn unix_halves_read_write_and_refuse_to_reunite_across_streams() {
+    on_both_flavors(|| async {
+        use heddle::net::unix::ReuniteError;
+        let (a, b) = UnixStream::pair().unwrap();
+        let (c, _d) = UnixStream::pair().unwrap();
+        let (a_read, a_write) = a.into_split();
+        let (c_read, c_write) = c.into_split();
+        a_write.writable().await.unwrap();
+        a_write.try_write(b"half").unwrap();
+        let mut buf = [0; 4];
+        let n = loop {
+            b.readable().await.unwrap();
+            match b.try_read(&mut buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                n => break n.unwrap(),
+            }
+        };
+        assert_eq!(&buf[..n], b"half");
+        let ReuniteError(a_read, c_write) = a_read.reunite(c_write).unwrap_err();
+        let _a = a_read.reunite(a_write).unwrap();
+        let _c = c_write.reunite(c_read).unwrap();
+        // Dropping an owned write half shuts the direction down: the peer reads EOF.
+        let (mut e, f) = UnixStream::pair().unwrap();
+        let (_f_read, f_write) = f.into_split();
+        drop(f_write);
+        let mut rest = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut e, &mut rest)
+            .await
+            .unwrap();
+        assert!(rest.is_empty());
+        let (read, write) = e.split();
+        assert!(read.peer_addr().unwrap().is_unnamed());
+        assert!(write.local_addr().unwrap().is_unnamed());
+    });
+}

@@ -41,6 +41,7 @@ use crate::Async;
 
 mod addr;
 mod readiness;
+mod split;
 pub mod tcp;
 mod udp;
 pub mod unix;

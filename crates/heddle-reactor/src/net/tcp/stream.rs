@@ -5,14 +5,12 @@ use std::io::{self, IoSlice};
 use std::net::{self, Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_io::{AsyncRead, AsyncWrite};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::net::addr::{each_addr, ToSocketAddrs};
 use crate::net::readiness::{readiness_methods, stream_try_methods};
 use crate::source::Direction;
@@ -60,7 +58,7 @@ stream_try_methods!(TcpStream, tcp_setup!());
 /// # }
 /// ```
 pub struct TcpStream {
-    pub(super) inner: Async<net::TcpStream>,
+    pub(crate) inner: Async<net::TcpStream>,
 }
 
 impl TcpStream {
@@ -468,54 +466,6 @@ impl TcpStream {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read_with(|s| s.peek(buf)).await
-    }
-
-    /// Borrows the stream as a read half and a write half, usable from two tasks at once
-    /// (each direction has its own waiter slot).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
-    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
-    /// # futures::executor::block_on(async {
-    /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let mut stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (_read, _write) = stream.split();
-    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
-    /// # }
-    /// ```
-    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
-        (ReadHalf { stream: self }, WriteHalf { stream: self })
-    }
-
-    /// Splits the stream into owned halves that can move to different tasks. As with tokio,
-    /// dropping the write half (or closing it) shuts the connection's write direction down,
-    /// unless [`OwnedWriteHalf::forget`] was called; [`OwnedReadHalf::reunite`] puts the
-    /// halves back together.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
-    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
-    /// # futures::executor::block_on(async {
-    /// let listener = heddle_reactor::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = heddle_reactor::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (read, write) = stream.into_split();
-    /// std::thread::spawn(move || drop(write)).join().unwrap();
-    /// drop(read);
-    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
-    /// # }
-    /// ```
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        let stream = Arc::new(self);
-        (
-            OwnedReadHalf {
-                stream: stream.clone(),
-            },
-            OwnedWriteHalf::new(stream),
-        )
     }
 
     pub(super) fn poll_read_priv(

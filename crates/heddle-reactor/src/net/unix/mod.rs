@@ -1,16 +1,19 @@
 //! Unix-domain sockets: [`UnixListener`], [`UnixStream`] and [`UnixDatagram`], and, at
-//! tokio's `net::unix` paths, [`SocketAddr`] and the peer credentials [`UCred`].
+//! tokio's `net::unix` paths, [`SocketAddr`], the peer credentials [`UCred`] and the halves
+//! of a stream.
 
 use std::fmt;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 mod datagram;
 mod listener;
+mod split;
 mod stream;
 mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 /// The address of a Unix-domain socket: `std`'s type, at tokio's path.
 pub use std::os::unix::net::SocketAddr;
 pub use stream::UnixStream;
