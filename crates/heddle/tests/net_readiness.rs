@@ -263,3 +263,40 @@ fn unix_halves_read_write_and_refuse_to_reunite_across_streams() {
         assert!(write.local_addr().unwrap().is_unnamed());
     });
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn unix_socket_makes_listeners_streams_and_datagrams() {
+    on_both_flavors(|| async {
+        use heddle::net::UnixSocket;
+        let dir = std::env::temp_dir();
+        let path = dir.join(format!("heddle-net-readiness-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let server = UnixSocket::new_stream().unwrap();
+        server.bind(&path).unwrap();
+        let listener = server.listen(4).unwrap();
+        let client = UnixSocket::new_stream()
+            .unwrap()
+            .connect(&path)
+            .await
+            .unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        client.try_write(b"s").unwrap();
+        accepted.readable().await.unwrap();
+        std::fs::remove_file(&path).unwrap();
+
+        // Using a socket as the other kind is an error that says so, not a hang.
+        let error = UnixSocket::new_datagram().unwrap().listen(4).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        let error = UnixSocket::new_stream().unwrap().datagram().unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        let error = UnixSocket::new_stream()
+            .unwrap()
+            .connect(&path)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+        let datagram = UnixSocket::new_datagram().unwrap().datagram().unwrap();
+        assert!(datagram.local_addr().unwrap().is_unnamed());
+    });
+}

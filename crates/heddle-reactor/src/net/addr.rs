@@ -154,7 +154,7 @@ pub(crate) fn resolve(
 
 /// The system resolver, on a blocking-pool thread.
 fn resolve_blocking(host: &str, port: Option<u16>) -> io::Result<Vec<SocketAddr>> {
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     tests::before_resolve(host, port);
     let addrs = match port {
         Some(port) => std::net::ToSocketAddrs::to_socket_addrs(&(host, port))?,

@@ -52,7 +52,7 @@ pub use tcp::{Incoming, TcpListener, TcpSocket, TcpStream};
 #[doc(hidden)]
 pub use tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 pub use udp::UdpSocket;
-pub use unix::{UnixDatagram, UnixListener, UnixStream};
+pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};
 
 /// Flags for `send` on stream sockets: no `SIGPIPE` where the OS has a per-call flag for it.
 #[cfg(any(

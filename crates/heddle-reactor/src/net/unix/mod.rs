@@ -1,4 +1,5 @@
-//! Unix-domain sockets: [`UnixListener`], [`UnixStream`] and [`UnixDatagram`], and, at
+//! Unix-domain sockets: [`UnixListener`], [`UnixStream`], [`UnixDatagram`] and
+//! [`UnixSocket`], and, at
 //! tokio's `net::unix` paths, [`SocketAddr`], the peer credentials [`UCred`] and the halves
 //! of a stream.
 
@@ -7,12 +8,14 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 mod datagram;
 mod listener;
+mod socket;
 mod split;
 mod stream;
 mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use socket::UnixSocket;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 /// The address of a Unix-domain socket: `std`'s type, at tokio's path.
 pub use std::os::unix::net::SocketAddr;

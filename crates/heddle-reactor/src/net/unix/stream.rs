@@ -69,6 +69,11 @@ impl UnixStream {
     /// ```
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+        UnixStream::connect_socket(socket, path.as_ref()).await
+    }
+
+    /// Starts a non-blocking connect of `socket` to `path` and waits for its outcome.
+    pub(super) async fn connect_socket(socket: Socket, path: &Path) -> io::Result<UnixStream> {
         socket.set_nonblocking(true)?;
         match socket.connect(&SockAddr::unix(path)?) {
             Ok(()) => {}
