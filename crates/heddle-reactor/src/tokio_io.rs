@@ -127,6 +127,7 @@ tokio_read! {
     impl[] tcp::OwnedReadHalf;
     impl['a] unix::ReadHalf<'a>;
     impl[] unix::OwnedReadHalf;
+    impl[] unix::pipe::Receiver;
     impl[T] Async<T> where [for<'a> &'a T: Read];
     impl[T] &Async<T> where [for<'a> &'a T: Read];
 }
@@ -140,6 +141,7 @@ tokio_write! {
     impl[] tcp::OwnedWriteHalf;
     impl['a] unix::WriteHalf<'a>;
     impl[] unix::OwnedWriteHalf;
+    impl[] unix::pipe::Sender;
     impl[T] Async<T> where [for<'a> &'a T: Write];
     impl[T] &Async<T> where [for<'a> &'a T: Write], plain;
 }

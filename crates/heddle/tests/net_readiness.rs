@@ -300,3 +300,56 @@ fn unix_socket_makes_listeners_streams_and_datagrams() {
         assert!(datagram.local_addr().unwrap().is_unnamed());
     });
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn pipes_and_fifos_carry_data_and_reject_other_files() {
+    on_both_flavors(|| async {
+        use heddle::net::unix::pipe::{self, OpenOptions, Receiver, Sender};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let (mut tx, mut rx) = pipe::pipe().unwrap();
+        let mut buf = [0; 8];
+        assert_eq!(
+            rx.try_read(&mut buf).unwrap_err().kind(),
+            io::ErrorKind::WouldBlock
+        );
+        let writer = heddle::spawn(async move {
+            tx.write_all(b"piped").await.unwrap();
+            tx
+        });
+        let mut got = [0; 5];
+        rx.read_exact(&mut got).await.unwrap();
+        assert_eq!(&got, b"piped");
+        drop(writer.await.unwrap());
+        rx.readable().await.unwrap();
+        assert_eq!(rx.try_read(&mut buf).unwrap(), 0, "end-of-file");
+
+        let path = std::env::temp_dir().join(format!("heddle-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: `c_path` is a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        // Without a reader, opening the write end fails (ENXIO), as with tokio.
+        assert!(OpenOptions::new().open_sender(&path).is_err());
+        let rx = OpenOptions::new().open_receiver(&path).unwrap();
+        let tx = OpenOptions::new().open_sender(&path).unwrap();
+        tx.try_write(b"fifo").unwrap();
+        let mut owned = Vec::with_capacity(8);
+        rx.readable().await.unwrap();
+        assert_eq!(rx.try_read_buf(&mut owned).unwrap(), 4);
+        assert_eq!(owned, b"fifo");
+        std::fs::remove_file(&path).unwrap();
+
+        let file = std::fs::File::open("Cargo.toml").unwrap();
+        let error = Receiver::from_file(file).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        let (tx, _rx) = pipe::pipe().unwrap();
+        let write_end = tx.into_nonblocking_fd().unwrap();
+        let error = Receiver::from_owned_fd(write_end).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "a write end");
+        let (_tx, rx) = pipe::pipe().unwrap();
+        let error = Sender::from_owned_fd(rx.into_blocking_fd().unwrap()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "a read end");
+    });
+}
