@@ -511,12 +511,15 @@ macro_rules! read_half_methods {
                 "# }\n",
                 "```"
             )]
-            pub fn try_read_vectored(&self, bufs: &mut [std::io::IoSliceMut<'_>]) -> std::io::Result<usize> {
+            pub fn try_read_vectored(
+                &self,
+                bufs: &mut [std::io::IoSliceMut<'_>],
+            ) -> std::io::Result<usize> {
                 self.stream.try_read_vectored(bufs)
             }
 
-            /// Reads what is available now into a [`bytes::BufMut`]; see
-            /// [`TcpStream::try_read_buf`].
+            /// Reads what is available now into a [`bytes::BufMut`], as the stream's
+            /// `try_read_buf` does.
             ///
             /// # Errors
             ///
@@ -641,7 +644,10 @@ macro_rules! write_half_methods {
                 "# }\n",
                 "```"
             )]
-            pub fn try_write_vectored(&self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+            pub fn try_write_vectored(
+                &self,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::io::Result<usize> {
                 self.stream.try_write_vectored(bufs)
             }
         }

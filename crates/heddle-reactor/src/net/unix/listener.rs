@@ -65,7 +65,7 @@ impl UnixListener {
     /// # Errors
     ///
     /// Errors of `accept(2)` as they are (for example `EMFILE`); see
-    /// [`TcpListener::accept`](super::TcpListener::accept).
+    /// [`TcpListener::accept`](crate::net::TcpListener::accept).
     ///
     /// # Examples
     ///
