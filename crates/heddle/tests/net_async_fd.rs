@@ -175,3 +175,35 @@ fn bad_input_is_an_error_not_a_hang() {
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
     });
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn data_arriving_before_a_late_clear_is_not_lost() {
+    on_both_flavors(|| async {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let a = AsyncFd::new(a).unwrap();
+        (&b).write_all(b"1").unwrap();
+        let mut guard = a.readable().await.unwrap();
+        let mut buf = [0; 4];
+        assert_eq!(a.get_ref().read(&mut buf).unwrap(), 1);
+        assert_eq!(
+            a.get_ref().read(&mut buf).unwrap_err().kind(),
+            io::ErrorKind::WouldBlock
+        );
+        // New data arrives after the WouldBlock but before the guard is cleared: whichever
+        // the reactor saw first, the next wait ends (the watchdog fails a lost wake-up).
+        (&b).write_all(b"2").unwrap();
+        guard.clear_ready();
+        for _ in 0..1000 {
+            let mut guard = a.readable().await.unwrap();
+            match guard.try_io(|fd| fd.get_ref().read(&mut buf)) {
+                Ok(n) => {
+                    assert_eq!(&buf[..n.unwrap()], b"2");
+                    return;
+                }
+                Err(_would_block) => continue,
+            }
+        }
+        panic!("the second byte never arrived");
+    });
+}

@@ -353,3 +353,34 @@ fn pipes_and_fifos_carry_data_and_reject_other_files() {
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "a read end");
     });
 }
+
+/// The Send/Sync/Unpin table of the net and readiness types: all three, as with tokio.
+#[test]
+fn net_types_are_send_sync_and_unpin() {
+    fn all<T: Send + Sync + Unpin>() {}
+    all::<TcpStream>();
+    all::<TcpListener>();
+    all::<heddle::net::TcpSocket>();
+    all::<heddle::net::tcp::ReadHalf<'static>>();
+    all::<heddle::net::tcp::WriteHalf<'static>>();
+    all::<heddle::net::tcp::OwnedReadHalf>();
+    all::<heddle::net::tcp::OwnedWriteHalf>();
+    all::<heddle::net::tcp::ReuniteError>();
+    all::<UdpSocket>();
+    all::<UnixStream>();
+    all::<UnixDatagram>();
+    all::<heddle::net::UnixListener>();
+    all::<heddle::net::UnixSocket>();
+    all::<heddle::net::unix::OwnedReadHalf>();
+    all::<heddle::net::unix::OwnedWriteHalf>();
+    all::<heddle::net::unix::UCred>();
+    all::<heddle::net::unix::pipe::Sender>();
+    all::<heddle::net::unix::pipe::Receiver>();
+    all::<heddle::net::unix::pipe::OpenOptions>();
+    all::<heddle::reactor::unix::AsyncFd<std::os::fd::OwnedFd>>();
+    all::<heddle::reactor::unix::AsyncFdReadyGuard<'static, std::os::fd::OwnedFd>>();
+    all::<heddle::reactor::unix::AsyncFdReadyMutGuard<'static, std::os::fd::OwnedFd>>();
+    all::<heddle::reactor::unix::TryIoError>();
+    all::<heddle::reactor::Interest>();
+    all::<heddle::reactor::Ready>();
+}
