@@ -151,9 +151,19 @@ fn readiness_may_be_spurious_and_the_loop_waits_again() {
 fn try_io_and_async_io_run_user_operations() {
     on_both_flavors(|| async {
         let (a, b) = UnixStream::pair().unwrap();
-        // try_io runs the operation once and hands WouldBlock back.
+        // try_io does not run the operation while the socket is not ready, as tokio.
+        let mut ran = false;
         let error = a
             .try_io(Interest::READABLE, || {
+                ran = true;
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+        assert!(!ran);
+        // When ready, it runs the operation once and hands its WouldBlock back.
+        let error = a
+            .try_io(Interest::WRITABLE, || {
                 Err::<(), _>(io::ErrorKind::WouldBlock.into())
             })
             .unwrap_err();

@@ -153,10 +153,10 @@ macro_rules! readiness_methods {
             }
 
             /// Runs `f`, a non-blocking operation on this socket done by hand (through its
-            /// descriptor), once. `WouldBlock` from `f` is returned as is; the next
-            /// [`ready`](Self::ready) then waits for new readiness.
-            ///
-            /// `interest` says which readiness `f` depends on.
+            /// descriptor), once, if the socket is ready for `interest` now; otherwise
+            /// returns `WouldBlock` without running it, as tokio does. `WouldBlock` from `f`
+            /// is returned as is; the next [`ready`](Self::ready) then waits for new
+            /// readiness.
             ///
             /// # Errors
             ///
@@ -172,10 +172,9 @@ macro_rules! readiness_methods {
                 "use heddle_reactor::Interest;\n",
                 "# futures::executor::block_on(async {\n",
                 $setup,
-                "let error = io.try_io(Interest::READABLE, || {\n",
-                "    Err::<(), _>(std::io::ErrorKind::WouldBlock.into())\n",
-                "});\n",
-                "assert_eq!(error.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);\n",
+                "let nothing_to_read = io.try_io(Interest::READABLE, || Ok(\"not run\"));\n",
+                "assert_eq!(nothing_to_read.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);\n",
+                "assert_eq!(io.try_io(Interest::WRITABLE, || Ok(\"run\"))?, \"run\");\n",
                 "# std::io::Result::Ok(()) })?; std::io::Result::Ok(())\n",
                 "# }\n",
                 "```"
@@ -186,6 +185,9 @@ macro_rules! readiness_methods {
                 f: impl FnOnce() -> std::io::Result<R>,
             ) -> std::io::Result<R> {
                 interest.directions()?;
+                if crate::Ready::of_fd(self.inner.raw_fd(), interest).is_empty() {
+                    return Err(std::io::ErrorKind::WouldBlock.into());
+                }
                 f()
             }
 
