@@ -41,23 +41,51 @@ mod ends;
 /// # }
 /// ```
 pub fn pipe() -> io::Result<(Sender, Receiver)> {
+    let (read, write) = cloexec_pipe()?;
+    Ok((
+        Sender::from_owned_fd_unchecked(write)?,
+        Receiver::from_owned_fd_unchecked(read)?,
+    ))
+}
+
+/// A pipe whose ends are close-on-exec: atomically with `pipe2` where the OS has it, so a
+/// child forked by another thread meanwhile cannot inherit an end (and keep the reader from
+/// seeing end-of-file).
+fn cloexec_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ))]
+    // SAFETY: `fds` has room for the two descriptors `pipe2` writes.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    )))]
     // SAFETY: `fds` has room for the two descriptors `pipe` writes.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+    let rc = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    if rc != 0 {
         return Err(io::Error::last_os_error());
     }
-    // SAFETY: `pipe` succeeded: both descriptors are open and owned by nobody else.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    for fd in [&read, &write] {
+    // SAFETY: the call succeeded: both descriptors are open and owned by nobody else.
+    let ends = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    for fd in [&ends.0, &ends.1] {
+        // Already set by `pipe2`; sets it where only `pipe` exists.
         // SAFETY: `F_SETFD` sets a flag on a descriptor this function owns.
         if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) } != 0 {
             return Err(io::Error::last_os_error());
         }
     }
-    Ok((
-        Sender::from_owned_fd_unchecked(write)?,
-        Receiver::from_owned_fd_unchecked(read)?,
-    ))
+    Ok(ends)
 }
 
 /// How to open a FIFO: tokio's `pipe::OpenOptions`.
