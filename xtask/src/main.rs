@@ -2,6 +2,7 @@
 //!
 //! One module per command:
 //! - `ci`: runs `.ci/run`, exactly what CI runs.
+//! - `features`: the facade under clippy with no feature, each feature alone, and all.
 //! - `tidy`: the repository's own rules (layering, file docs, std sync primitives
 //!   only in loom shims, file length, references to files the repository does not hold); also
 //!   a `#[test]`, so `cargo test -p xtask` checks them.
@@ -20,6 +21,7 @@ use std::process::{Command, ExitCode};
 
 mod bench;
 mod ci;
+mod features;
 mod loom;
 mod miri;
 mod stress;
@@ -32,6 +34,7 @@ usage: cargo xtask <command> [options]
 
 commands:
   ci                        run .ci/run, exactly what CI runs
+  features                  clippy on the facade with no feature, each feature alone, and all
   tidy                      check layering, file docs, std sync primitives outside loom shims,
                             file length and references to files outside the repository
   loom [--selftest] [--full]
@@ -46,7 +49,7 @@ commands:
 
 /// The one-line usage printed after a bad command.
 const USAGE_LINE: &str =
-    "usage: cargo xtask ci | tidy | loom [--selftest] [--full] | miri | stress | bench [..] | help";
+    "usage: cargo xtask ci | features | tidy | loom [--selftest] [--full] | miri | stress | bench [..] | help";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "ci" => without_arguments("ci", rest).unwrap_or_else(ci::run),
+        "features" => without_arguments("features", rest).unwrap_or_else(features::run),
         "tidy" => without_arguments("tidy", rest).unwrap_or_else(tidy::run),
         "miri" => without_arguments("miri", rest).unwrap_or_else(miri::run),
         "stress" => without_arguments("stress", rest).unwrap_or_else(stress::run),

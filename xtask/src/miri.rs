@@ -18,6 +18,21 @@ const EXCLUDED: &[(&str, &str)] = &[
         "the facade's tests drive real sockets through the OS poller",
     ),
     (
+        "heddle-fs",
+        "no unsafe code (`forbid(unsafe_code)`), and its tests are file system calls, which \
+         miri's isolation refuses",
+    ),
+    (
+        "heddle-process",
+        "no unsafe code (`forbid(unsafe_code)`), and its tests spawn processes, which miri \
+         cannot",
+    ),
+    (
+        "heddle-signal",
+        "its one `unsafe` is installing a handler with sigaction(2), which miri cannot run, and \
+         its tests deliver real signals",
+    ),
+    (
         "heddle-macros",
         "a proc-macro crate runs inside the compiler",
     ),

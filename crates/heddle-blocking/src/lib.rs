@@ -8,13 +8,15 @@
 //! them so the runtime is current there); the `heddle` facade's `spawn_blocking` uses the
 //! runtime's pool on both flavors. [`unblock`] runs a closure on a global pool, started on
 //! first use, so that blocking work (file system calls, for example) can be awaited under
-//! any executor, or from a thread with no executor at all.
+//! any executor, or from a thread with no executor at all. [`io::Blocking`] turns a blocking
+//! `std::io::Read` or `Write` (standard input and output, a file) into tokio's `AsyncRead` or
+//! `AsyncWrite` by running each call on a pool.
 //!
-//! This crate is layer 0.5: it depends on `heddle-task` only, and knows no executor, reactor
-//! or timer; the reactor (which resolves host names here), the executors and the facade sit
-//! above it. It is not an executor: a closure
-//! runs once, to completion, on a thread of its own, and is never polled again; and it is
-//! not `block_in_place`, which belongs to the work-stealing executor.
+//! This crate is layer 0.5: it depends on `heddle-task` (and on tokio's runtime-free I/O
+//! traits), and knows no executor, reactor or timer; the reactor (which resolves host names
+//! here), the executors and the facade sit above it. It is not an executor: a closure runs
+//! once, to completion, on a thread of its own, and is never polled again; and it is not
+//! `block_in_place`, which belongs to the work-stealing executor.
 //!
 //! # Examples
 //!
@@ -40,6 +42,7 @@
 use heddle_loom as loom;
 
 mod global;
+pub mod io;
 mod pool;
 
 pub use global::unblock;

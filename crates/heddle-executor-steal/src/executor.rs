@@ -307,6 +307,10 @@ impl<D: Driver + Send + 'static> StealExecutor<D> {
         shared.begin_shutdown();
         if inside {
             self.threads.clear();
+            if timeout == Some(Duration::ZERO) {
+                // `shutdown_background`: nothing to wait for, so nothing went wrong.
+                return;
+            }
             panic!(
                 "a heddle runtime was dropped or shut down from inside one of its own tasks; \
                  its workers are stopping, but shut it down from outside (e.g. after \

@@ -31,13 +31,60 @@ fn split_krate(input: TokenStream2) -> (TokenStream2, TokenStream2) {
     (krate, tokens.collect())
 }
 
-/// Comma-separated future expressions (`join!`, `try_join!`).
-struct Futures(Vec<Expr>);
+/// Comma-separated future expressions (`join!`, `try_join!`), after an optional `biased;`.
+struct Futures {
+    biased: bool,
+    futures: Vec<Expr>,
+}
 
 impl Parse for Futures {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let biased = parse_biased(input)?;
         let list = input.parse_terminated(Expr::parse, Token![,])?;
-        Ok(Futures(list.into_iter().collect()))
+        Ok(Futures {
+            biased,
+            futures: list.into_iter().collect(),
+        })
+    }
+}
+
+/// Consumes a leading `biased;` if there is one.
+fn parse_biased(input: ParseStream<'_>) -> syn::Result<bool> {
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        let fork = input.fork();
+        if fork.parse::<syn::Ident>()? == "biased" {
+            input.parse::<syn::Ident>()?;
+            input.parse::<Token![;]>()?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Where polling starts: the first operand when `biased`, else a rotating one so that no
+/// operand always goes first (as tokio's macros do).
+fn start_at(krate: &TokenStream2, biased: bool, count: usize) -> TokenStream2 {
+    if biased {
+        quote!(0)
+    } else {
+        quote!(#krate::__private::select_start(#count))
+    }
+}
+
+/// `for` over every operand index from `start`, wrapping, running the arm of each index.
+fn in_rotation(start: &TokenStream2, count: usize, arms: &[TokenStream2]) -> TokenStream2 {
+    let index = syn::Ident::new("__heddle_index", Span::mixed_site());
+    let first = syn::Ident::new("__heddle_first", Span::mixed_site());
+    let indices = 0..count;
+    quote! {
+        let #first: usize = #start;
+        for #index in #first..#first + #count {
+            let #index = if #index >= #count { #index - #count } else { #index };
+            match #index {
+                #( #indices => { #arms } )*
+                _ => ::core::unreachable!(),
+            }
+        }
     }
 }
 
@@ -50,8 +97,8 @@ fn future_idents(count: usize) -> Vec<syn::Ident> {
 /// `join!(a, b, …)`: a tuple of every output, once all are ready.
 pub(crate) fn join(input: TokenStream2) -> TokenStream2 {
     let (krate, input) = split_krate(input);
-    let futures = match syn::parse2::<Futures>(input) {
-        Ok(futures) => futures.0,
+    let Futures { biased, futures } = match syn::parse2::<Futures>(input) {
+        Ok(futures) => futures,
         Err(error) => return error.to_compile_error(),
     };
     if futures.is_empty() {
@@ -61,11 +108,20 @@ pub(crate) fn join(input: TokenStream2) -> TokenStream2 {
     let cx = syn::Ident::new("__heddle_cx", Span::mixed_site());
     let ready = syn::Ident::new("__heddle_ready", Span::mixed_site());
     let output = syn::Ident::new("__heddle_output", Span::mixed_site());
+    let arms: Vec<TokenStream2> = names
+        .iter()
+        .map(|name| quote!(#ready &= #krate::__private::MaybeDone::poll_done(#name.as_mut(), #cx);))
+        .collect();
+    let polls = in_rotation(&start_at(&krate, biased, names.len()), names.len(), &arms);
     quote! {{
-        #( let mut #names = ::core::pin::pin!(#krate::__private::MaybeDone::new(#futures)); )*
+        #(
+            let mut #names = ::core::pin::pin!(#krate::__private::MaybeDone::new(
+                ::core::future::IntoFuture::into_future(#futures)
+            ));
+        )*
         let #output = ::core::future::poll_fn(|#cx: &mut ::core::task::Context<'_>| {
             let mut #ready = true;
-            #( #ready &= #krate::__private::MaybeDone::poll_done(#names.as_mut(), #cx); )*
+            #polls
             if !#ready {
                 return ::core::task::Poll::Pending;
             }
@@ -82,8 +138,8 @@ pub(crate) fn join(input: TokenStream2) -> TokenStream2 {
 /// (the other futures are dropped).
 pub(crate) fn try_join(input: TokenStream2) -> TokenStream2 {
     let (krate, input) = split_krate(input);
-    let futures = match syn::parse2::<Futures>(input) {
-        Ok(futures) => futures.0,
+    let Futures { biased, futures } = match syn::parse2::<Futures>(input) {
+        Ok(futures) => futures,
         Err(error) => return error.to_compile_error(),
     };
     if futures.is_empty() {
@@ -94,21 +150,32 @@ pub(crate) fn try_join(input: TokenStream2) -> TokenStream2 {
     let ready = syn::Ident::new("__heddle_ready", Span::mixed_site());
     let error = syn::Ident::new("__heddle_error", Span::mixed_site());
     let output = syn::Ident::new("__heddle_output", Span::mixed_site());
-    quote! {{
-        #( let mut #names = ::core::pin::pin!(#krate::__private::MaybeDone::new(#futures)); )*
-        let #output = ::core::future::poll_fn(|#cx: &mut ::core::task::Context<'_>| {
-            let mut #ready = true;
-            #(
-                if #krate::__private::MaybeDone::poll_done(#names.as_mut(), #cx) {
+    let arms: Vec<TokenStream2> = names
+        .iter()
+        .map(|name| {
+            quote! {
+                if #krate::__private::MaybeDone::poll_done(#name.as_mut(), #cx) {
                     if let ::core::option::Option::Some(#error) =
-                        #krate::__private::MaybeDone::take_err(#names.as_mut())
+                        #krate::__private::MaybeDone::take_err(#name.as_mut())
                     {
                         return ::core::task::Poll::Ready(::core::result::Result::Err(#error));
                     }
                 } else {
                     #ready = false;
                 }
-            )*
+            }
+        })
+        .collect();
+    let polls = in_rotation(&start_at(&krate, biased, names.len()), names.len(), &arms);
+    quote! {{
+        #(
+            let mut #names = ::core::pin::pin!(#krate::__private::MaybeDone::new(
+                ::core::future::IntoFuture::into_future(#futures)
+            ));
+        )*
+        let #output = ::core::future::poll_fn(|#cx: &mut ::core::task::Context<'_>| {
+            let mut #ready = true;
+            #polls
             if !#ready {
                 return ::core::task::Poll::Pending;
             }
@@ -143,15 +210,7 @@ impl Parse for Select {
             branches: Vec::new(),
             otherwise: None,
         };
-        if input.peek(syn::Ident) && input.fork().parse::<syn::Ident>()? == "biased" {
-            let fork = input.fork();
-            fork.parse::<syn::Ident>()?;
-            if fork.peek(Token![;]) {
-                input.parse::<syn::Ident>()?;
-                input.parse::<Token![;]>()?;
-                select.biased = true;
-            }
-        }
+        select.biased = parse_biased(input)?;
         while !input.is_empty() {
             if input.peek(Token![else]) {
                 let token = input.parse::<Token![else]>()?;
@@ -318,11 +377,7 @@ pub(crate) fn select(input: TokenStream2) -> TokenStream2 {
     let checks = select.branches.iter().map(|b| checkable(&b.pattern));
     let patterns = select.branches.iter().map(|b| &b.pattern);
     let handlers = select.branches.iter().map(|b| &b.handler);
-    let start_at = if select.biased {
-        quote!(0)
-    } else {
-        quote!(#krate::__private::select_start(#count))
-    };
+    let start_at = start_at(&krate, select.biased, count);
     quote! {{
         enum #out<#(#types,)*> {
             #( #variants(#types), )*
@@ -332,7 +387,7 @@ pub(crate) fn select(input: TokenStream2) -> TokenStream2 {
         let #output = {
         let mut #disabled: u64 = 0;
         #( #preconditions )*
-        #( let mut #names = ::core::pin::pin!(#futures); )*
+        #( let mut #names = ::core::pin::pin!(::core::future::IntoFuture::into_future(#futures)); )*
         let #output = ::core::future::poll_fn(|#cx: &mut ::core::task::Context<'_>| {
             let #start: usize = #start_at;
             for #branch in #start..#start + #count {

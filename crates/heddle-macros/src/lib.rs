@@ -38,7 +38,15 @@ mod concurrent;
 /// ```
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand(args.into(), item.into(), Kind::Main).into()
+    expand(args.into(), item.into(), Kind::Main, true).into()
+}
+
+/// `#[heddle::main]` when heddle is built without its `rt-multi-thread` feature: the same,
+/// except that the multi-thread flavor (the default) is a compile error saying what to change.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn main_rt(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand(args.into(), item.into(), Kind::Main, false).into()
 }
 
 /// Runs an `async fn` test on a heddle runtime; current-thread by default.
@@ -56,7 +64,15 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand(args.into(), item.into(), Kind::Test).into()
+    expand(args.into(), item.into(), Kind::Test, true).into()
+}
+
+/// `#[heddle::test]` when heddle is built without its `rt-multi-thread` feature; see
+/// [`macro@main_rt`].
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn test_rt(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand(args.into(), item.into(), Kind::Test, false).into()
 }
 
 /// The expansion of `heddle::join!`; input: `$crate; futures…`.
@@ -96,16 +112,21 @@ struct Config {
     flavor: Option<Flavor>,
     worker_threads: Option<(usize, Span)>,
     start_paused: Option<(bool, Span)>,
+    /// `unhandled_panic = "shutdown_runtime"`.
+    shutdown_on_panic: bool,
+    /// `rng_seed = N`: the runtime's seeded task order.
+    seed: Option<u64>,
     krate: Option<syn::Path>,
 }
 
-fn expand(args: TokenStream2, item: TokenStream2, kind: Kind) -> TokenStream2 {
+/// `multi_thread` says whether the facade was built with its multi-thread flavor.
+fn expand(args: TokenStream2, item: TokenStream2, kind: Kind, multi_thread: bool) -> TokenStream2 {
     let function: ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         // Not a function: report and keep the item so other errors stay readable.
         Err(error) => return with_error(item, error),
     };
-    match generate(args, function, kind) {
+    match generate(args, function, kind, multi_thread) {
         Ok(tokens) => tokens,
         Err(error) => with_error(item, error),
     }
@@ -122,6 +143,8 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
         flavor: None,
         worker_threads: None,
         start_paused: None,
+        shutdown_on_panic: false,
+        seed: None,
         krate: None,
     };
     for pair in pairs {
@@ -159,6 +182,32 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
                 let paused = bool_value(&pair.value, "start_paused")?;
                 config.start_paused = Some((paused, pair.value.span()));
             }
+            "unhandled_panic" => {
+                let value = string_value(&pair.value, "unhandled_panic")?;
+                config.shutdown_on_panic = match value.as_str() {
+                    "shutdown_runtime" => true,
+                    "ignore" => false,
+                    _ => {
+                        return Err(syn::Error::new(
+                            pair.value.span(),
+                            "unknown `unhandled_panic` behavior: use \"ignore\" or \
+                             \"shutdown_runtime\"",
+                        ))
+                    }
+                };
+            }
+            "rng_seed" => {
+                let seed = match literal(&pair.value) {
+                    Some(Lit::Int(int)) => int.base10_parse::<u64>()?,
+                    _ => {
+                        return Err(syn::Error::new(
+                            pair.value.span(),
+                            "`rng_seed` takes a number, e.g. rng_seed = 42",
+                        ))
+                    }
+                };
+                config.seed = Some(seed);
+            }
             "crate" => {
                 let path = string_value(&pair.value, "crate")?;
                 config.krate = Some(syn::parse_str(&path).map_err(|_| {
@@ -170,7 +219,8 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
                     pair.path.span(),
                     format!(
                         "unknown argument `{name}`: the arguments are `flavor`, \
-                         `worker_threads`, `start_paused` and `crate`"
+                         `worker_threads`, `start_paused`, `unhandled_panic`, `rng_seed` \
+                         and `crate`"
                     ),
                 ))
             }
@@ -216,7 +266,12 @@ fn bool_value(value: &Expr, name: &str) -> syn::Result<bool> {
     }
 }
 
-fn generate(args: TokenStream2, mut function: ItemFn, kind: Kind) -> syn::Result<TokenStream2> {
+fn generate(
+    args: TokenStream2,
+    mut function: ItemFn,
+    kind: Kind,
+    multi_thread: bool,
+) -> syn::Result<TokenStream2> {
     let config = parse_config(args)?;
     if function.sig.asyncness.is_none() {
         return Err(syn::Error::new(
@@ -247,6 +302,19 @@ fn generate(args: TokenStream2, mut function: ItemFn, kind: Kind) -> syn::Result
              or remove `worker_threads`",
         ));
     }
+    if flavor == Flavor::MultiThread && !multi_thread {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "the multi-thread flavor needs heddle's `rt-multi-thread` feature: enable it, or \
+             use `flavor = \"current_thread\"`",
+        ));
+    }
+    if let (Flavor::MultiThread, Some(_)) = (flavor, config.seed) {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "`rng_seed` needs the current-thread flavor: use `flavor = \"current_thread\"`",
+        ));
+    }
     if let (Flavor::MultiThread, Some((true, span))) = (flavor, config.start_paused) {
         return Err(syn::Error::new(
             span,
@@ -265,6 +333,12 @@ fn generate(args: TokenStream2, mut function: ItemFn, kind: Kind) -> syn::Result
     }
     if let Some((paused, _)) = config.start_paused {
         builder = quote!(#builder.start_paused(#paused));
+    }
+    if config.shutdown_on_panic {
+        builder = quote!(#builder.unhandled_panic(#krate::UnhandledPanic::ShutdownRuntime));
+    }
+    if let Some(seed) = config.seed {
+        builder = quote!(#builder.seed(#seed));
     }
 
     function.sig.asyncness = None;

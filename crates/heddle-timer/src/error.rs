@@ -1,7 +1,7 @@
-//! Error types: [`Elapsed`] (a [`Timeout`](crate::Timeout) ran out) and [`TryCurrentError`]
-//! (no timer handle is entered on this thread).
+//! Error types: [`Elapsed`] (a [`Timeout`](crate::Timeout) ran out), [`Error`] (tokio's
+//! timer error, for code that names it) and [`TryCurrentError`] (no timer handle is entered
+//! on this thread).
 
-use std::error::Error;
 use std::fmt;
 use std::io;
 
@@ -35,7 +35,7 @@ impl fmt::Display for Elapsed {
     }
 }
 
-impl Error for Elapsed {}
+impl std::error::Error for Elapsed {}
 
 impl From<Elapsed> for io::Error {
     fn from(elapsed: Elapsed) -> io::Error {
@@ -84,4 +84,107 @@ impl fmt::Display for TryCurrentError {
     }
 }
 
-impl Error for TryCurrentError {}
+impl std::error::Error for TryCurrentError {}
+
+/// tokio's `time::error::Error`: why a timer could not be used. heddle's timers do not fail
+/// this way (a timer outside a runtime uses the global timer thread; the wheel grows); the
+/// type exists so that code matching on it ports.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_timer::error::Error;
+///
+/// let err = Error::shutdown();
+/// assert!(err.is_shutdown() && !err.is_at_capacity() && !err.is_invalid());
+/// assert_eq!(err.to_string(), "the timer is shut down");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error(ErrorKind);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorKind {
+    Shutdown,
+    AtCapacity,
+    Invalid,
+}
+
+impl Error {
+    /// The timer was shut down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle_timer::error::Error::shutdown().is_shutdown());
+    /// ```
+    pub fn shutdown() -> Error {
+        Error(ErrorKind::Shutdown)
+    }
+
+    /// Whether the timer was shut down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!heddle_timer::error::Error::invalid().is_shutdown());
+    /// ```
+    pub fn is_shutdown(&self) -> bool {
+        self.0 == ErrorKind::Shutdown
+    }
+
+    /// The timer has no room for another entry.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle_timer::error::Error::at_capacity().is_at_capacity());
+    /// ```
+    pub fn at_capacity() -> Error {
+        Error(ErrorKind::AtCapacity)
+    }
+
+    /// Whether the timer had no room for another entry.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!heddle_timer::error::Error::shutdown().is_at_capacity());
+    /// ```
+    pub fn is_at_capacity(&self) -> bool {
+        self.0 == ErrorKind::AtCapacity
+    }
+
+    /// The requested duration is beyond what the timer handles.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle_timer::error::Error::invalid().is_invalid());
+    /// ```
+    pub fn invalid() -> Error {
+        Error(ErrorKind::Invalid)
+    }
+
+    /// Whether the requested duration was beyond what the timer handles.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!heddle_timer::error::Error::at_capacity().is_invalid());
+    /// ```
+    pub fn is_invalid(&self) -> bool {
+        self.0 == ErrorKind::Invalid
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            ErrorKind::Shutdown => "the timer is shut down",
+            ErrorKind::AtCapacity => "the timer is at capacity and cannot create a new entry",
+            ErrorKind::Invalid => "the timer duration exceeds the maximum duration",
+        })
+    }
+}
+
+impl std::error::Error for Error {}

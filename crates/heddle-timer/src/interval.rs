@@ -233,6 +233,25 @@ impl Interval {
         Pin::new(&mut self.delay).reset(now);
     }
 
+    /// Restarts the schedule: the next tick is `after` from now, then every period after it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_timer::{interval, Duration};
+    ///
+    /// futures::executor::block_on(async {
+    ///     let mut ticks = interval(Duration::from_secs(60));
+    ///     ticks.tick().await;
+    ///     ticks.reset_after(Duration::from_millis(1));
+    ///     ticks.tick().await; // a millisecond, not a minute
+    /// });
+    /// ```
+    pub fn reset_after(&mut self, after: Duration) {
+        let next = self.delay.handle().now().saturating_add_far(after);
+        Pin::new(&mut self.delay).reset(next);
+    }
+
     /// Restarts the schedule: the next tick is at `deadline`, then every period after it.
     ///
     /// # Examples

@@ -5,7 +5,7 @@
 //! deadline checked.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -13,7 +13,8 @@ use std::time::Duration;
 use crate::error::Elapsed;
 use crate::{sleep, sleep_until, Instant, Sleep};
 
-/// Runs `future`, giving up with [`Elapsed`] if it has not finished after `duration`.
+/// Runs `future` (anything [`IntoFuture`]), giving up with [`Elapsed`] if it has not
+/// finished after `duration`.
 ///
 /// The future is polled before the deadline is checked: a ready future wins even with
 /// `Duration::ZERO`. Dropping the `Timeout` drops the future and cancels the timer.
@@ -29,8 +30,8 @@ use crate::{sleep, sleep_until, Instant, Sleep};
 ///     assert!(timeout(Duration::from_millis(1), slow).await.is_err());
 /// });
 /// ```
-pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
-    Timeout::new(future, sleep(duration))
+pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
+    Timeout::new(future.into_future(), sleep(duration))
 }
 
 /// Runs `future`, giving up with [`Elapsed`] if it has not finished by `deadline`.
@@ -47,8 +48,8 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 ///     assert!(Instant::now() >= deadline);
 /// });
 /// ```
-pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
-    Timeout::new(future, sleep_until(deadline))
+pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
+    Timeout::new(future.into_future(), sleep_until(deadline))
 }
 
 pin_project_lite::pin_project! {

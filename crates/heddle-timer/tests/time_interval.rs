@@ -107,3 +107,16 @@ fn reset_variants() {
     assert!(std::pin::pin!(ticks.tick()).poll(&mut cx).is_pending());
     assert!(format!("{ticks:?}").contains("Interval"));
 }
+
+#[test]
+fn reset_after_moves_the_next_tick_and_keeps_the_period_after_it() {
+    let mut driver = paused_driver();
+    let _guard = driver.handle().enter();
+    let mut ticks = interval(MS * 100);
+    let (first, _) = block_on(&mut driver, ticks.tick());
+    ticks.reset_after(MS * 30);
+    let (second, _) = block_on(&mut driver, ticks.tick());
+    assert_eq!(second, first + MS * 30);
+    let (third, _) = block_on(&mut driver, ticks.tick());
+    assert_eq!(third, second + MS * 100);
+}

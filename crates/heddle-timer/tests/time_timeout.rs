@@ -77,3 +77,30 @@ fn accessors_reach_the_inner_future() {
     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
     assert!(format!("{:?}", timeout(Duration::ZERO, std::future::ready(()))).contains("Timeout"));
 }
+
+/// Something that is not a future but turns into one, as tokio's `timeout` accepts.
+struct Answer;
+
+impl std::future::IntoFuture for Answer {
+    type Output = u32;
+    type IntoFuture = std::future::Ready<u32>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        std::future::ready(42)
+    }
+}
+
+#[test]
+fn timeouts_take_anything_into_future() {
+    let driver = paused_driver();
+    let _guard = driver.handle().enter();
+    assert_eq!(
+        futures::executor::block_on(timeout(Duration::from_secs(1), Answer)),
+        Ok(42)
+    );
+    let deadline = Instant::now() + Duration::from_secs(1);
+    assert_eq!(
+        futures::executor::block_on(timeout_at(deadline, Answer)),
+        Ok(42)
+    );
+}

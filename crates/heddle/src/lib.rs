@@ -9,6 +9,30 @@
 //! wheel, with networking ([`net`], [`io`], [`reactor`]), time ([`time`]), channels and locks
 //! ([`sync`]), and a blocking pool ([`spawn_blocking`], over `heddle-blocking`).
 //!
+//! # Features
+//!
+//! Cargo features with tokio's names and meaning; none is on by default, and a layer left
+//! out is not compiled:
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `rt` | [`Runtime`], [`Builder::new_current_thread`], [`task`], [`spawn`], [`spawn_blocking`] |
+//! | `rt-multi-thread` | the work-stealing flavor: [`Builder::new_multi_thread`], [`Runtime::new`], [`block_on`] |
+//! | `net` | [`net`], [`reactor`], and the I/O driver of every runtime (Unix) |
+//! | `time` | [`time`], and the timer driver of every runtime |
+//! | `sync` | [`sync`] |
+//! | `io-util` | tokio's I/O utilities in [`io`] (`AsyncReadExt`, `BufReader`, `copy`...) |
+//! | `io-std` | `io::{stdin, stdout, stderr}` |
+//! | `fs` | [`fs`] |
+//! | `process` | [`process`] (Unix) |
+//! | `signal` | [`signal`] (Unix) |
+//! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
+//! | `full` | all of the above |
+//! | `hyper` | [`hyper`](crate::hyper): hyper 1.x's executor, timer and I/O traits |
+//!
+//! A runtime parks on what is compiled in: the timer wheel over the reactor with `time` and
+//! `net`, either alone, or a plain thread parker with neither.
+//!
 //! # Examples
 //!
 //! ```
@@ -28,10 +52,17 @@
 
 #[cfg(feature = "hyper")]
 pub mod hyper;
+pub mod io;
+#[cfg(feature = "rt")]
 mod join_set;
+#[cfg(feature = "rt")]
 mod local_set;
+#[cfg(feature = "macros")]
 mod macros;
+mod pin;
+#[cfg(feature = "rt")]
 pub mod runtime;
+#[cfg(feature = "rt")]
 pub mod task;
 
 /// Channels and synchronisation primitives that work under any executor: `mpsc`, `oneshot`,
@@ -63,6 +94,7 @@ pub mod task;
 /// assert_eq!(total, 55);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "sync")]
 pub mod sync {
     #[doc(inline)]
     pub use heddle_sync::*;
@@ -101,34 +133,10 @@ pub mod sync {
 /// })?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[cfg(unix)]
+#[cfg(all(feature = "net", unix))]
 pub mod net {
     #[doc(inline)]
     pub use heddle_reactor::net::*;
-}
-
-/// Asynchronous I/O traits and helpers: the `futures-io` traits with their extension
-/// traits, buffered readers and writers, `copy` and `split`.
-///
-/// # Examples
-///
-/// ```
-/// use heddle::io::{AsyncReadExt, BufReader};
-///
-/// let runtime = heddle::Builder::new_current_thread().build()?;
-/// let text = runtime.block_on(async {
-///     let mut reader = BufReader::new(&b"buffered"[..]);
-///     let mut text = String::new();
-///     reader.read_to_string(&mut text).await?;
-///     std::io::Result::Ok(text)
-/// })?;
-/// assert_eq!(text, "buffered");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[cfg(unix)]
-pub mod io {
-    #[doc(inline)]
-    pub use heddle_reactor::io::*;
 }
 
 /// The reactor layer: [`Async`](reactor::Async) wraps any non-blocking, descriptor-backed
@@ -153,14 +161,16 @@ pub mod io {
 /// })?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[cfg(unix)]
+#[cfg(all(feature = "net", unix))]
 pub mod reactor {
     #[doc(inline)]
     pub use heddle_reactor::{unix, Async, Handle, Interest, Reactor, Ready};
 }
 
+#[cfg(feature = "rt")]
 #[doc(inline)]
 pub use runtime::{Builder, Handle, Runtime, UnhandledPanic};
+#[cfg(feature = "rt")]
 #[doc(inline)]
 pub use task::{spawn, spawn_blocking, spawn_local};
 
@@ -178,7 +188,11 @@ pub use task::{spawn, spawn_blocking, spawn_local};
 ///     Ok(())
 /// }
 /// ```
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
 pub use heddle_macros::main;
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
+#[doc(inline)]
+pub use heddle_macros::main_rt as main;
 
 /// Runs an `async fn` test on a heddle runtime: current-thread by default;
 /// `#[heddle::test(flavor = "multi_thread", worker_threads = 2)]`, and
@@ -193,7 +207,11 @@ pub use heddle_macros::main;
 /// }
 /// # fn main() {}
 /// ```
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
 pub use heddle_macros::test;
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
+#[doc(inline)]
+pub use heddle_macros::test_rt as test;
 
 /// Runs `future` to completion on a fresh multi-thread runtime (one worker per core) and
 /// returns its output; the runtime is shut down afterwards. For programs with one entry
@@ -212,12 +230,79 @@ pub use heddle_macros::test;
 /// });
 /// assert_eq!(answer, 42);
 /// ```
+#[cfg(feature = "rt-multi-thread")]
 #[track_caller]
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     match Runtime::new() {
         Ok(runtime) => runtime.block_on(future),
         Err(error) => panic!("heddle::block_on could not create a runtime: {error}"),
     }
+}
+
+/// Files and directories: `tokio::fs`'s API over the blocking pool (`heddle-fs`).
+///
+/// Each operation runs on a blocking-pool thread; whole-file reads and writes go a chunk per
+/// job. [`File`](fs::File) implements tokio's `AsyncRead`, `AsyncWrite` and `AsyncSeek` with
+/// tokio's semantics: a write completes in the background, `flush` waits for it.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let path = std::env::temp_dir().join(format!("heddle-fs-{}", std::process::id()));
+///     heddle::fs::write(&path, "seed").await?;
+///     assert_eq!(heddle::fs::read_to_string(&path).await?, "seed");
+///     heddle::fs::remove_file(&path).await
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(feature = "fs")]
+pub mod fs {
+    #[doc(inline)]
+    pub use heddle_fs::*;
+}
+
+/// Child processes: `tokio::process`'s [`Command`](process::Command) and
+/// [`Child`](process::Child), with pipes on the reactor and exits awaited on `SIGCHLD`
+/// (`heddle-process`); Unix only.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// let output = runtime.block_on(heddle::process::Command::new("echo").arg("hi").output())?;
+/// assert_eq!(output.stdout, b"hi\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(all(feature = "process", unix))]
+pub mod process {
+    #[doc(inline)]
+    pub use heddle_process::*;
+}
+
+/// Signals: `tokio::signal`'s [`ctrl_c`](signal::ctrl_c) and [`unix::signal`](signal::unix),
+/// over one process-wide handler per signal (`heddle-signal`); Unix only.
+///
+/// # Examples
+///
+/// ```no_run
+/// #[heddle::main]
+/// async fn main() -> std::io::Result<()> {
+///     let mut terminate = heddle::signal::unix::signal(
+///         heddle::signal::unix::SignalKind::terminate(),
+///     )?;
+///     heddle::select! {
+///         _ = heddle::signal::ctrl_c() => println!("Ctrl-C"),
+///         _ = terminate.recv() => println!("SIGTERM"),
+///     }
+///     Ok(())
+/// }
+/// ```
+#[cfg(all(feature = "signal", unix))]
+pub mod signal {
+    #[doc(inline)]
+    pub use heddle_signal::{ctrl_c, unix};
 }
 
 /// Time: sleeps, timeouts and intervals served by the runtime's timer wheel, and a clock
@@ -242,12 +327,49 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// });
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "time")]
 pub mod time {
     #[doc(inline)]
     pub use heddle_timer::{
-        advance, error, interval, interval_at, pause, resume, sleep, sleep_until, timeout,
-        timeout_at, Duration, Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
+        advance, error, interval, interval_at, resume, sleep, sleep_until, timeout, timeout_at,
+        Duration, Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
     };
+
+    /// Pauses the clock of the current runtime's timer: from now on time moves only with
+    /// [`advance`], or jumps to the next timer when every task is idle.
+    ///
+    /// # Panics
+    ///
+    /// On a multi-thread runtime, as tokio's does (its workers are never idle all at once in
+    /// a way the clock could trust), outside any timer, and if the clock is paused already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// runtime.block_on(async {
+    ///     heddle::time::pause();
+    ///     let start = heddle::time::Instant::now();
+    ///     heddle::time::sleep(heddle::time::Duration::from_secs(3600)).await;
+    ///     assert!(start.elapsed() >= heddle::time::Duration::from_secs(3600));
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn pause() {
+        #[cfg(feature = "rt-multi-thread")]
+        {
+            use crate::runtime::RuntimeFlavor;
+            let flavor = crate::runtime::with_current(crate::runtime::Handle::runtime_flavor);
+            if flavor == Some(RuntimeFlavor::MultiThread) {
+                panic!(
+                    "`time::pause()` requires the `current_thread` runtime, the default of \
+                     `#[heddle::test]`: build it with `Builder::new_current_thread()`"
+                );
+            }
+        }
+        heddle_timer::pause();
+    }
 }
 
 /// Declares task-local keys; see [`task::LocalKey`].
@@ -264,6 +386,7 @@ pub mod time {
 /// assert_eq!(seen, 7);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "rt")]
 #[macro_export]
 macro_rules! task_local {
     ($($tt:tt)*) => {
@@ -292,17 +415,19 @@ macro_rules! task_local {
 /// #[heddle::main(flavour = "current_thread")] // unknown argument
 /// async fn main() {}
 /// ```
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "macros"))]
 struct MacroMisuse;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "full"))]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "macros")]
     pub use crate::macros::{select_start, MaybeDone};
+    #[cfg(feature = "macros")]
     pub use heddle_macros::{join_impl, select_impl, try_join_impl};
     pub use heddle_task;
 }

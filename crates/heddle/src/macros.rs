@@ -1,5 +1,5 @@
 //! `join!`, `try_join!` and `select!`: wait for several futures at once inside one task, as
-//! tokio's macros of the same names do.
+//! tokio's macros of the same names do (`pin!`, which they often need, is in `pin.rs`).
 //!
 //! The futures run concurrently but not in parallel: the task awaiting the macro polls them
 //! itself, so none needs to be `Send` or `'static`. To run futures in parallel on a

@@ -187,6 +187,7 @@ where
 /// assert_eq!(value, 42);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[cfg(feature = "rt-multi-thread")]
 #[track_caller]
 pub fn block_in_place<F, R>(f: F) -> R
 where
@@ -194,8 +195,10 @@ where
 {
     if with_current(Handle::is_current_thread).unwrap_or(false) {
         panic!(
-            "block_in_place cannot be used on a current-thread runtime: no other thread can run \
-             its tasks meanwhile. Use `heddle::spawn_blocking` (or a multi-thread runtime)"
+            "can call blocking only when running on the multi-threaded runtime: \
+             block_in_place cannot be used on a current-thread runtime, where no other thread \
+             can run its tasks meanwhile. Use `heddle::spawn_blocking` (or a multi-thread \
+             runtime)"
         );
     }
     crate::runtime::allow_block_on(|| heddle_executor_steal::block_in_place(f))

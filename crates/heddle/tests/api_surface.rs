@@ -54,6 +54,8 @@ fn the_names_exist() {
     io_traits::<TcpStream>();
     buf_read::<BufReader<TcpStream>>();
     let _ = heddle::io::copy::<&[u8], Vec<u8>>;
+    fn futures_io_traits<T: heddle::io::futures::AsyncRead + heddle::io::futures::AsyncWrite>() {}
+    futures_io_traits::<TcpStream>();
     let _ = heddle::reactor::Async::<std::net::TcpStream>::new;
     let _ = (
         JoinError::is_cancelled,
@@ -284,6 +286,51 @@ fn sync_items() {
         token.cancel();
         child.cancelled().await;
     });
+}
+
+#[test]
+fn io_names_exist() {
+    use heddle::io::{
+        AsyncBufReadExt, AsyncSeek, AsyncSeekExt, BufStream, Chain, DuplexStream, Empty, Join,
+        Lines, ReadBuf, ReadHalf, Repeat, SeekFrom, SimplexStream, Sink, Split, Stderr, Stdin,
+        Stdout, Take, WriteHalf,
+    };
+    fn seek<T: AsyncSeek + AsyncSeekExt>() {}
+    fn buf_read_ext<T: AsyncBufReadExt>() {}
+    seek::<std::io::Cursor<Vec<u8>>>();
+    buf_read_ext::<BufReader<&[u8]>>();
+    type Bytes = &'static [u8];
+    let _: Option<(BufStream<DuplexStream>, Chain<Bytes, Bytes>)> = None;
+    let _: Option<(Empty, Repeat, Sink, Join<Bytes, Sink>)> = None;
+    let _: Option<(Lines<Bytes>, Split<Bytes>, Take<Bytes>)> = None;
+    let _: Option<(
+        ReadHalf<DuplexStream>,
+        WriteHalf<DuplexStream>,
+        SimplexStream,
+    )> = None;
+    let _: Option<(Stdin, Stdout, Stderr, SeekFrom, heddle::io::Error)> = None;
+    // tokio's standard streams are `Send + Sync + Unpin`; so are heddle's.
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    send_sync_unpin::<Stdin>();
+    send_sync_unpin::<Stdout>();
+    send_sync_unpin::<Stderr>();
+    let _: Option<(heddle::io::ErrorKind, heddle::io::Result<()>)> = None;
+    let mut storage = [0; 4];
+    assert_eq!(ReadBuf::new(&mut storage).remaining(), 4);
+    let _ = (heddle::io::stdin, heddle::io::stdout, heddle::io::stderr);
+    let _ = (heddle::io::empty, heddle::io::repeat, heddle::io::sink);
+    let _ = (heddle::io::duplex, heddle::io::simplex);
+    let _ = heddle::io::copy_buf::<&[u8], Vec<u8>>;
+    let _ = heddle::io::copy_bidirectional::<DuplexStream, DuplexStream>;
+    let _ = heddle::io::copy_bidirectional_with_sizes::<DuplexStream, DuplexStream>;
+    let _ = heddle::io::split::<DuplexStream>;
+    let _ = heddle::io::join::<&[u8], Sink>;
+    let future = async {};
+    heddle::pin!(future);
+    heddle::pin! {
+        let other = async {};
+    }
+    let _: (std::pin::Pin<&mut _>, std::pin::Pin<&mut _>) = (future, other);
 }
 
 #[test]

@@ -41,3 +41,22 @@ async fn helper(x: u32) -> u32 {
 fn main_works_on_any_async_fn_with_arguments() {
     assert_eq!(helper(21), 42);
 }
+
+#[heddle::test(unhandled_panic = "shutdown_runtime")]
+#[should_panic(expected = "a spawned task panicked")]
+async fn unhandled_panic_shutdown_runtime_stops_the_test() {
+    heddle::spawn(async { panic!("boom") });
+    std::future::pending::<()>().await;
+}
+
+#[heddle::test(rng_seed = 42)]
+async fn rng_seed_is_accepted_and_tasks_still_run() {
+    let handles: Vec<_> = (0..10u32)
+        .map(|i| heddle::spawn(async move { i }))
+        .collect();
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await.unwrap();
+    }
+    assert_eq!(total, 45);
+}

@@ -314,3 +314,83 @@ fn the_macros_can_run_inside_spawned_send_tasks() {
     });
     assert_eq!(got, 6);
 }
+
+/// Records its name in `log` on its first poll, then finishes.
+async fn logged(log: Rc<std::cell::RefCell<Vec<u8>>>, name: u8) -> u8 {
+    log.borrow_mut().push(name);
+    name
+}
+
+#[test]
+fn biased_join_polls_in_order_and_unbiased_join_rotates() {
+    run(async {
+        for _ in 0..20 {
+            let log = Rc::new(std::cell::RefCell::new(Vec::new()));
+            let out = heddle::join!(biased; logged(log.clone(), 0), logged(log.clone(), 1), logged(log.clone(), 2));
+            assert_eq!(out, (0, 1, 2));
+            assert_eq!(*log.borrow(), [0, 1, 2]);
+        }
+        let mut firsts = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let log = Rc::new(std::cell::RefCell::new(Vec::new()));
+            let out = heddle::join!(
+                logged(log.clone(), 0),
+                logged(log.clone(), 1),
+                logged(log.clone(), 2)
+            );
+            assert_eq!(out, (0, 1, 2));
+            firsts.insert(log.borrow()[0]);
+        }
+        assert!(
+            firsts.len() > 1,
+            "an unbiased join! always polled the same operand first"
+        );
+        let result: Result<(u8, u8), ()> =
+            heddle::try_join!(biased; async { Ok(1) }, async { Ok(2) });
+        assert_eq!(result, Ok((1, 2)));
+    });
+}
+
+/// A value that becomes a future with `.await`, as tokio's macros accept.
+struct Later(u32);
+
+impl std::future::IntoFuture for Later {
+    type Output = u32;
+    type IntoFuture = std::future::Ready<u32>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        std::future::ready(self.0)
+    }
+}
+
+#[test]
+fn macros_take_into_future_operands_and_pinned_futures_by_reference() {
+    run(async {
+        assert_eq!(heddle::join!(Later(1), Later(2)), (1, 2));
+        let ok: Result<(u32, u32), ()> =
+            heddle::try_join!(async { Ok(Later(3).await) }, async { Ok(4) });
+        assert_eq!(ok, Ok((3, 4)));
+        let chosen = heddle::select! {
+            n = Later(5) => n,
+        };
+        assert_eq!(chosen, 5);
+
+        // A pinned future polled through `&mut` in a loop, as tokio programs do.
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let sleep = heddle::time::sleep(Duration::from_secs(3600));
+        heddle::pin!(sleep);
+        tx.send(9).await.unwrap();
+        let mut got = None;
+        for _ in 0..2 {
+            heddle::select! {
+                _ = &mut sleep => panic!("an hour has not passed"),
+                Some(n) = rx.recv(), if got.is_none() => got = Some(n),
+                else => break,
+            }
+            if got.is_some() {
+                break;
+            }
+        }
+        assert_eq!(got, Some(9));
+    });
+}

@@ -65,7 +65,11 @@ const ONLY: &[(&str, &[&str])] = &[(
 
 /// Edges within one layer that the design draws: the facade re-exports the attribute macros,
 /// which sit beside it (their expansions name `heddle::` paths, so they cannot sit below it).
-const SIDEWAYS_ALLOWED: &[(&str, &str)] = &[("heddle", "heddle-macros")];
+/// heddle-process waits for children on SIGCHLD, which heddle-signal delivers.
+const SIDEWAYS_ALLOWED: &[(&str, &str)] = &[
+    ("heddle", "heddle-macros"),
+    ("heddle-process", "heddle-signal"),
+];
 
 /// The index and name of the layer holding `name`.
 fn layer_of(name: &str) -> Option<(usize, &'static str)> {
@@ -129,6 +133,10 @@ fn check_manifest(name: &str, manifest: &str) -> Vec<(usize, String)> {
             continue;
         }
         if target_layer < layer || SIDEWAYS_ALLOWED.contains(&(name, target)) {
+            continue;
+        }
+        if target == name && kind == "dev-dependency" {
+            // A crate's tests may turn on its own features (the facade's tests use `full`).
             continue;
         }
         let direction = if target_layer == layer {
@@ -253,6 +261,15 @@ mod tests {
         assert!(found[1].contains("dev-dependency"));
         assert!(found[2].starts_with("7: ") && found[2].contains("build-dependency"));
         assert!(found[3].starts_with("10: ") && found[3].contains("heddle-executor-steal"));
+    }
+
+    #[test]
+    fn a_crate_may_dev_depend_on_itself_only() {
+        let dev = "[package]\nname = \"heddle\"\n[dev-dependencies]\n\
+                   heddle = { path = \".\", features = [\"full\"] }\n";
+        assert!(messages("heddle", dev).is_empty());
+        let normal = "[package]\nname = \"heddle\"\n[dependencies]\nheddle = { path = \".\" }\n";
+        assert_eq!(messages("heddle", normal).len(), 1);
     }
 
     #[test]

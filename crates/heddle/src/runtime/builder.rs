@@ -9,6 +9,7 @@ use heddle_blocking::BlockingPool;
 
 use super::current_thread::CurrentThread;
 use super::drivers::{self, DriverHandles};
+#[cfg(feature = "rt-multi-thread")]
 use super::multi_thread::MultiThread;
 use super::{context, Flavor, Handle, Inner, Runtime};
 
@@ -16,6 +17,7 @@ use super::{context, Flavor, Handle, Inner, Runtime};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     CurrentThread,
+    #[cfg(feature = "rt-multi-thread")]
     MultiThread,
 }
 
@@ -117,6 +119,7 @@ pub enum UnhandledPanic {
 /// ```
 pub struct Builder {
     kind: Kind,
+    name: Option<String>,
     worker_threads: Option<usize>,
     thread_name: String,
     stack_size: Option<usize>,
@@ -135,6 +138,7 @@ impl Builder {
     fn new(kind: Kind) -> Builder {
         Builder {
             kind,
+            name: None,
             worker_threads: None,
             thread_name: "heddle-worker".to_owned(),
             stack_size: None,
@@ -145,6 +149,7 @@ impl Builder {
             global_queue_interval: None,
             event_interval: match kind {
                 Kind::CurrentThread => heddle_executor_local::DEFAULT_EVENT_INTERVAL,
+                #[cfg(feature = "rt-multi-thread")]
                 Kind::MultiThread => heddle_executor_steal::DEFAULT_EVENT_INTERVAL,
             },
             start_paused: false,
@@ -162,6 +167,7 @@ impl Builder {
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "rt-multi-thread")]
     pub fn new_multi_thread() -> Builder {
         Builder::new(Kind::MultiThread)
     }
@@ -180,8 +186,9 @@ impl Builder {
         Builder::new(Kind::CurrentThread)
     }
 
-    /// Enables every driver. heddle's runtime always carries its drivers, so this does
-    /// nothing; it exists so that code written for tokio moves across unchanged.
+    /// Enables every driver. A heddle runtime always carries every driver its features
+    /// compile in (`net`, `time`), so this does nothing; it exists so that code written for
+    /// tokio moves across unchanged.
     ///
     /// # Examples
     ///
@@ -203,6 +210,7 @@ impl Builder {
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "net")]
     pub fn enable_io(&mut self) -> &mut Builder {
         self
     }
@@ -216,6 +224,7 @@ impl Builder {
     /// # drop(runtime);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "time")]
     pub fn enable_time(&mut self) -> &mut Builder {
         self
     }
@@ -381,14 +390,31 @@ impl Builder {
     /// assert!(start.elapsed() < Duration::from_secs(60));
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "time")]
     pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
         self.start_paused = paused;
         self
     }
 
+    /// Names the runtime ([`Handle::name`](crate::runtime::Handle::name)); tokio's
+    /// `Builder::name`. Thread names are set with [`thread_name`](Builder::thread_name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().name("api").build()?;
+    /// assert_eq!(runtime.handle().name(), Some("api"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
+        self.name = Some(name.into());
+        self
+    }
+
     /// Shuffles the order in which ready tasks run, reproducibly: the same seed and the same
-    /// program give the same order (current-thread runtimes). For tests that hunt ordering
-    /// bugs; the default is FIFO.
+    /// program give the same order. Current-thread runtimes only: a multi-thread runtime's
+    /// order depends on its threads' timing, so `build` rejects a seed there (`InvalidInput`)
+    /// rather than ignore it. For tests that hunt ordering bugs; the default is FIFO.
     ///
     /// # Examples
     ///
@@ -475,17 +501,18 @@ impl Builder {
             UnhandledPanic::ShutdownRuntime => true,
         };
         let inner = Arc::new(Inner {
+            id: super::Id::next(),
+            name: self.name.clone(),
             drivers: handles.clone(),
             flavor: OnceLock::new(),
             blocking: OnceLock::new(),
         });
-        let around = self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), true);
         let blocking = BlockingPool::with_threads(
             self.max_blocking_threads,
             self.thread_keep_alive,
             format!("{}-blocking", self.thread_name),
             self.stack_size,
-            Some(self.thread_wrapper(Arc::downgrade(&inner), handles, false)),
+            Some(self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), false)),
         );
         let flavor = match self.kind {
             Kind::CurrentThread => {
@@ -501,7 +528,9 @@ impl Builder {
                 }
                 Flavor::CurrentThread(CurrentThread::new(executor.build(driver)))
             }
+            #[cfg(feature = "rt-multi-thread")]
             Kind::MultiThread => {
+                let around = self.thread_wrapper(Arc::downgrade(&inner), handles, true);
                 let mut executor = heddle_executor_steal::Builder::new()
                     .thread_name(self.thread_name.clone())
                     .global_queue_interval(
@@ -523,6 +552,7 @@ impl Builder {
         let _ = inner.flavor.set(flavor);
         let _ = inner.blocking.set(blocking);
         Ok(Runtime {
+            shut_down: false,
             handle: Handle { inner },
         })
     }
@@ -552,7 +582,13 @@ impl Builder {
         if self.stack_size == Some(0) {
             return invalid("thread_stack_size must be more than 0 bytes");
         }
-        if self.start_paused && self.kind == Kind::MultiThread {
+        if self.seed.is_some() && self.kind != Kind::CurrentThread {
+            return invalid(
+                "seed needs a current-thread runtime (Builder::new_current_thread()): a \
+                 multi-thread runtime's task order is not reproducible",
+            );
+        }
+        if self.start_paused && self.kind != Kind::CurrentThread {
             return invalid(
                 "start_paused needs a current-thread runtime (Builder::new_current_thread())",
             );
@@ -596,6 +632,7 @@ impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
             .field("kind", &self.kind)
+            .field("name", &self.name)
             .field("worker_threads", &self.worker_threads)
             .field("thread_name", &self.thread_name)
             .field("thread_stack_size", &self.stack_size)

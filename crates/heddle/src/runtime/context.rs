@@ -18,6 +18,16 @@ pub(crate) fn current() -> Option<Handle> {
     CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
+/// The current handle; `Err(true)` when the thread-local is already destroyed, `Err(false)`
+/// when there is no runtime.
+pub(crate) fn try_current() -> Result<Handle, bool> {
+    match CURRENT.try_with(|c| c.borrow().clone()) {
+        Ok(Some(handle)) => Ok(handle),
+        Ok(None) => Err(false),
+        Err(_) => Err(true),
+    }
+}
+
 /// Calls `f` with the current handle without cloning it; `None` outside a runtime.
 pub(crate) fn with_current<R>(f: impl FnOnce(&Handle) -> R) -> Option<R> {
     CURRENT
@@ -57,6 +67,7 @@ pub(crate) fn enter_running() -> RunningGuard {
     }
 }
 
+#[cfg(feature = "rt-multi-thread")]
 /// Runs `f` with this thread's running mark cleared, so that `block_on` may be used inside
 /// (`block_in_place`), and restores it.
 pub(crate) fn allow_block_on<R>(f: impl FnOnce() -> R) -> R {

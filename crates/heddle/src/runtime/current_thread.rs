@@ -11,13 +11,12 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use heddle_driver::{Driver, ThreadParker, ThreadUnparker, Unparker};
 use heddle_executor_local::{LocalExecutor, Metrics, Spawner};
-use heddle_reactor::ReactorUnparker;
 
-use super::drivers::RuntimeDriver;
+use super::drivers::{RuntimeDriver, RuntimeUnparker};
 
 pub(crate) struct CurrentThread {
-    pub(crate) spawner: Spawner<ReactorUnparker>,
-    pub(crate) metrics: Metrics<ReactorUnparker>,
+    pub(crate) spawner: Spawner<RuntimeUnparker>,
+    pub(crate) metrics: Metrics<RuntimeUnparker>,
     core: Mutex<Core>,
 }
 

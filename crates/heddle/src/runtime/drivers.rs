@@ -1,39 +1,80 @@
-//! The driver stack every runtime parks on, `TimerDriver<Reactor>`, and entering its handles
-//! on a thread so that sockets and timers created there use this runtime.
+//! The driver stack every runtime parks on, and entering its handles on a thread so that
+//! sockets and timers created there use this runtime.
+//!
+//! The stack is what the features compile in: `TimerDriver<Reactor>` with `time` and `net`
+//! (on Unix, where the reactor exists), `Reactor` or `TimerDriver<ThreadParker>` with one of
+//! them, and a bare `ThreadParker` with neither. The executors are generic over it.
 
 use std::io;
 
-use heddle_reactor::Reactor;
-use heddle_timer::{Clock, TimerDriver};
+use heddle_driver::Driver;
 
-/// What the runtime's executor parks on: timers wrapping the I/O reactor.
-pub(crate) type RuntimeDriver = TimerDriver<Reactor>;
+/// The I/O layer of the stack: the reactor, or a plain parker without one.
+#[cfg(all(feature = "net", unix))]
+type IoDriver = heddle_reactor::Reactor;
+#[cfg(not(all(feature = "net", unix)))]
+type IoDriver = heddle_driver::ThreadParker;
+
+/// What the runtime's executor parks on: timers (if compiled in) over the I/O layer.
+#[cfg(feature = "time")]
+pub(crate) type RuntimeDriver = heddle_timer::TimerDriver<IoDriver>;
+#[cfg(not(feature = "time"))]
+pub(crate) type RuntimeDriver = IoDriver;
+
+/// Wakes a thread parked on [`RuntimeDriver`].
+pub(crate) type RuntimeUnparker = <RuntimeDriver as Driver>::Unparker;
 
 /// The handles of a runtime's drivers.
 #[derive(Clone)]
 pub(crate) struct DriverHandles {
-    pub(crate) reactor: heddle_reactor::Handle,
-    pub(crate) timer: heddle_timer::Handle,
+    #[cfg(all(feature = "net", unix))]
+    reactor: heddle_reactor::Handle,
+    #[cfg(feature = "time")]
+    timer: heddle_timer::Handle,
 }
 
 /// Makes a runtime's drivers current on this thread while it lives.
 pub(crate) struct DriverGuard<'a> {
+    #[cfg(all(feature = "net", unix))]
     _reactor: heddle_reactor::EnterGuard<'a>,
+    #[cfg(feature = "time")]
     _timer: heddle_timer::EnterGuard,
+    _handles: std::marker::PhantomData<&'a DriverHandles>,
 }
 
-/// Builds the driver stack; with `paused`, the clock starts paused and auto-advances.
+/// Builds the driver stack; with `paused`, the clock starts paused and auto-advances (the
+/// builder accepts `paused` only when the timer is compiled in).
 pub(crate) fn build(paused: bool) -> io::Result<(RuntimeDriver, DriverHandles)> {
-    let reactor = Reactor::new()?;
-    let reactor_handle = reactor.handle();
-    let driver = if paused {
-        TimerDriver::with_clock(reactor, Clock::new_paused())
-    } else {
-        TimerDriver::new(reactor)
+    #[cfg(all(feature = "net", unix))]
+    let (io_driver, reactor) = {
+        let reactor = heddle_reactor::Reactor::new()?;
+        let handle = reactor.handle();
+        (reactor, handle)
     };
+    #[cfg(not(all(feature = "net", unix)))]
+    let io_driver = heddle_driver::ThreadParker::new();
+
+    #[cfg(feature = "time")]
+    let (driver, timer) = {
+        let driver = if paused {
+            heddle_timer::TimerDriver::with_clock(io_driver, heddle_timer::Clock::new_paused())
+        } else {
+            heddle_timer::TimerDriver::new(io_driver)
+        };
+        let handle = driver.handle();
+        (driver, handle)
+    };
+    #[cfg(not(feature = "time"))]
+    let driver = {
+        debug_assert!(!paused, "a paused clock needs the `time` feature");
+        io_driver
+    };
+
     let handles = DriverHandles {
-        reactor: reactor_handle,
-        timer: driver.handle(),
+        #[cfg(all(feature = "net", unix))]
+        reactor,
+        #[cfg(feature = "time")]
+        timer,
     };
     Ok((driver, handles))
 }
@@ -41,8 +82,11 @@ pub(crate) fn build(paused: bool) -> io::Result<(RuntimeDriver, DriverHandles)> 
 impl DriverHandles {
     pub(crate) fn enter(&self) -> DriverGuard<'_> {
         DriverGuard {
+            #[cfg(all(feature = "net", unix))]
             _reactor: self.reactor.enter(),
+            #[cfg(feature = "time")]
             _timer: self.timer.enter(),
+            _handles: std::marker::PhantomData,
         }
     }
 }

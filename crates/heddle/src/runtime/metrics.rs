@@ -55,6 +55,7 @@ macro_rules! per_flavor {
                 let $metrics = &flavor.metrics;
                 $call
             }
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => {
                 let $metrics = &flavor.metrics;
                 $call

@@ -23,7 +23,9 @@ mod context;
 mod current_thread;
 mod drivers;
 pub mod dump;
+mod identity;
 mod metrics;
+#[cfg(feature = "rt-multi-thread")]
 mod multi_thread;
 
 use std::fmt;
@@ -35,12 +37,16 @@ use heddle_blocking::BlockingPool;
 use heddle_task::JoinHandle;
 
 pub use builder::{Builder, UnhandledPanic};
-pub(crate) use context::{allow_block_on, with_current};
+#[cfg(feature = "rt-multi-thread")]
+pub(crate) use context::allow_block_on;
+pub(crate) use context::with_current;
+pub use identity::{Id, RuntimeFlavor};
 pub use metrics::RuntimeMetrics;
 
 use current_thread::CurrentThread;
 use drivers::DriverHandles;
 use dump::Dump;
+#[cfg(feature = "rt-multi-thread")]
 use multi_thread::MultiThread;
 
 /// A heddle runtime: an executor, the drivers it parks on (I/O and timers), and a blocking
@@ -62,6 +68,8 @@ use multi_thread::MultiThread;
 /// ```
 pub struct Runtime {
     handle: Handle,
+    /// Set by the first shutdown (`shutdown_timeout`, `shutdown_background` or the drop).
+    shut_down: bool,
 }
 
 /// A cloneable, `Send + Sync` reference to a runtime: spawn onto it, or block on it, from
@@ -84,6 +92,9 @@ pub struct Handle {
 }
 
 struct Inner {
+    id: Id,
+    /// From `Builder::name`.
+    name: Option<String>,
     drivers: DriverHandles,
     /// Set once while building (threads created before it is set only read it later).
     flavor: OnceLock<Flavor>,
@@ -92,6 +103,7 @@ struct Inner {
 
 enum Flavor {
     CurrentThread(CurrentThread),
+    #[cfg(feature = "rt-multi-thread")]
     MultiThread(MultiThread),
 }
 
@@ -105,12 +117,45 @@ enum Flavor {
 /// ```
 #[derive(Debug, Clone)]
 pub struct TryCurrentError {
-    _private: (),
+    /// The thread's runtime slot was already destroyed (the thread is exiting).
+    destroyed: bool,
+}
+
+impl TryCurrentError {
+    /// Whether the error is "no runtime on this thread".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle::runtime::Handle::try_current().unwrap_err().is_missing_context());
+    /// ```
+    pub fn is_missing_context(&self) -> bool {
+        !self.destroyed
+    }
+
+    /// Whether the error is "asked while this thread's thread-locals were being destroyed".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = heddle::runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        self.destroyed
+    }
 }
 
 impl fmt::Display for TryCurrentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(NO_RUNTIME)
+        if self.destroyed {
+            f.write_str(
+                "the heddle runtime context was asked for while this thread's thread-locals \
+                 were being destroyed",
+            )
+        } else {
+            f.write_str(NO_RUNTIME)
+        }
     }
 }
 
@@ -120,6 +165,7 @@ pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: 
      `heddle::Runtime::new()?` (or `heddle::Builder::new_current_thread().build()?`) and spawn \
      from inside `Runtime::block_on`, or spawn through `Runtime::spawn` / `Handle::spawn`";
 
+#[cfg(feature = "rt-multi-thread")]
 const NEEDS_CURRENT_THREAD: &str = "spawn_local needs a current-thread runtime: `!Send` tasks \
      run on one thread. Build the runtime with `heddle::Builder::new_current_thread()`, run \
      the code inside a `heddle::task::LocalSet` (`local.block_on(&runtime, future)` or \
@@ -163,6 +209,7 @@ impl Runtime {
     /// assert_eq!(runtime.block_on(async { 1 }), 1);
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "rt-multi-thread")]
     pub fn new() -> std::io::Result<Runtime> {
         Builder::new_multi_thread().build()
     }
@@ -341,8 +388,8 @@ impl Runtime {
     /// runtime.shutdown_timeout(Duration::from_millis(10)); // returns without waiting 200 ms
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn shutdown_timeout(self, timeout: Duration) {
-        self.handle.inner.shutdown(Some(timeout));
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shut_down(Some(timeout));
     }
 
     /// Shuts the runtime down without waiting for any thread.
@@ -355,14 +402,37 @@ impl Runtime {
     /// runtime.shutdown_background();
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn shutdown_background(self) {
-        self.handle.inner.shutdown(Some(Duration::ZERO));
+    pub fn shutdown_background(mut self) {
+        self.shut_down(Some(Duration::ZERO));
+    }
+
+    /// Shuts down, waiting up to `timeout` (`None`: as long as it takes). A wait is refused
+    /// on a thread running a runtime's tasks, where it would block them (or deadlock on its
+    /// own): the runtime is shut down without waiting, then this panics, as tokio does.
+    #[track_caller]
+    fn shut_down(&mut self, timeout: Option<Duration>) {
+        if std::mem::replace(&mut self.shut_down, true) {
+            return;
+        }
+        let waits = timeout != Some(Duration::ZERO);
+        if waits && heddle_task::context::is_in_runtime() && !std::thread::panicking() {
+            self.handle.inner.shutdown(Some(Duration::ZERO));
+            panic!("{CANNOT_DROP}");
+        }
+        self.handle.inner.shutdown(timeout);
     }
 }
 
+/// The panic of dropping (or shutting down with a wait) a runtime in an async context.
+const CANNOT_DROP: &str = "Cannot drop a runtime in a context where blocking is not allowed. \
+     This happens when a runtime is dropped from within an asynchronous context: a thread \
+     running a heddle runtime's tasks (here, perhaps from inside one of its own tasks). It was \
+     shut down without waiting; call `shutdown_background()` there instead, or drop it from a \
+     plain thread or inside `spawn_blocking`.";
+
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.handle.inner.shutdown(None);
+        self.shut_down(None);
     }
 }
 
@@ -391,6 +461,7 @@ impl Inner {
         let start = Instant::now();
         match self.flavor.get() {
             Some(Flavor::CurrentThread(flavor)) => flavor.shutdown(),
+            #[cfg(feature = "rt-multi-thread")]
             Some(Flavor::MultiThread(flavor)) => flavor.shutdown(timeout),
             None => {}
         }
@@ -439,7 +510,7 @@ impl Handle {
     /// assert!(heddle::runtime::Handle::try_current().is_err());
     /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        context::current().ok_or(TryCurrentError { _private: () })
+        context::try_current().map_err(|destroyed| TryCurrentError { destroyed })
     }
 
     /// Spawns a `Send` task onto the runtime, from any thread.
@@ -473,6 +544,7 @@ impl Handle {
     {
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.spawner.spawn_with(builder, future),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.spawner.spawn_with(builder, future),
         }
     }
@@ -489,6 +561,7 @@ impl Handle {
     {
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.spawner.spawn_local_with(builder, future),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(_) => panic!("{NEEDS_CURRENT_THREAD}"),
         }
     }
@@ -538,6 +611,7 @@ impl Handle {
         let _drivers = self.inner.drivers.enter();
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.block_on(future),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.spawner.block_on(future),
         }
     }
@@ -605,11 +679,19 @@ impl Handle {
     pub fn dump(&self) -> Dump {
         let tasks = match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.spawner.dump_tasks(),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.spawner.dump_tasks(),
         };
         Dump::new(tasks)
     }
 
+    /// The runtime's blocking pool (for adapters that run blocking calls on it).
+    #[cfg(feature = "io-std")]
+    pub(crate) fn blocking_pool(&self) -> &BlockingPool {
+        self.inner.blocking()
+    }
+
+    #[cfg(feature = "rt-multi-thread")]
     pub(crate) fn is_current_thread(&self) -> bool {
         matches!(self.inner.flavor(), Flavor::CurrentThread(_))
     }
@@ -628,6 +710,7 @@ impl Handle {
     pub fn alive_tasks(&self) -> Option<usize> {
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.alive_tasks(),
+            #[cfg(feature = "rt-multi-thread")]
             Flavor::MultiThread(flavor) => flavor.alive_tasks(),
         }
     }
@@ -637,6 +720,7 @@ impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let flavor = match self.inner.flavor.get() {
             Some(Flavor::CurrentThread(_)) => "current_thread",
+            #[cfg(feature = "rt-multi-thread")]
             Some(Flavor::MultiThread(_)) => "multi_thread",
             None => "building",
         };

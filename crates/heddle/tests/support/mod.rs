@@ -39,6 +39,20 @@ pub(crate) fn both_flavors() -> Vec<(&'static str, heddle::Builder)> {
     vec![("current_thread", current), ("multi_thread", multi)]
 }
 
+/// Runs `test` to completion on a runtime of each flavor, under a watchdog of `secs` seconds
+/// for the whole run.
+pub(crate) fn on_both_flavors<F, Fut>(secs: u64, test: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    with_watchdog(secs, move || {
+        for (_, mut builder) in both_flavors() {
+            builder.build().unwrap().block_on(test());
+        }
+    });
+}
+
 /// Spawns and joins `n` tasks one after another on `runtime`, each also running a closure on
 /// the blocking pool: proof that the workers and the pool still serve work.
 pub(crate) fn round_trips(runtime: &heddle::Runtime, n: usize) {

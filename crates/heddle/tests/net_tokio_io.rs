@@ -1,44 +1,24 @@
-//! tokio's I/O traits on heddle's streams (feature `tokio-io`), driven by tokio's
-//! `AsyncReadExt`/`AsyncWriteExt` over real sockets on 127.0.0.1: round trips, shutdown as
+//! tokio's I/O traits (`heddle::io`) on heddle's streams, driven by `AsyncReadExt` and
+//! `AsyncWriteExt` over real sockets on 127.0.0.1: round trips, shutdown as
 //! end-of-file for the peer, both kinds of split halves, vectored writes and large transfers.
-#![cfg(all(unix, feature = "tokio-io"))]
+#![cfg(unix)]
+
+mod support;
 
 use std::future::Future;
 use std::io::IoSlice;
-use std::time::Duration;
 
+use heddle::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use heddle::net::{TcpListener, TcpStream, UnixStream};
 use heddle::reactor::Async;
-use heddle::Runtime;
-use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// How long a whole test may take before it counts as hung (not a timing assertion).
-const GUARD: Duration = Duration::from_secs(30);
-
-fn current_thread() -> Runtime {
-    heddle::Builder::new_current_thread().build().unwrap()
-}
-
-fn multi_thread() -> Runtime {
-    heddle::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .unwrap()
-}
-
-/// Runs `test` on a runtime of each flavor, failing if it has not finished within [`GUARD`].
+/// Runs `test` on a runtime of each flavor, failing if it has not finished within 30 s.
 fn on_both_flavors<F, Fut>(test: F)
 where
-    F: Fn() -> Fut,
+    F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = ()>,
 {
-    for runtime in [current_thread(), multi_thread()] {
-        runtime.block_on(async {
-            heddle::time::timeout(GUARD, test())
-                .await
-                .expect("the test did not finish in time");
-        });
-    }
+    support::on_both_flavors(30, test);
 }
 
 /// A connected pair: (client, server).
@@ -227,8 +207,8 @@ fn unix_streams_and_async_sources() {
 
 #[test]
 fn the_tokio_traits_are_implemented() {
-    fn read_write<T: tokio::io::AsyncRead + AsyncWrite + Unpin>() {}
-    fn read<T: tokio::io::AsyncRead + Unpin>() {}
+    fn read_write<T: AsyncRead + AsyncWrite + Unpin>() {}
+    fn read<T: AsyncRead + Unpin>() {}
     fn write<T: AsyncWrite + Unpin>() {}
     read_write::<TcpStream>();
     read_write::<UnixStream>();
