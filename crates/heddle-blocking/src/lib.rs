@@ -12,11 +12,11 @@
 //! `std::io::Read` or `Write` (standard input and output, a file) into tokio's `AsyncRead` or
 //! `AsyncWrite` by running each call on a pool.
 //!
-//! This crate is layer 1: it depends on `heddle-task` (and on tokio's runtime-free I/O
-//! traits), and knows no executor, reactor or timer; the executors and the facade sit above
-//! it. It is not an executor: a closure runs once, to completion, on a thread of its own, and
-//! is never polled again; and it is not `block_in_place`, which belongs to the work-stealing
-//! executor.
+//! This crate is layer 0.5: it depends on `heddle-task` (and on tokio's runtime-free I/O
+//! traits), and knows no executor, reactor or timer; the reactor (which resolves host names
+//! here), the executors and the facade sit above it. It is not an executor: a closure runs
+//! once, to completion, on a thread of its own, and is never polled again; and it is not
+//! `block_in_place`, which belongs to the work-stealing executor.
 //!
 //! # Examples
 //!

@@ -22,14 +22,15 @@
 //! Design notes (interest re-arming, lost-readiness and stale-event guards) are in
 //! `docs/reactor.md` at the repository root.
 //!
+//! The [`net`] streams, the halves of a [`TcpStream`](net::TcpStream) and [`Async<T>`]
+//! always implement tokio's `AsyncRead` and `AsyncWrite` (heddle's primary I/O vocabulary,
+//! from tokio's runtime-free `io-util`: no tokio runtime, no mio) next to the `futures-io`
+//! traits, behaving the same (`poll_shutdown` is `poll_close`).
+//!
 //! # Features
 //!
-//! Both are off by default and only add trait implementations and adapters.
+//! Off by default; it only adds an adapter.
 //!
-//! * `tokio-io`: `tokio::io::AsyncRead` and `tokio::io::AsyncWrite` for the [`net`] streams,
-//!   the halves of a [`TcpStream`](net::TcpStream) and [`Async<T>`], next to the `futures-io`
-//!   traits and behaving the same (`poll_shutdown` is `poll_close`). Pulls in tokio with no
-//!   tokio feature: its traits only, no tokio runtime.
 //! * `hyper`: `hyper::Io`, which adapts a `futures-io` stream to hyper 1.x's
 //!   `rt::Read`/`rt::Write` (and back), so hyper servers and clients can use heddle's
 //!   sockets. Pulls in hyper with no hyper feature.
@@ -69,6 +70,7 @@ mod async_io;
 mod delay;
 #[cfg(feature = "hyper")]
 pub mod hyper;
+mod interest;
 pub mod io;
 pub mod net;
 mod reactor;
@@ -76,10 +78,11 @@ mod registry;
 mod source;
 #[cfg(all(test, not(loom)))]
 mod test_waker;
-#[cfg(feature = "tokio-io")]
 mod tokio_io;
+pub mod unix;
 
 pub use async_io::Async;
+pub use interest::{Interest, Ready};
 pub use reactor::{EnterGuard, Handle, Reactor, ReactorUnparker};
 
 #[cfg(all(test, loom))]

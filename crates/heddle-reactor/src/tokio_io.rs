@@ -1,6 +1,6 @@
 //! tokio's I/O traits, `tokio::io::AsyncRead` and `tokio::io::AsyncWrite`, for every stream
-//! that implements the `futures-io` ones: [`TcpStream`], [`UnixStream`], the halves of a
-//! `TcpStream`, and [`Async<T>`] (also behind a shared reference).
+//! that implements the `futures-io` ones: [`TcpStream`], [`UnixStream`], the halves of
+//! both, and [`Async<T>`] (also behind a shared reference).
 //!
 //! Each method forwards to the `futures-io` implementation, so the two sets of traits behave
 //! the same: `poll_shutdown` is `poll_close` (on a TCP or Unix stream it shuts the write half
@@ -8,8 +8,9 @@
 //! has them. `poll_read` reads into the unfilled part of tokio's `ReadBuf`, zeroing only the
 //! bytes that `ReadBuf` does not already know to be initialised, and advances it.
 //!
-//! Only with the `tokio-io` feature. It needs no tokio feature and starts no tokio runtime:
-//! the streams stay on heddle's reactor.
+//! Always built: tokio's traits are heddle's primary I/O vocabulary. Only tokio's
+//! runtime-free `io-util` part is used; no tokio runtime starts, the streams stay on
+//! heddle's reactor.
 //!
 //! # Examples
 //!
@@ -41,7 +42,8 @@ use std::task::{ready, Context, Poll};
 
 use tokio::io::ReadBuf;
 
-use crate::net::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, TcpStream, UnixStream, WriteHalf};
+use crate::net::{tcp, unix};
+use crate::net::{TcpStream, UnixStream};
 use crate::Async;
 
 /// `tokio::io::AsyncRead::poll_read` in terms of `futures_io::AsyncRead::poll_read`.
@@ -121,8 +123,11 @@ macro_rules! tokio_write {
 tokio_read! {
     impl[] TcpStream;
     impl[] UnixStream;
-    impl['a] ReadHalf<'a>;
-    impl[] OwnedReadHalf;
+    impl['a] tcp::ReadHalf<'a>;
+    impl[] tcp::OwnedReadHalf;
+    impl['a] unix::ReadHalf<'a>;
+    impl[] unix::OwnedReadHalf;
+    impl[] unix::pipe::Receiver;
     impl[T] Async<T> where [for<'a> &'a T: Read];
     impl[T] &Async<T> where [for<'a> &'a T: Read];
 }
@@ -132,8 +137,11 @@ tokio_read! {
 tokio_write! {
     impl[] TcpStream;
     impl[] UnixStream;
-    impl['a] WriteHalf<'a>;
-    impl[] OwnedWriteHalf;
+    impl['a] tcp::WriteHalf<'a>;
+    impl[] tcp::OwnedWriteHalf;
+    impl['a] unix::WriteHalf<'a>;
+    impl[] unix::OwnedWriteHalf;
+    impl[] unix::pipe::Sender;
     impl[T] Async<T> where [for<'a> &'a T: Write];
     impl[T] &Async<T> where [for<'a> &'a T: Write], plain;
 }

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::net::Shutdown;
 use std::time::Duration;
 
 use futures::executor::{block_on, LocalPool};
@@ -128,7 +127,9 @@ fn half_close_gives_eof_while_the_other_direction_flows() {
             let (mut server, _) = listener.accept().await.unwrap();
 
             client.write_all(b"request").await.unwrap();
-            client.shutdown(Shutdown::Write).unwrap();
+            tokio::io::AsyncWriteExt::shutdown(&mut client)
+                .await
+                .unwrap();
 
             let mut got = Vec::new();
             server.read_to_end(&mut got).await.unwrap();

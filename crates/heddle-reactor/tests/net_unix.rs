@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::net::Shutdown;
 use std::time::Duration;
 
 use futures::executor::block_on;
@@ -25,7 +24,9 @@ fn stream_listener_connect_echo_and_half_close() {
             let mut client = UnixStream::connect(&path.0).await.unwrap();
             let (mut server, _) = listener.accept().await.unwrap();
             client.write_all(b"over unix").await.unwrap();
-            client.shutdown(Shutdown::Write).unwrap();
+            tokio::io::AsyncWriteExt::shutdown(&mut client)
+                .await
+                .unwrap();
             let mut got = Vec::new();
             server.read_to_end(&mut got).await.unwrap();
             assert_eq!(got, b"over unix");

@@ -164,7 +164,7 @@ pub mod net {
 #[cfg(all(feature = "net", unix))]
 pub mod reactor {
     #[doc(inline)]
-    pub use heddle_reactor::{Async, Handle, Reactor};
+    pub use heddle_reactor::{unix, Async, Handle, Interest, Reactor, Ready};
 }
 
 #[cfg(feature = "rt")]

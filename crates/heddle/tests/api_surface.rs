@@ -346,7 +346,9 @@ fn net_and_io_methods_exist() {
         assert_eq!(client.peer_addr().unwrap(), addr);
         client.set_nodelay(true).unwrap();
         client.write_all(b"ping").await.unwrap();
-        client.shutdown(std::net::Shutdown::Write).unwrap();
+        tokio::io::AsyncWriteExt::shutdown(&mut client)
+            .await
+            .unwrap();
         let (mut read_half, _write_half) = server.split();
         let mut text = String::new();
         read_half.read_to_string(&mut text).await.unwrap();

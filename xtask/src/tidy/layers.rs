@@ -16,7 +16,8 @@ struct Layer {
 }
 
 /// The layers, bottom up. The loom shim sits at the bottom of layer 0, below the rest of it,
-/// since every crate imports its synchronisation from there. `1b` holds the crates over the
+/// since every crate imports its synchronisation from there. `0.5` holds the blocking pool,
+/// which the reactor uses to resolve host names. `1b` holds the crates over the
 /// reactor and the blocking pool; `1.5` holds the core the two executors share, below both.
 const LAYERS: &[Layer] = &[
     Layer {
@@ -27,14 +28,15 @@ const LAYERS: &[Layer] = &[
         name: "0",
         crates: &["heddle-task", "heddle-driver"],
     },
+    // The blocking pool knows only tasks, and the reactor resolves host names on it, so it
+    // sits between the two.
+    Layer {
+        name: "0.5",
+        crates: &["heddle-blocking"],
+    },
     Layer {
         name: "1",
-        crates: &[
-            "heddle-reactor",
-            "heddle-timer",
-            "heddle-sync",
-            "heddle-blocking",
-        ],
+        crates: &["heddle-reactor", "heddle-timer", "heddle-sync"],
     },
     Layer {
         name: "1b",

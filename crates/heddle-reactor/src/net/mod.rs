@@ -39,15 +39,20 @@ use socket2::SockRef;
 use crate::source::Direction;
 use crate::Async;
 
+mod addr;
+mod readiness;
 mod split;
-mod tcp;
+pub mod tcp;
 mod udp;
-mod unix;
+pub mod unix;
 
-pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
-pub use tcp::{Incoming, TcpListener, TcpStream};
+pub use addr::{lookup_host, ToSocketAddrs};
+pub use tcp::{Incoming, TcpListener, TcpSocket, TcpStream};
+// Where earlier versions had them; tokio's path is `net::tcp`.
+#[doc(hidden)]
+pub use tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 pub use udp::UdpSocket;
-pub use unix::{UnixDatagram, UnixListener, UnixStream};
+pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};
 
 /// Flags for `send` on stream sockets: no `SIGPIPE` where the OS has a per-call flag for it.
 #[cfg(any(
@@ -58,7 +63,7 @@ pub use unix::{UnixDatagram, UnixListener, UnixStream};
     target_os = "openbsd",
     target_os = "dragonfly"
 ))]
-const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+pub(crate) const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
 #[cfg(not(any(
     target_os = "linux",
     target_os = "android",
@@ -67,7 +72,7 @@ const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
     target_os = "openbsd",
     target_os = "dragonfly"
 )))]
-const SEND_FLAGS: libc::c_int = 0;
+pub(crate) const SEND_FLAGS: libc::c_int = 0;
 
 /// `connect(2)` on a non-blocking socket reports "started" with `EINPROGRESS`.
 fn is_in_progress(e: &io::Error) -> bool {

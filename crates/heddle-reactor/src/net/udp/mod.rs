@@ -1,11 +1,30 @@
-//! UDP: [`UdpSocket`].
+//! UDP: [`UdpSocket`]. This file holds the socket, its address-taking operations and its
+//! readiness; `io.rs` the non-blocking and `poll_*` operations, `options.rs` the socket
+//! options.
 
 use std::fmt;
 use std::io;
-use std::net::{self, SocketAddr, ToSocketAddrs};
+use std::net::{self, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
+use crate::net::addr::{each_addr, resolve, ToSocketAddrs};
+use crate::net::readiness::readiness_methods;
 use crate::Async;
+
+mod io_ops;
+mod options;
+
+/// The doc-example setup of the readiness methods: `io` and a `peer` connected to it.
+macro_rules! udp_setup {
+    () => {
+        "let io = heddle_reactor::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n\
+         let peer = heddle_reactor::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n\
+         io.connect(peer.local_addr()?).await?;\n\
+         peer.connect(io.local_addr()?).await?;\n\
+         # let _ = &peer;\n"
+    };
+}
+readiness_methods!(UdpSocket, udp_setup!(), "peer.try_send(b\"x\")?;\n");
 
 /// A UDP socket.
 ///
@@ -37,7 +56,8 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
-    /// Binds a socket to `addr` (the first of its addresses that can be bound).
+    /// Binds a socket to `addr` (the first of its addresses that can be bound). A host name
+    /// is resolved on the blocking pool (see [`lookup_host`](crate::net::lookup_host)).
     ///
     /// # Errors
     ///
@@ -54,7 +74,10 @@ impl UdpSocket {
     /// # }
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
-        UdpSocket::from_std(net::UdpSocket::bind(addr)?)
+        each_addr(addr, |addr| async move {
+            UdpSocket::from_std(net::UdpSocket::bind(addr)?)
+        })
+        .await
     }
 
     /// Registers a socket made with `std` (it is switched to non-blocking mode).
@@ -99,7 +122,8 @@ impl UdpSocket {
     /// # }
     /// ```
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        self.inner.get_ref().connect(addr)
+        let socket = self.inner.get_ref();
+        each_addr(addr, |addr| async move { socket.connect(addr) }).await
     }
 
     /// Sends a datagram to the connected peer.
@@ -167,7 +191,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let Some(target) = target.to_socket_addrs()?.next() else {
+        let Some(target) = resolve(&target).await?.next() else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "no address to send to",
@@ -265,6 +289,15 @@ impl UdpSocket {
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()
+    }
+}
+
+impl TryFrom<net::UdpSocket> for UdpSocket {
+    type Error = io::Error;
+
+    /// [`UdpSocket::from_std`].
+    fn try_from(socket: net::UdpSocket) -> io::Result<UdpSocket> {
+        UdpSocket::from_std(socket)
     }
 }
 

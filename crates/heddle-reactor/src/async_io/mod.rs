@@ -5,6 +5,8 @@
 //! and if it says `WouldBlock`, wait until the tick moves past the one read (see
 //! [`crate::source`] for why that loses no readiness).
 
+mod ready;
+
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
@@ -16,6 +18,7 @@ use futures_io::{AsyncRead, AsyncWrite};
 use polling::{Event, PollMode};
 use socket2::SockRef;
 
+use crate::interest::{Interest, Ready};
 use crate::loom::Arc;
 use crate::reactor::{release_quietly, Handle, Source};
 use crate::source::{Direction, SourceState, WaiterKey};
@@ -268,7 +271,9 @@ impl<T> Async<T> {
         }
     }
 
-    fn poll_ready(
+    /// Waits as `key` for readiness of `dir` reported after `since` (or, with `None`, for
+    /// readiness the descriptor has now or gets next); see [`SourceState::poll_ready`].
+    pub(crate) fn poll_ready(
         &self,
         dir: Direction,
         key: &mut WaiterKey,
@@ -388,6 +393,16 @@ impl<T> Async<T> {
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
         self.ready(Direction::Write).await
+    }
+
+    /// The number of readiness events delivered so far for `dir`; see [`SourceState::tick`].
+    pub(crate) fn tick(&self, dir: Direction) -> u64 {
+        self.source.state.tick(dir)
+    }
+
+    /// The registered descriptor.
+    pub(crate) fn raw_fd(&self) -> RawFd {
+        self.source.fd
     }
 
     async fn ready(&self, dir: Direction) -> io::Result<()> {
@@ -519,8 +534,8 @@ impl<T> Async<T> {
 #[derive(Debug)]
 pub(crate) struct WaiterGuard<'a> {
     source: &'a Source,
-    dir: Direction,
-    key: WaiterKey,
+    pub(crate) dir: Direction,
+    pub(crate) key: WaiterKey,
 }
 
 impl Drop for WaiterGuard<'_> {
@@ -533,41 +548,19 @@ impl Drop for WaiterGuard<'_> {
 }
 
 /// Whether the descriptor `fd` of a registered source is ready for `dir` right now (or has an
-/// error or hang-up to report), by a non-blocking `poll(2)`.
-///
-/// `EINTR` is retried. Any other failure of `poll` (`ENOMEM`, or `EINVAL` under a descriptor
-/// limit of zero) counts as ready: readiness may be spurious by contract, the caller's retried
-/// I/O reports the real state, whereas "not ready" would leave an already ready descriptor
-/// waiting for an edge that never comes.
+/// error or hang-up to report), by a non-blocking `poll(2)`; see [`Ready::of_fd`], which
+/// counts a failing `poll` as ready.
 fn is_ready_now(fd: RawFd, dir: Direction) -> bool {
-    let events = match dir {
-        Direction::Read => libc::POLLIN,
-        Direction::Write => libc::POLLOUT,
-    };
-    let mut fd = libc::pollfd {
-        fd,
-        events,
-        revents: 0,
-    };
-    loop {
-        // `poll` reads a descriptor number only; an `Async` calls this while it owns its I/O
-        // object, so by the `Source::fd` invariant the number is its open descriptor.
-        // SAFETY: `fd` is one valid, writable `pollfd` and the count says one.
-        let n = unsafe { libc::poll(&mut fd, 1, 0) };
-        match n {
-            // `revents` holds the requested event, or `POLLERR`, `POLLHUP` or `POLLNVAL`.
-            1.. => return fd.revents != 0,
-            0 => return false,
-            _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
-            _ => return true,
-        }
-    }
+    !Ready::of_fd(fd, Interest::from(dir)).is_empty()
 }
 
 /// Runs a readiness poll under the task's cooperative budget (`heddle_task::coop`): a task
 /// whose sockets are always ready still yields after its budget, and a poll that ends
 /// `Pending` costs nothing.
-fn with_budget<R>(cx: &mut Context<'_>, poll: impl FnOnce(&mut Context<'_>) -> Poll<R>) -> Poll<R> {
+pub(crate) fn with_budget<R>(
+    cx: &mut Context<'_>,
+    poll: impl FnOnce(&mut Context<'_>) -> Poll<R>,
+) -> Poll<R> {
     let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
     let result = poll(cx);
     if result.is_ready() {

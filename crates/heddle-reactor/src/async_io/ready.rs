@@ -1,0 +1,88 @@
+//! The readiness futures of [`Async`] behind tokio's `ready(interest)` and `async_io` on
+//! the net types: waits on either direction at once, with a waiter per direction.
+//!
+//! Not the single-direction waits (`readable`, `read_with`, ...), which live beside the type.
+
+use std::future::poll_fn;
+use std::io;
+use std::task::Poll;
+
+use super::with_budget;
+use crate::interest::{Interest, Ready};
+use crate::source::Direction;
+use crate::Async;
+
+impl<T> Async<T> {
+    /// Waits until the descriptor is ready for any direction of `interest` and returns its
+    /// readiness, as tokio's `ready(interest)` does.
+    ///
+    /// Each wait is level-checked: a descriptor that is ready already is reported at once.
+    /// The readiness returned is read from the descriptor when the wait ends; if that says
+    /// nothing (the readiness was spurious, or another task took it), the directions that
+    /// fired are returned, and the caller's next attempt says `WouldBlock`.
+    pub(crate) async fn ready_for(&self, interest: Interest) -> io::Result<Ready> {
+        let (read, write) = interest.directions()?;
+        let mut readers = self.waiter(Direction::Read);
+        let mut writers = self.waiter(Direction::Write);
+        poll_fn(|cx| {
+            with_budget(cx, |cx| {
+                let mut fired = Ready::EMPTY;
+                for (wanted, waiter) in [(read, &mut readers), (write, &mut writers)] {
+                    if !wanted {
+                        continue;
+                    }
+                    match self.poll_ready(waiter.dir, &mut waiter.key, None, cx) {
+                        Poll::Ready(Ok(())) => fired |= Ready::of_direction(waiter.dir),
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Pending => {}
+                    }
+                }
+                if fired.is_empty() {
+                    return Poll::Pending;
+                }
+                let now = Ready::of_fd(self.raw_fd(), interest);
+                Poll::Ready(Ok(if now.is_empty() { fired } else { now }))
+            })
+        })
+        .await
+    }
+
+    /// Runs the non-blocking `op` until it does not say `WouldBlock`, waiting in between for
+    /// readiness of any direction of `interest` that arrived after the attempt began: tokio's
+    /// `async_io`.
+    pub(crate) async fn async_io_for<R>(
+        &self,
+        interest: Interest,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let (read, write) = interest.directions()?;
+        let mut readers = self.waiter(Direction::Read);
+        let mut writers = self.waiter(Direction::Write);
+        poll_fn(|cx| {
+            with_budget(cx, |cx| loop {
+                // The snapshots come before the attempt, as in `poll_io_unbudgeted`.
+                let ticks = [self.tick(Direction::Read), self.tick(Direction::Write)];
+                match op(self.get_ref()) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    result => return Poll::Ready(result),
+                }
+                let mut fired = false;
+                for (wanted, waiter) in [(read, &mut readers), (write, &mut writers)] {
+                    if !wanted {
+                        continue;
+                    }
+                    let since = Some(ticks[waiter.dir as usize]);
+                    match self.poll_ready(waiter.dir, &mut waiter.key, since, cx) {
+                        Poll::Ready(Ok(())) => fired = true,
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Pending => {}
+                    }
+                }
+                if !fired {
+                    return Poll::Pending;
+                }
+            })
+        })
+        .await
+    }
+}
