@@ -1,6 +1,6 @@
 //! Asynchronous file system access for heddle, with the API of `tokio::fs`: [`File`],
 //! [`OpenOptions`], [`DirBuilder`], [`read_dir`], and one function per `std::fs` operation
-//! ([`read`], [`write`], [`metadata`], [`rename`], ...), so code written for `tokio::fs` runs
+//! ([`read`], [`write()`], [`metadata`], [`rename`], ...), so code written for `tokio::fs` runs
 //! by renaming the crate.
 //!
 //! Operating systems offer no readiness for regular files, so every operation runs on a
@@ -61,7 +61,7 @@ pub use read_dir::{read_dir, DirEntry, ReadDir};
 
 use std::io;
 
-/// The most bytes one pool job of a whole-file [`read`] or [`write`] moves, and the default
+/// The most bytes one pool job of a whole-file [`read`] or [`write()`] moves, and the default
 /// buffer size of a [`File`] (`File::set_max_buf_size` changes it per file): 2 MiB, as tokio.
 pub const CHUNK: usize = 2 * 1024 * 1024;
 

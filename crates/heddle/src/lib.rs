@@ -28,7 +28,7 @@
 //! | `signal` | [`signal`] (Unix) |
 //! | `macros` | [`main`], [`test`], [`join!`], [`try_join!`], [`select!`] |
 //! | `full` | all of the above |
-//! | `hyper` | [`hyper`](crate::hyper): hyper 1.x's executor, timer and I/O traits |
+//! | `hyper` | `heddle::hyper`: hyper 1.x's executor, timer and I/O traits |
 //!
 //! A runtime parks on what is compiled in: the timer wheel over the reactor with `time` and
 //! `net`, either alone, or a plain thread parker with neither.

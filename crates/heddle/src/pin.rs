@@ -3,7 +3,7 @@
 
 /// Pins values to the stack: each becomes a `Pin<&mut T>` under the same name, so a future
 /// can be polled through `&mut` (awaited by reference, polled again in a loop around
-/// [`select!`]) without boxing it. tokio's `pin!`, in its two forms:
+/// [`select!`](crate::select!)) without boxing it. tokio's `pin!`, in its two forms:
 ///
 /// * `pin!(a, b);` pins local variables, shadowing them;
 /// * `pin! { let x = expr; let y = expr; }` declares and pins in one step.

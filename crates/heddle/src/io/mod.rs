@@ -69,8 +69,35 @@ pub use tokio::io::{
 #[cfg(feature = "io-std")]
 pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
-// The reactor's readiness vocabulary is re-exported here, next to tokio's traits:
-// `Interest` and `Ready`, and the `unix` module with `AsyncFd`.
+#[cfg(all(feature = "net", unix))]
+#[doc(inline)]
+pub use heddle_reactor::{Interest, Ready};
+
+/// Readiness I/O on any file descriptor: tokio's [`AsyncFd`](unix::AsyncFd) and its guards,
+/// over heddle's reactor (Unix, `net` feature).
+///
+/// # Examples
+///
+/// ```
+/// use heddle::io::unix::AsyncFd;
+/// use heddle::io::Interest;
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     let (a, b) = std::os::unix::net::UnixStream::pair()?;
+///     let a = AsyncFd::with_interest(a, Interest::READABLE | Interest::WRITABLE)?;
+///     let mut guard = a.writable().await?;
+///     guard.clear_ready();
+///     drop(b);
+///     std::io::Result::Ok(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(all(feature = "net", unix))]
+pub mod unix {
+    #[doc(inline)]
+    pub use heddle_reactor::unix::*;
+}
 
 /// The `futures-io` traits ([`AsyncRead`](futures::AsyncRead),
 /// [`AsyncWrite`](futures::AsyncWrite), ...) with `futures-lite`'s extension traits and
