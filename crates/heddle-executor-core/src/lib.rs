@@ -56,7 +56,7 @@
 //! assert_eq!(executor.registry.len(), 1);
 //!
 //! executor.registry.close();
-//! drop_all_tasks(&executor.registry, &executor.queue, |_| {}, drop);
+//! drop_all_tasks(&executor.registry, &executor.queue, |_| {}, drop, || false);
 //! assert_eq!(executor.registry.len(), 0);
 //! assert!(handle.is_finished());
 //! ```
