@@ -15,6 +15,12 @@
 //! A task that always wakes itself goes to the back of the queue each time, so every other
 //! ready task runs before it runs again; remote work waits at most one tick.
 //!
+//! [`LocalExecutor::tick`] is one step of the same loop for an executor driven by polling:
+//! move the injector's runnables to the local queue, run up to N tasks, then either wake the
+//! caller at once (tasks are still queued) or register its waker, which the next push to the
+//! injector takes and wakes (`Shared::register_tick_waker` checks the injector under the lock
+//! that push's wake takes, so a push is never missed). It never parks on the driver.
+//!
 //! With [`Builder::shutdown_on_panic`], the loop also stops right after a task poll that
 //! panicked, and after polling the `run_until` future when an earlier run stopped that way;
 //! `run_until` then panics with `TASK_PANICKED`.

@@ -1,5 +1,6 @@
-//! The part of the executor that other threads reach: the injector, the unparker, and the
-//! registry of live tasks.
+//! The part of the executor that other threads reach: the injector, the unparker (and, for
+//! an executor driven by `tick`, the waker of whoever drives it), and the registry of live
+//! tasks.
 //!
 //! # Registry
 //!
@@ -13,7 +14,10 @@
 //!
 //! # Home thread
 //!
-//! `!Send` tasks may only be polled and dropped on their *home* thread. The registry records
+//! `!Send` tasks may only be polled and dropped on their *home* thread. Their runnables are
+//! heddle-task's `LocalRunnable`s, which enforce that themselves (they refuse to run, and leak
+//! rather than drop, elsewhere); the executor never relies on it, as it runs only on the home
+//! thread while `!Send` tasks are alive and drops them only there. The registry records
 //! the home thread, which is the thread that spawned the live `!Send` tasks (or, when there are
 //! none, the thread that last ran the executor), and the thread running it right now, if any.
 //!
@@ -63,6 +67,7 @@ pub(crate) enum Queued {
 
 impl Queued {
     /// Polls the task once.
+    #[inline]
     pub(crate) fn run(self) {
         match self {
             Queued::Send(runnable) => {
@@ -323,6 +328,7 @@ impl<U: Unparker> Shared<U> {
 }
 
 /// Pops the next runnable from the running executor's queue (FIFO, or a seeded random pick).
+#[inline]
 pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Queued> {
     QUEUE.with(|q| {
         let mut q = q.borrow_mut();
@@ -342,6 +348,7 @@ pub(crate) fn local_len() -> usize {
 }
 
 /// Pushes onto the running executor's queue.
+#[inline]
 pub(crate) fn push_local(runnable: Queued) {
     QUEUE.with(|q| q.borrow_mut().push_back(runnable));
 }
@@ -352,18 +359,21 @@ pub(crate) struct Scheduler<U>(pub(crate) Arc<Shared<U>>);
 impl<U: Unparker> Scheduler<U> {
     /// Queues `runnable`: on the running executor's own thread a plain push, else through the
     /// injector, waking the executor.
+    #[inline]
     fn push(&self, runnable: Queued) {
         let me = self.0.as_key();
-        // Same thread, executor running: a plain push, no atomics, no unpark.
-        let on_executor = CURRENT.try_with(|c| c.get() == me).unwrap_or(false);
-        if on_executor {
-            if let Ok(Ok(())) =
-                QUEUE.try_with(|q| q.try_borrow_mut().map(|mut q| q.push_back(runnable)))
-            {
-                return;
-            }
-            unreachable!("the run queue is never borrowed across a schedule call");
+        // Same thread, executor running: a plain push, no atomics, no unpark. The run queue is
+        // never borrowed across a schedule call.
+        if CURRENT.try_with(|c| c.get() == me).unwrap_or(false) {
+            push_local(runnable);
+        } else {
+            self.push_remote(runnable);
         }
+    }
+
+    /// The injector half of `push`.
+    #[inline(never)]
+    fn push_remote(&self, runnable: Queued) {
         match self.0.injector.push(runnable) {
             Ok(()) => self.0.wake_executor(),
             // The executor is gone. A `Send` task is cancelled here; a `!Send` one may be on a
