@@ -72,6 +72,9 @@ mod thread_index;
 mod tracked;
 mod worker_metrics;
 
+#[cfg(all(test, loom))]
+mod tests;
+
 pub use drain::drop_all_tasks;
 pub use registry::{Registry, Shard};
 pub use thread_index::thread_index;
