@@ -56,7 +56,7 @@
 //! assert_eq!(executor.registry.len(), 1);
 //!
 //! executor.registry.close();
-//! drop_all_tasks(&executor.registry, &executor.queue, |_| {}, drop);
+//! drop_all_tasks(&executor.registry, &executor.queue, |_| {}, drop, || false);
 //! assert_eq!(executor.registry.len(), 0);
 //! assert!(handle.is_finished());
 //! ```
@@ -71,6 +71,9 @@ mod registry;
 mod thread_index;
 mod tracked;
 mod worker_metrics;
+
+#[cfg(all(test, loom))]
+mod tests;
 
 pub use drain::drop_all_tasks;
 pub use registry::{Registry, Shard};

@@ -12,12 +12,12 @@
 //!
 //! A shard's slab holds only task wakers of `heddle-task` (from
 //! [`Runnable::waker`](heddle_task::Runnable::waker)) or the no-op placeholder of
-//! [`Shard::reserve`]: the only ways in are [`Shard::reserve`], [`Shard::insert_task`] and
-//! [`Shard::set_task`]. [`Registry::tasks`] relies on it.
+//! [`Shard::reserve`]: the only ways in are [`Shard::reserve`], [`Shard::insert_task`],
+//! [`Shard::insert_local_task`] and [`Shard::set_task`]. [`Registry::tasks`] relies on it.
 
 use std::task::Waker;
 
-use heddle_task::{Runnable, TaskInfo};
+use heddle_task::{LocalRunnable, Runnable, TaskInfo};
 use slab::Slab;
 
 use crate::loom::{Mutex, MutexGuard};
@@ -293,6 +293,35 @@ impl<X> Shard<X> {
     pub fn insert_task(&mut self, key: usize, runnable: &Runnable) {
         let inserted = self.tasks.insert(runnable.waker());
         assert_eq!(inserted, key, "insert_task takes the shard's vacant key");
+    }
+
+    /// As [`insert_task`](Shard::insert_task), for the runnable of a thread-checked `!Send`
+    /// task.
+    ///
+    /// # Panics
+    ///
+    /// If `key` is not the vacant key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_task::LocalRunnable;
+    ///
+    /// let registry: heddle_executor_core::Registry = heddle_executor_core::Registry::new(1);
+    /// let (runnable, _handle) =
+    ///     heddle_task::Builder::new().spawn_local_checked(async {}, |_: LocalRunnable| {});
+    /// let mut shard = registry.shard(0);
+    /// let key = shard.vacant_key();
+    /// shard.insert_local_task(key, &runnable);
+    /// drop(shard);
+    /// assert_eq!(registry.tasks()[0].id(), runnable.id());
+    /// ```
+    pub fn insert_local_task(&mut self, key: usize, runnable: &LocalRunnable) {
+        let inserted = self.tasks.insert(runnable.waker());
+        assert_eq!(
+            inserted, key,
+            "insert_local_task takes the shard's vacant key"
+        );
     }
 
     /// Reserves a slot with a placeholder (a no-op waker), for a task built after the lock is

@@ -15,6 +15,12 @@
 //! A task that always wakes itself goes to the back of the queue each time, so every other
 //! ready task runs before it runs again; remote work waits at most one tick.
 //!
+//! [`LocalExecutor::tick`] is one step of the same loop for an executor driven by polling:
+//! move the injector's runnables to the local queue, run up to N tasks, then either wake the
+//! caller at once (tasks are still queued) or register its waker, which the next push to the
+//! injector takes and wakes (`Shared::register_tick_waker` checks the injector under the lock
+//! that push's wake takes, so a push is never missed). It never parks on the driver.
+//!
 //! With [`Builder::shutdown_on_panic`], the loop also stops right after a task poll that
 //! panicked, and after polling the `run_until` future when an earlier run stopped that way;
 //! `run_until` then panics with `TASK_PANICKED`.
@@ -32,10 +38,10 @@ use std::time::Duration;
 
 use heddle_driver::{Driver, Unparker};
 use heddle_executor_core::drop_all_tasks;
-use heddle_task::{JoinHandle, Runnable};
+use heddle_task::JoinHandle;
 
 use crate::rng::Rng;
-use crate::shared::{self, thread_index, Shared};
+use crate::shared::{self, thread_index, Queued, Shared};
 use crate::Spawner;
 
 /// Default number of task polls between two drains of the injector.
@@ -74,6 +80,7 @@ pub struct Builder {
     global_queue_interval: u32,
     event_interval: u32,
     shutdown_on_panic: bool,
+    poll_driven: bool,
 }
 
 impl Default for Builder {
@@ -98,6 +105,7 @@ impl Builder {
             global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
             event_interval: DEFAULT_EVENT_INTERVAL,
             shutdown_on_panic: false,
+            poll_driven: false,
         }
     }
 
@@ -198,6 +206,28 @@ impl Builder {
         self
     }
 
+    /// Whether the executor is driven by polling [`LocalExecutor::tick`] from a future (for
+    /// example from a task of another executor) instead of, or besides, blocking in
+    /// [`run_until`](LocalExecutor::run_until). Default `false`.
+    ///
+    /// With `true`, every wake-up or spawn that reaches the executor from outside a `tick` (from
+    /// another thread, or from this thread between ticks) also wakes the waker the last `tick`
+    /// registered. That costs one lock per such wake-up; with `false` it costs nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_executor_local::Builder;
+    ///
+    /// let executor = Builder::new().poll_driven(true).build(ThreadParker::new());
+    /// # drop(executor);
+    /// ```
+    pub fn poll_driven(mut self, poll_driven: bool) -> Builder {
+        self.poll_driven = poll_driven;
+        self
+    }
+
     /// Creates the executor over `driver`.
     ///
     /// # Examples
@@ -207,7 +237,11 @@ impl Builder {
     /// # drop(executor);
     /// ```
     pub fn build<D: Driver>(self, driver: D) -> LocalExecutor<D> {
-        let shared = Arc::new(Shared::new(driver.unparker(), self.shutdown_on_panic));
+        let shared = Arc::new(Shared::new(
+            driver.unparker(),
+            self.shutdown_on_panic,
+            self.poll_driven,
+        ));
         LocalExecutor {
             shared,
             driver,
@@ -258,7 +292,7 @@ pub struct LocalExecutor<D: Driver> {
     driver: D,
     /// The run queue while the executor is not running (it lives in a thread-local while it
     /// runs; see `Shared::enter`).
-    queue: VecDeque<Runnable>,
+    queue: VecDeque<Queued>,
     rng: Option<Rng>,
     global_queue_interval: u32,
     event_interval: u32,
@@ -409,19 +443,7 @@ impl<D: Driver> LocalExecutor<D> {
     /// ```
     #[track_caller]
     pub fn run_until<F: Future>(&mut self, future: F) -> F::Output {
-        let me = thread_index();
-        {
-            let mut registry = self.shared.registry();
-            if registry.extra.local_tasks > 0 && registry.extra.home != me {
-                drop(registry);
-                panic!(
-                    "this executor has `!Send` tasks that belong to another thread; run it on \
-                     the thread that spawned them"
-                );
-            }
-            registry.extra.home = me;
-            registry.extra.running = me;
-        }
+        self.claim_thread();
         let main = Arc::new(MainWaker {
             woken: AtomicBool::new(true),
             executor: self.shared.as_key().addr(),
@@ -446,6 +468,102 @@ impl<D: Driver> LocalExecutor<D> {
             Ok(None) => panic!("{TASK_PANICKED}"),
             Err(payload) => panic::resume_unwind(payload),
         }
+    }
+
+    /// Runs up to `max_tasks` of the executor's queued tasks on this thread, then returns
+    /// whether tasks are still queued. Never blocks, never touches the driver: this is how a
+    /// future (typically a task of another executor) drives this one.
+    ///
+    /// Whatever it returns, the executor asks to be ticked again when there is work: if tasks
+    /// are still queued it wakes `cx`'s waker at once (the caller should yield, then tick
+    /// again), else it registers that waker, and a task scheduled from any thread (or a
+    /// spawn) wakes it. Wake-ups from other threads reach it only on an executor built with
+    /// [`Builder::poll_driven`].
+    ///
+    /// Tasks run with the same guarantees as under [`run_until`](LocalExecutor::run_until):
+    /// FIFO (or the seeded order), a panicking task only reports the panic.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the executor was not built with [`Builder::poll_driven`], and as `run_until`
+    /// does: if `!Send` tasks spawned on another thread are alive, and with
+    /// [`Builder::shutdown_on_panic`], once a task has panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_executor_local::Builder;
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let mut executor = Builder::new().poll_driven(true).build(ThreadParker::new());
+    /// let ran = Rc::new(Cell::new(0));
+    /// for _ in 0..3 {
+    ///     let ran = ran.clone();
+    ///     executor.spawn_local(async move { ran.set(ran.get() + 1) });
+    /// }
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(executor.tick(2, &mut cx)); // one task is still queued
+    /// assert!(!executor.tick(2, &mut cx));
+    /// assert_eq!(ran.get(), 3);
+    /// ```
+    #[track_caller]
+    pub fn tick(&mut self, max_tasks: usize, cx: &mut Context<'_>) -> bool {
+        assert!(
+            self.shared.is_poll_driven(),
+            "LocalExecutor::tick needs an executor built with `Builder::poll_driven(true)`, \
+             so that wake-ups from other threads reach the ticking future"
+        );
+        self.claim_thread();
+        let previous = self.shared.enter(&mut self.queue);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            self.drain_injector();
+            for _ in 0..max_tasks {
+                let Some(runnable) = shared::pop_local(self.rng.as_mut()) else {
+                    break;
+                };
+                runnable.run();
+                if self.stopped_by_panic() {
+                    return false;
+                }
+            }
+            true
+        }));
+        self.shared.exit(&mut self.queue, previous);
+        self.shared.registry().extra.running = 0;
+        match result {
+            Ok(true) => {}
+            Ok(false) => panic!("{TASK_PANICKED}"),
+            Err(payload) => panic::resume_unwind(payload),
+        }
+        let queued = !self.queue.is_empty() || self.shared.register_tick_waker(cx.waker());
+        if queued {
+            cx.waker().wake_by_ref();
+        }
+        queued
+    }
+
+    /// Marks this thread as the one running the executor (and the home of its `!Send`
+    /// tasks), for `run_until` and `tick`.
+    ///
+    /// # Panics
+    ///
+    /// If `!Send` tasks spawned on another thread are alive.
+    #[track_caller]
+    fn claim_thread(&self) {
+        let me = thread_index();
+        let mut registry = self.shared.registry();
+        if registry.extra.local_tasks > 0 && registry.extra.home != me {
+            drop(registry);
+            panic!(
+                "this executor has `!Send` tasks that belong to another thread; run it on the \
+                 thread that spawned them"
+            );
+        }
+        registry.extra.home = me;
+        registry.extra.running = me;
     }
 
     /// Whether the run loop must stop because a task panicked (see
@@ -560,33 +678,30 @@ impl<U: Unparker> Wake for MainWaker<U> {
 impl<D: Driver> Drop for LocalExecutor<D> {
     fn drop(&mut self) {
         let me = thread_index();
-        let may_drop_local = {
-            let mut registry = self.shared.registry();
-            registry.close();
-            registry.extra.local_tasks == 0 || registry.extra.home == me
-        };
-        let dispose = |runnable: Runnable| {
-            if runnable.is_local() && !may_drop_local {
-                // Not the home thread: dropping a `!Send` future here would be unsound.
-                mem::forget(runnable);
-            } else {
-                drop(runnable);
-            }
-        };
-        // Every task is woken so its runnable comes to a queue and dropped from there, until
-        // a round finds nothing (the registry is closed, so this ends).
+        self.shared.registry().close();
+        // Every task is woken so its runnable comes to a queue and is dropped from there, until
+        // a round finds nothing (the registry is closed, so this ends). A `!Send` task's
+        // runnable drops its future only on the task's home thread and leaks it elsewhere;
+        // on the home thread the drain also waits for a wake-up another thread has in flight.
         let queue = &mut self.queue;
-        let drain_queue = |sink: &mut dyn FnMut(Runnable)| {
+        let drain_queue = |sink: &mut dyn FnMut(Queued)| {
             for runnable in mem::take(queue) {
                 sink(runnable);
             }
         };
+        let shared = &self.shared;
+        let local_at_home = || {
+            let registry = shared.registry();
+            registry.extra.local_tasks > 0 && registry.extra.home == me
+        };
         drop_all_tasks(
-            self.shared.all_tasks(),
-            &self.shared.injector,
+            shared.all_tasks(),
+            &shared.injector,
             drain_queue,
-            dispose,
+            drop,
+            local_at_home,
         );
+        drop(shared.take_tick_waker());
     }
 }
 

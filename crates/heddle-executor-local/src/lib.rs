@@ -6,11 +6,20 @@
 //! other threads go through a lock-free injector (`concurrent-queue`) and the driver's
 //! unparker. The run loop is fair (a task that always re-wakes itself cannot starve the
 //! others: polls per tick are bounded and the injector is drained every tick), a panicking
-//! task never stops it, and dropping it drops every task exactly once. A seeded mode
+//! task never stops it, and dropping it drops every task exactly once (through
+//! `heddle-executor-core`'s shutdown drain). `!Send` tasks are spawned through heddle-task's
+//! thread-checked `spawn_local_checked`, whose `LocalRunnable`s run and drop a task only on its
+//! home thread, so the crate needs no `unsafe` for them. A seeded mode
 //! ([`Builder::seed`]) shuffles the ready order reproducibly, to replay interleavings that
 //! expose ordering bugs. [`Metrics`] reads its park count and busy time, queue depths and
 //! task counts, and [`Spawner::dump_tasks`] lists the live tasks, at no cost to task polls,
 //! wakes or spawns.
+//!
+//! Besides blocking in `run_until`, the executor can be driven by polling: built with
+//! [`Builder::poll_driven`], [`LocalExecutor::tick`] runs a batch of tasks without blocking and
+//! registers the caller's waker for the next wake-up from any thread. That is how the facade's
+//! `LocalSet` runs its `!Send` tasks from a task of either runtime flavor: one single-threaded
+//! executor serves both the current-thread runtime and `LocalSet`.
 //!
 //! This crate is layer 2: it depends on `heddle-task` (tasks) and `heddle-driver` (what it
 //! parks on), and knows nothing of I/O or timers; the `heddle` facade runs it over the

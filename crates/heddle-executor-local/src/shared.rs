@@ -1,5 +1,6 @@
-//! The part of the executor that other threads reach: the injector, the unparker, and the
-//! registry of live tasks.
+//! The part of the executor that other threads reach: the injector, the unparker (and, for
+//! an executor driven by `tick`, the waker of whoever drives it), and the registry of live
+//! tasks.
 //!
 //! # Registry
 //!
@@ -13,7 +14,10 @@
 //!
 //! # Home thread
 //!
-//! `!Send` tasks may only be polled and dropped on their *home* thread. The registry records
+//! `!Send` tasks may only be polled and dropped on their *home* thread. Their runnables are
+//! heddle-task's `LocalRunnable`s, which enforce that themselves (they refuse to run, and leak
+//! rather than drop, elsewhere); the executor never relies on it, as it runs only on the home
+//! thread while `!Send` tasks are alive and drops them only there. The registry records
 //! the home thread, which is the thread that spawned the live `!Send` tasks (or, when there are
 //! none, the thread that last ran the executor), and the thread running it right now, if any.
 //!
@@ -33,12 +37,15 @@ use std::future::Future;
 use std::mem;
 use std::sync::Arc;
 
-use crate::loom::MutexGuard;
+use crate::loom::{Mutex, MutexGuard};
+use std::task::Waker;
 
 use concurrent_queue::{ConcurrentQueue, PushError};
 use heddle_driver::Unparker;
 use heddle_executor_core::{Entry, Host, Registry, Shard, Tracked};
-use heddle_task::{JoinHandle, Runnable, Schedule, ScheduleInfo, TaskInfo};
+use heddle_task::{
+    JoinHandle, LocalRunnable, LocalSchedule, Runnable, Schedule, ScheduleInfo, TaskInfo,
+};
 
 use crate::metrics::ThreadMetrics;
 
@@ -48,14 +55,36 @@ thread_local! {
     /// The run queue of the executor running on this thread. The executor keeps its queue in
     /// its own field while it is not running and swaps it in here for the duration of a run, so
     /// that a same-thread wake is a plain `VecDeque` push.
-    static QUEUE: RefCell<VecDeque<Runnable>> = const { RefCell::new(VecDeque::new()) };
+    static QUEUE: RefCell<VecDeque<Queued>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// What the run queues hold: the runnable of a `Send` task, or the thread-checked runnable of
+/// a `!Send` one (which runs, and drops its task, only on the task's home thread).
+pub(crate) enum Queued {
+    Send(Runnable),
+    Local(LocalRunnable),
+}
+
+impl Queued {
+    /// Polls the task once.
+    #[inline]
+    pub(crate) fn run(self) {
+        match self {
+            Queued::Send(runnable) => {
+                runnable.run();
+            }
+            Queued::Local(runnable) => {
+                runnable.run();
+            }
+        }
+    }
 }
 
 pub(crate) use heddle_executor_core::thread_index;
 
 pub(crate) struct Shared<U> {
     /// Runnables scheduled from threads other than the one running the executor.
-    pub(crate) injector: ConcurrentQueue<Runnable>,
+    pub(crate) injector: ConcurrentQueue<Queued>,
     /// Wakes the executor's driver when something is pushed to the injector.
     pub(crate) unparker: U,
     registry: Registry<LocalExtra>,
@@ -66,6 +95,12 @@ pub(crate) struct Shared<U> {
     shutdown_on_panic: bool,
     /// Set once, by the first task panic when `shutdown_on_panic` is on; never cleared.
     task_panicked: AtomicBool,
+    /// Whether the executor is driven by `LocalExecutor::tick` (`Builder::poll_driven`); set
+    /// at build time, never changed.
+    poll_driven: bool,
+    /// The waker `tick` registered when it left nothing queued; a push to the injector takes
+    /// and wakes it. Used only when `poll_driven`.
+    tick_waker: Mutex<Option<Waker>>,
 }
 
 /// What the executor keeps next to its registry, under the registry's lock.
@@ -80,7 +115,7 @@ pub(crate) struct LocalExtra {
 }
 
 impl<U: Unparker> Shared<U> {
-    pub(crate) fn new(unparker: U, shutdown_on_panic: bool) -> Shared<U> {
+    pub(crate) fn new(unparker: U, shutdown_on_panic: bool, poll_driven: bool) -> Shared<U> {
         Shared {
             injector: ConcurrentQueue::unbounded(),
             unparker,
@@ -88,7 +123,62 @@ impl<U: Unparker> Shared<U> {
             worker_metrics: ThreadMetrics::new(),
             shutdown_on_panic,
             task_panicked: AtomicBool::new(false),
+            poll_driven,
+            tick_waker: Mutex::new(None),
         }
+    }
+
+    /// Whether the executor was built to be driven by `tick`.
+    pub(crate) fn is_poll_driven(&self) -> bool {
+        self.poll_driven
+    }
+
+    /// Wakes whatever drives the executor after a push to the injector: the driver, and the
+    /// waker `tick` registered, if any.
+    fn wake_executor(&self) {
+        self.unparker.unpark();
+        if self.poll_driven {
+            let waker = self.tick_waker.lock().take();
+            // Woken outside the lock.
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    /// Registers `waker` to be woken by the next push to the injector, unless the injector
+    /// holds something already. Returns whether it does (then nothing is registered).
+    ///
+    /// The injector is checked under the same lock that `wake_executor` takes after its
+    /// push, so a push either comes before the check, which sees it, or takes the waker
+    /// registered here.
+    pub(crate) fn register_tick_waker(&self, waker: &Waker) -> bool {
+        let slot = self.tick_waker.lock();
+        if !self.injector.is_empty() {
+            return true;
+        }
+        if slot
+            .as_ref()
+            .is_some_and(|current| current.will_wake(waker))
+        {
+            return false;
+        }
+        drop(slot);
+        // Cloned outside the lock (a waker's `clone` is user code); checked again under it.
+        let waker = waker.clone();
+        let mut slot = self.tick_waker.lock();
+        if !self.injector.is_empty() {
+            return true;
+        }
+        let previous = slot.replace(waker);
+        drop(slot);
+        drop(previous);
+        false
+    }
+
+    /// Takes the waker `tick` registered, to drop it with the executor.
+    pub(crate) fn take_tick_waker(&self) -> Option<Waker> {
+        self.tick_waker.lock().take()
     }
 
     /// Whether a task panicked and the executor is shutting down because of it.
@@ -131,7 +221,10 @@ impl<U: Unparker> Shared<U> {
         let mut registry = self.registry();
         if registry.is_closed() {
             drop(registry);
-            return cancelled(builder.spawn(future, Scheduler(self.clone())));
+            let (runnable, handle) = builder.spawn(future, Scheduler(self.clone()));
+            // Cancelled at once.
+            drop(runnable);
+            return handle;
         }
         registry.count_spawn();
         let key = registry.vacant_key();
@@ -141,7 +234,7 @@ impl<U: Unparker> Shared<U> {
             builder.spawn(Tracked::new(future, entry), Scheduler(self.clone()));
         registry.insert_task(key, &runnable);
         drop(registry);
-        runnable.schedule();
+        Scheduler(self.clone()).push(Queued::Send(runnable));
         handle
     }
 
@@ -181,9 +274,8 @@ impl<U: Unparker> Shared<U> {
         registry.extra.home = me;
         if registry.is_closed() {
             drop(registry);
-            let scheduler = Scheduler(self.clone());
-            // SAFETY: the runnable is dropped right here, on the spawning thread.
-            let (runnable, handle) = unsafe { builder.spawn_local(future, scheduler) };
+            let (runnable, handle) = builder.spawn_local_checked(future, Scheduler(self.clone()));
+            // Cancelled at once: the future is dropped here, on its home thread.
             drop(runnable);
             return handle;
         }
@@ -192,16 +284,12 @@ impl<U: Unparker> Shared<U> {
         let key = registry.vacant_key();
         // SAFETY: the task's scheduler holds an `Arc` to `self` until after its future drops.
         let tracked = Tracked::new(future, unsafe { Entry::new(&**self, 0, key, true) });
-        // `is_local()` is set on this runnable. The executor polls runnables only while
-        // `run_until` runs on the home thread (it refuses to run elsewhere while `!Send` tasks
-        // live), and its `Drop` leaks rather than drops local runnables off the home thread;
-        // the scheduler never drops a local runnable (see `Scheduler::schedule`). The home
-        // thread is this thread, recorded above under the registry lock.
-        // SAFETY: so the runnable is only run and dropped on this thread (see above).
-        let (runnable, handle) = unsafe { builder.spawn_local(tracked, Scheduler(self.clone())) };
-        registry.insert_task(key, &runnable);
+        // The runnables of this task are `LocalRunnable`s: they run and drop the task only on
+        // this thread, the home thread recorded above under the registry lock.
+        let (runnable, handle) = builder.spawn_local_checked(tracked, Scheduler(self.clone()));
+        registry.insert_local_task(key, &runnable);
         drop(registry);
-        runnable.schedule();
+        Scheduler(self.clone()).push(Queued::Local(runnable));
         handle
     }
 
@@ -227,20 +315,21 @@ impl<U: Unparker> Shared<U> {
 
     /// Marks this executor as running on this thread: run queue pushes from this thread go to
     /// the thread-local queue. Returns the previous `CURRENT` for `exit`.
-    pub(crate) fn enter(self: &Arc<Self>, queue: &mut VecDeque<Runnable>) -> *const () {
+    pub(crate) fn enter(self: &Arc<Self>, queue: &mut VecDeque<Queued>) -> *const () {
         QUEUE.with(|q| mem::swap(&mut *q.borrow_mut(), queue));
         CURRENT.with(|c| c.replace(self.as_key()))
     }
 
     /// Undoes `enter`: moves the thread-local queue back into `queue`.
-    pub(crate) fn exit(&self, queue: &mut VecDeque<Runnable>, previous: *const ()) {
+    pub(crate) fn exit(&self, queue: &mut VecDeque<Queued>, previous: *const ()) {
         QUEUE.with(|q| mem::swap(&mut *q.borrow_mut(), queue));
         CURRENT.with(|c| c.set(previous));
     }
 }
 
 /// Pops the next runnable from the running executor's queue (FIFO, or a seeded random pick).
-pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Runnable> {
+#[inline]
+pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Queued> {
     QUEUE.with(|q| {
         let mut q = q.borrow_mut();
         match pick {
@@ -259,45 +348,54 @@ pub(crate) fn local_len() -> usize {
 }
 
 /// Pushes onto the running executor's queue.
-pub(crate) fn push_local(runnable: Runnable) {
+#[inline]
+pub(crate) fn push_local(runnable: Queued) {
     QUEUE.with(|q| q.borrow_mut().push_back(runnable));
 }
 
-/// Marks a task spawned after shutdown as cancelled: drops its runnable at once.
-fn cancelled<T>((runnable, handle): (Runnable, JoinHandle<T>)) -> JoinHandle<T> {
-    drop(runnable);
-    handle
-}
-
-/// The executor's [`Schedule`] hook.
+/// The executor's [`Schedule`] hook (and [`LocalSchedule`] hook, for `!Send` tasks).
 pub(crate) struct Scheduler<U>(pub(crate) Arc<Shared<U>>);
+
+impl<U: Unparker> Scheduler<U> {
+    /// Queues `runnable`: on the running executor's own thread a plain push, else through the
+    /// injector, waking the executor.
+    #[inline]
+    fn push(&self, runnable: Queued) {
+        let me = self.0.as_key();
+        // Same thread, executor running: a plain push, no atomics, no unpark. The run queue is
+        // never borrowed across a schedule call.
+        if CURRENT.try_with(|c| c.get() == me).unwrap_or(false) {
+            push_local(runnable);
+        } else {
+            self.push_remote(runnable);
+        }
+    }
+
+    /// The injector half of `push`.
+    #[inline(never)]
+    fn push_remote(&self, runnable: Queued) {
+        match self.0.injector.push(runnable) {
+            Ok(()) => self.0.wake_executor(),
+            // The executor is gone. A `Send` task is cancelled here; a `!Send` one may be on a
+            // foreign thread, so it is leaked rather than dropped (its future must not be
+            // dropped off its home thread, nor inside a wake-up on it).
+            Err(PushError::Closed(runnable)) | Err(PushError::Full(runnable)) => match runnable {
+                Queued::Send(runnable) => drop(runnable),
+                Queued::Local(runnable) => mem::forget(runnable),
+            },
+        }
+    }
+}
 
 impl<U: Unparker> Schedule for Scheduler<U> {
     fn schedule(&self, runnable: Runnable, _info: ScheduleInfo) {
-        let me = self.0.as_key();
-        // Same thread, executor running: a plain push, no atomics, no unpark.
-        let on_executor = CURRENT.try_with(|c| c.get() == me).unwrap_or(false);
-        if on_executor {
-            if let Ok(Ok(())) =
-                QUEUE.try_with(|q| q.try_borrow_mut().map(|mut q| q.push_back(runnable)))
-            {
-                return;
-            }
-            unreachable!("the run queue is never borrowed across a schedule call");
-        }
-        match self.0.injector.push(runnable) {
-            Ok(()) => self.0.unparker.unpark(),
-            // The executor is gone. A `Send` task is cancelled here; a `!Send` one may be on a
-            // foreign thread, so it is leaked rather than dropped (its future must not be
-            // dropped off its home thread).
-            Err(PushError::Closed(runnable)) | Err(PushError::Full(runnable)) => {
-                if runnable.is_local() {
-                    mem::forget(runnable);
-                } else {
-                    drop(runnable);
-                }
-            }
-        }
+        self.push(Queued::Send(runnable));
+    }
+}
+
+impl<U: Unparker> LocalSchedule for Scheduler<U> {
+    fn schedule(&self, runnable: LocalRunnable, _info: ScheduleInfo) {
+        self.push(Queued::Local(runnable));
     }
 }
 

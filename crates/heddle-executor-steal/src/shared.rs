@@ -123,7 +123,7 @@ impl<D: Driver> Shared<D> {
                 }
             }
         };
-        drop_all_tasks(&self.registry, &self.injector, drain_cores, drop);
+        drop_all_tasks(&self.registry, &self.injector, drain_cores, drop, || false);
     }
 
     /// Starts shutdown: sets the flag, closes the registry (spawns are cancelled from now on)

@@ -165,7 +165,7 @@ impl fmt::Debug for TaskInfo {
 fn meta_offset() -> usize {
     static OFFSET: OnceLock<usize> = OnceLock::new();
     *OFFSET.get_or_init(|| {
-        let meta = TaskMeta::new(None, Location::caller(), false);
+        let meta = TaskMeta::new(None, Location::caller());
         let (runnable, task) = async_task::Builder::new().metadata(meta).spawn(
             |_: &TaskMeta| async {},
             |_: async_task::Runnable<TaskMeta>| {},

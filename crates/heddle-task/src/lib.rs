@@ -5,8 +5,8 @@
 //! [`Schedule`] hook, and the user's future wrapped in a harness that catches panics and
 //! honours [`abort`](JoinHandle::abort). This crate gives:
 //!
-//! * [`Builder`] to create tasks (`spawn` for `Send` futures, `spawn_local` for `!Send`),
-//!   [`Runnable`] for executors to poll them, and the [`Schedule`] trait executors implement;
+//! * [`Builder`] to create tasks (`spawn` for `Send` futures), [`Runnable`] for executors to
+//!   poll them, and the [`Schedule`] trait executors implement;
 //! * [`Builder::spawn_local_checked`], whose [`LocalRunnable`]s run and drop a `!Send` task
 //!   only on its home thread, so that an executor of `!Send` tasks needs no `unsafe`
 //!   (scheduled through [`LocalSchedule`]);

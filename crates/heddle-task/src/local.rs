@@ -2,8 +2,7 @@
 //! hands out [`LocalRunnable`]s, which run and drop their task only on the thread that
 //! spawned it, so that an executor of `!Send` tasks can be written without `unsafe`.
 //!
-//! [`Builder::spawn_local`](crate::Builder::spawn_local) is `unsafe` because its
-//! [`Runnable`]s are `Send`: a wake-up on another thread passes the runnable to the
+//! A plain [`Runnable`] is `Send`: a wake-up on another thread passes the runnable to the
 //! scheduler there, and running or dropping it there would poll or drop a `!Send` future on
 //! the wrong thread. A `LocalRunnable` is `Send` too, but it checks the thread itself before
 //! it runs or drops the task (see its docs). Every runnable of a checked task (the first one,

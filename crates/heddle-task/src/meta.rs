@@ -3,7 +3,7 @@
 //!
 //! # Who touches what
 //!
-//! * The id, `name`, `location` and the `LOCAL` bit are written once at spawn and read-only
+//! * The id, `name` and `location` are written once at spawn and read-only
 //!   afterwards.
 //! * `ABORT` is set by [`JoinHandle::abort`](crate::JoinHandle::abort) and
 //!   [`AbortHandle::abort`](crate::AbortHandle::abort) from any thread, and read by the
@@ -28,15 +28,13 @@ const FINISHED: u64 = 1 << 1;
 /// The harness has begun dropping the future (set before the drop, so a panicking `Drop` never
 /// leads to a second one); only the harness reads it.
 const RELEASED: u64 = 1 << 2;
-/// The task's future is `!Send` and must be polled and dropped on its home thread.
-const LOCAL: u64 = 1 << 3;
 /// Where the id starts in the word.
 const ID_SHIFT: u32 = 8;
 
 /// Per-task data stored in the async-task header (one allocation per task).
 #[derive(Debug)]
 pub(crate) struct TaskMeta {
-    /// `id << ID_SHIFT | LOCAL | RELEASED | FINISHED | ABORT`.
+    /// `id << ID_SHIFT | RELEASED | FINISHED | ABORT`.
     word: AtomicU64,
     /// Boxed twice so that the header carries one pointer, not two: names are rare, the
     /// header is in every task.
@@ -48,12 +46,11 @@ impl TaskMeta {
     pub(crate) fn new(
         name: Option<Box<Box<str>>>,
         location: &'static Location<'static>,
-        local: bool,
     ) -> TaskMeta {
         let id = Id::next().as_u64();
         assert!(id < 1 << (64 - ID_SHIFT), "task ids exhausted");
         TaskMeta {
-            word: AtomicU64::new(id << ID_SHIFT | if local { LOCAL } else { 0 }),
+            word: AtomicU64::new(id << ID_SHIFT),
             name,
             location,
         }
@@ -62,11 +59,6 @@ impl TaskMeta {
     pub(crate) fn id(&self) -> Id {
         // Relaxed: the id never changes after the task is built.
         Id::from_u64(self.word.load(Ordering::Relaxed) >> ID_SHIFT)
-    }
-
-    /// Whether the task's future is `!Send` (spawned with `spawn_local`).
-    pub(crate) fn is_local(&self) -> bool {
-        self.word.load(Ordering::Relaxed) & LOCAL != 0
     }
 
     /// What the harness checks before each poll, from one read of the word: the id, whether

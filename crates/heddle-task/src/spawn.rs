@@ -254,20 +254,6 @@ impl Runnable {
     pub fn info(&self) -> TaskInfo {
         TaskInfo::from_meta(self.0.metadata())
     }
-
-    /// Whether the task's future is `!Send` (spawned with [`Builder::spawn_local`]): such a
-    /// runnable must be run and dropped on the thread that spawned it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use heddle_task::{Builder, Runnable};
-    /// let (runnable, _) = Builder::new().spawn(async {}, |_: Runnable| {});
-    /// assert!(!runnable.is_local());
-    /// ```
-    pub fn is_local(&self) -> bool {
-        self.0.metadata().is_local()
-    }
 }
 
 impl fmt::Debug for Runnable {
@@ -381,52 +367,10 @@ impl<'a> Builder<'a> {
         F::Output: Send + 'static,
         S: Schedule,
     {
-        let meta = self.meta(false);
+        let meta = self.meta();
         // `F` and its output are `Send + 'static` and `S` is `Send + Sync + 'static`, so the
         // runnable, its wakers and the task may be used and dropped on any thread at any time.
         // SAFETY: so the duties of `spawn_unchecked` hold trivially.
-        unsafe { spawn_unchecked(meta, future, schedule) }
-    }
-
-    /// Creates a task from a `!Send` future.
-    ///
-    /// # Safety
-    ///
-    /// The returned [`Runnable`] (and every `Runnable` later passed to `schedule` for this
-    /// task) must be run and dropped only on the thread that called `spawn_local`.
-    /// Executors check [`Runnable::is_local`] to know which runnables this applies to. Wakers
-    /// and the `JoinHandle` may go anywhere (`JoinHandle<T>` is `Send` only if `T` is).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use heddle_task::{Builder, Runnable};
-    /// use std::rc::Rc;
-    ///
-    /// let value = Rc::new(5);
-    /// // SAFETY: the runnable is run right here, on the spawning thread.
-    /// let (runnable, handle) = unsafe {
-    ///     Builder::new().spawn_local(async move { *value }, |_: Runnable| {})
-    /// };
-    /// assert!(runnable.is_local());
-    /// runnable.run();
-    /// assert!(handle.is_finished());
-    /// ```
-    #[track_caller]
-    pub unsafe fn spawn_local<F, S>(
-        self,
-        future: F,
-        schedule: S,
-    ) -> (Runnable, JoinHandle<F::Output>)
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-        S: Schedule,
-    {
-        let meta = self.meta(true);
-        // The future and output are `'static`; `S` is `Send + Sync + 'static`, so wakers may
-        // go anywhere.
-        // SAFETY: the caller runs and drops the runnable on this thread only (`!Send` is fine).
         unsafe { spawn_unchecked(meta, future, schedule) }
     }
 
@@ -466,7 +410,7 @@ impl<'a> Builder<'a> {
         S: LocalSchedule,
     {
         let home = local::home_thread();
-        let meta = self.meta(true);
+        let meta = self.meta();
         let checked = local::Checked { schedule, home };
         // 1. The first runnable is returned wrapped in a `LocalRunnable` for this thread.
         // 2. Every later runnable async-task creates (a wake-up, or the final schedule that
@@ -482,16 +426,12 @@ impl<'a> Builder<'a> {
     }
 
     #[track_caller]
-    fn meta(self, local: bool) -> TaskMeta {
+    fn meta(self) -> TaskMeta {
         let location = match self.location {
             Some(location) => location,
             None => Location::caller(),
         };
-        TaskMeta::new(
-            self.name.map(|name| Box::new(Box::from(name))),
-            location,
-            local,
-        )
+        TaskMeta::new(self.name.map(|name| Box::new(Box::from(name))), location)
     }
 }
 

@@ -5,60 +5,29 @@
 //! run only while the set is driven: by [`LocalSet::run_until`], by awaiting the set, or by
 //! [`LocalSet::block_on`], inside a heddle runtime's `block_on` or one of its tasks. I/O and
 //! timers used by the set's tasks come from that runtime (or, outside any, from heddle's
-//! global driver threads), and wake-ups from other threads reach the set through its queue.
+//! global driver threads).
 //!
-//! # Who touches what
-//!
-//! `Shared` holds everything, behind one mutex that is never held while user code runs (no
-//! future is polled or dropped and no waker is cloned, woken or dropped under it; task wakers
-//! created by `heddle-task` are the exception, as they run no user code):
-//!
-//! * `queue`: the runnables of scheduled tasks. Any thread pushes (the schedule hook runs
-//!   wherever a task is woken); only the set's thread pops, to run or drop them. The
-//!   runnables are [`LocalRunnable`]s, which refuse to run, and leak rather than drop, on any
-//!   other thread, so the set needs no `unsafe`.
-//! * `waker`: the waker of whoever drives the set, registered when the queue is found empty.
-//!   A push takes it and wakes it.
-//! * `tasks`: the registry, a waker per live task (spawned, future not yet dropped). The
-//!   `Entry` inside each task's future removes it when the future is dropped. Dropping the
-//!   set reaches idle tasks through it.
-//! * `closed`: set when the set starts dropping; a spawn after that is cancelled at once.
-//!
-//! # No lost wake-ups
-//!
-//! A driver registers its waker and checks the queue under the same lock; a push happens
-//! under that lock too and takes the registered waker. So a push either comes before the
-//! check, which sees it (the driver wakes itself and returns `Pending`), or after the
-//! registration, and wakes the driver.
-//!
-//! # Drop
-//!
-//! Dropping the set, on its thread, closes it, then repeats: wake every task in the registry
-//! (an idle task is scheduled and pushed to the queue; a scheduled one already is, or is
-//! being pushed by another thread), and drop what the queue holds, which drops those futures
-//! here and removes their entries. It stops when the registry is empty. A round that finds
-//! nothing while tasks are still registered means a push from another thread is in flight
-//! (its schedule call has the runnable but not yet the lock); the loop yields and looks
-//! again. When it ends, every task is closed (async-task's `CLOSED`) or completed, and a wake
-//! of a closed or completed task schedules nothing, so a late wake from any thread neither
-//! runs nor drops a future. While the thread is already unwinding, the task harness leaks
-//! futures rather than dropping them, so the loop then stops at the first empty round.
+//! Nor is it an executor of its own: it is a `heddle-executor-local` executor built
+//! `poll_driven`, driven from the host's task by `LocalExecutor::tick`. The executor keeps
+//! the queue, the registry of live tasks (which `Debug` counts) and the thread checks; a
+//! wake-up from any thread reaches it and wakes whoever last drove the set. Dropping the set
+//! drops the executor, which drops every task's future on this thread through the executor
+//! core's shutdown drain. This module adds only what makes it tokio's `LocalSet`: the batch
+//! size, `run_until`'s order (its future first), and the thread-local "current set" that
+//! routes [`heddle::spawn_local`](crate::spawn_local) to the set.
 
-use std::collections::VecDeque;
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::mem;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use heddle_loom::{Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
-
+use heddle_driver::{ThreadParker, ThreadUnparker};
+use heddle_executor_local::{LocalExecutor, Spawner};
 use heddle_task::coop;
-use heddle_task::{JoinHandle, LocalRunnable, LocalSchedule, ScheduleInfo};
-use slab::Slab;
+use heddle_task::JoinHandle;
 
 use crate::Runtime;
 
@@ -69,8 +38,7 @@ const MAX_TASKS_PER_TICK: usize = 61;
 
 thread_local! {
     /// The set that `heddle::spawn_local` spawns onto on this thread, if any.
-    static CURRENT: std::cell::RefCell<Option<Arc<Shared>>> =
-        const { std::cell::RefCell::new(None) };
+    static CURRENT: RefCell<Option<Spawner<ThreadUnparker>>> = const { RefCell::new(None) };
 }
 
 /// A set of `!Send` tasks that run together on one thread: tokio's `LocalSet`.
@@ -137,7 +105,10 @@ thread_local! {
 /// require_send(heddle::task::LocalSet::new());
 /// ```
 pub struct LocalSet {
-    shared: Arc<Shared>,
+    /// `Some` until the set drops. Borrowed mutably only while the set runs a batch.
+    executor: RefCell<Option<LocalExecutor<ThreadParker>>>,
+    /// Spawns onto the executor, also while it runs a batch.
+    spawner: Spawner<ThreadUnparker>,
     /// Keeps the set on the thread that created it (`!Send`, `!Sync`): its tasks are polled
     /// and dropped wherever `&self` is used.
     _not_send: PhantomData<Rc<()>>,
@@ -168,7 +139,7 @@ pub struct LocalSet {
 #[must_use = "the set is current only while the guard lives"]
 pub struct LocalEnterGuard {
     /// The set that was current before, restored on drop.
-    previous: Option<Arc<Shared>>,
+    previous: Option<Spawner<ThreadUnparker>>,
     /// The guard restores this thread's state, so it stays on this thread.
     _not_send: PhantomData<Rc<()>>,
 }
@@ -183,15 +154,12 @@ impl LocalSet {
     /// # drop(local);
     /// ```
     pub fn new() -> LocalSet {
+        let executor = heddle_executor_local::Builder::new()
+            .poll_driven(true)
+            .build(ThreadParker::new());
         LocalSet {
-            shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    queue: VecDeque::new(),
-                    waker: None,
-                    tasks: Slab::new(),
-                    closed: false,
-                }),
-            }),
+            spawner: executor.spawner(),
+            executor: RefCell::new(Some(executor)),
             _not_send: PhantomData,
         }
     }
@@ -213,7 +181,7 @@ impl LocalSet {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn enter(&self) -> LocalEnterGuard {
-        enter(&self.shared)
+        enter(&self.spawner)
     }
 
     /// Spawns a `!Send` task onto the set. It runs when the set is driven, on the set's
@@ -242,7 +210,7 @@ impl LocalSet {
         F::Output: 'static,
     {
         let builder = heddle_task::Builder::new().location(std::panic::Location::caller());
-        self.shared.spawn(builder, future)
+        self.spawner.spawn_local_with(builder, future)
     }
 
     /// Drives `future` and the set's tasks until `future` completes, and returns its output.
@@ -304,6 +272,26 @@ impl LocalSet {
     pub fn block_on<F: Future>(&self, runtime: &Runtime, future: F) -> F::Output {
         runtime.block_on(self.run_until(future))
     }
+
+    /// Runs a batch of the set's tasks and makes sure `cx` is woken when there is more work
+    /// (see `LocalExecutor::tick`). Returns whether the set has no live task left.
+    ///
+    /// # Panics
+    ///
+    /// If the set is driven from inside one of its own tasks.
+    fn run_tasks(&self, cx: &mut Context<'_>) -> bool {
+        let Ok(mut executor) = self.executor.try_borrow_mut() else {
+            panic!(
+                "a LocalSet was driven from inside one of its own tasks; drive it from the \
+                 code that owns it"
+            );
+        };
+        let executor = executor
+            .as_mut()
+            .expect("the executor lives until the set drops");
+        let queued = executor.tick(MAX_TASKS_PER_TICK, cx);
+        !queued && executor.alive_tasks() == 0
+    }
 }
 
 impl Default for LocalSet {
@@ -346,8 +334,8 @@ impl Future for LocalSet {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let _enter = enter(&self.shared);
-        if self.shared.run_tasks(cx) {
+        let _enter = enter(&self.spawner);
+        if self.run_tasks(cx) {
             Poll::Ready(())
         } else {
             Poll::Pending
@@ -359,49 +347,17 @@ impl Drop for LocalSet {
     fn drop(&mut self) {
         // Current while the futures are dropped: a destructor's `spawn_local` reaches this
         // (closed) set and is cancelled at once, on this thread.
-        let _enter = enter(&self.shared);
-        self.shared.lock().closed = true;
-        // See the module docs, "Drop".
-        loop {
-            let wakers: Vec<Waker> = self
-                .shared
-                .lock()
-                .tasks
-                .iter()
-                .map(|(_, waker)| waker.clone())
-                .collect();
-            for waker in wakers {
-                waker.wake();
-            }
-            let queued = mem::take(&mut self.shared.lock().queue);
-            let found = !queued.is_empty();
-            // On this thread: each drop cancels its task and drops its future here.
-            drop(queued);
-            if self.shared.lock().tasks.is_empty() {
-                break;
-            }
-            if !found {
-                if std::thread::panicking() {
-                    break;
-                }
-                std::thread::yield_now();
-            }
-        }
-        let waker = self.shared.lock().waker.take();
-        drop(waker);
+        let _enter = enter(&self.spawner);
+        // Drops every task's future here, before `drop` returns.
+        drop(self.executor.get_mut().take());
     }
 }
 
 impl fmt::Debug for LocalSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (alive, queued) = {
-            let state = self.shared.lock();
-            (state.tasks.len(), state.queue.len())
-        };
         f.debug_struct("LocalSet")
-            .field("alive_tasks", &alive)
-            .field("queued", &queued)
-            .finish()
+            .field("alive_tasks", &self.spawner.metrics().num_alive_tasks())
+            .finish_non_exhaustive()
     }
 }
 
@@ -420,10 +376,10 @@ impl fmt::Debug for LocalEnterGuard {
     }
 }
 
-/// Makes `shared` the current set until the guard drops.
-fn enter(shared: &Arc<Shared>) -> LocalEnterGuard {
+/// Makes the set of `spawner` the current set until the guard drops.
+fn enter(spawner: &Spawner<ThreadUnparker>) -> LocalEnterGuard {
     let previous = CURRENT
-        .try_with(|c| c.replace(Some(shared.clone())))
+        .try_with(|c| c.replace(Some(spawner.clone())))
         .ok()
         .flatten();
     LocalEnterGuard {
@@ -433,7 +389,7 @@ fn enter(shared: &Arc<Shared>) -> LocalEnterGuard {
 }
 
 /// The set current on this thread (driven or entered), if any.
-pub(crate) fn current() -> Option<Arc<Shared>> {
+pub(crate) fn current() -> Option<Spawner<ThreadUnparker>> {
     CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
@@ -451,162 +407,12 @@ impl<F: Future> Future for RunUntil<'_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let shared = &this.set.shared;
-        let _enter = enter(shared);
+        let _enter = enter(&this.set.spawner);
         let future = this.future;
         if let Poll::Ready(output) = coop::with_budget(|| future.poll(cx)) {
             return Poll::Ready(output);
         }
-        shared.run_tasks(cx);
+        this.set.run_tasks(cx);
         Poll::Pending
-    }
-}
-
-/// What the set's thread and the threads that wake its tasks share (see the module docs).
-pub(crate) struct Shared {
-    state: Mutex<State>,
-}
-
-struct State {
-    /// Runnables of scheduled tasks, in the order they were scheduled.
-    queue: VecDeque<LocalRunnable>,
-    /// The driver's waker, registered when it found the queue empty; taken by the next push.
-    waker: Option<Waker>,
-    /// A waker per live task; see `Entry`.
-    tasks: Slab<Waker>,
-    /// Set once, when the set starts dropping; spawns are cancelled from then on.
-    closed: bool,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // No user code runs under the lock, so it is never poisoned by a task; the data is
-        // plain bookkeeping that stays consistent either way.
-        self.state.lock()
-    }
-
-    /// Spawns `future` as a task of the set. Called on the set's thread (the set is `!Send`,
-    /// and the current set is a thread-local), which becomes the task's home thread.
-    #[track_caller]
-    pub(crate) fn spawn<F>(
-        self: &Arc<Self>,
-        builder: heddle_task::Builder<'_>,
-        future: F,
-    ) -> JoinHandle<F::Output>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        let mut state = self.lock();
-        if state.closed {
-            drop(state);
-            let (runnable, handle) = builder.spawn_local_checked(future, Scheduler(self.clone()));
-            // Cancelled at once: the future is dropped here, on its home thread.
-            drop(runnable);
-            return handle;
-        }
-        let slot = state.tasks.vacant_entry();
-        let entry = Entry {
-            shared: self.clone(),
-            key: slot.key(),
-        };
-        let tracked = Tracked { future, entry };
-        let (runnable, handle) = builder.spawn_local_checked(tracked, Scheduler(self.clone()));
-        slot.insert(runnable.waker());
-        state.queue.push_back(runnable);
-        let waker = state.waker.take();
-        drop(state);
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-        handle
-    }
-
-    /// Runs up to `MAX_TASKS_PER_TICK` queued tasks, then makes sure the driver is polled
-    /// again when there is work: at once (it is woken now) if tasks are still queued, else
-    /// at the next push (its waker is registered). Returns whether the set has no live task.
-    fn run_tasks(&self, cx: &mut Context<'_>) -> bool {
-        for _ in 0..MAX_TASKS_PER_TICK {
-            let next = self.lock().queue.pop_front();
-            let Some(runnable) = next else {
-                break;
-            };
-            runnable.run();
-        }
-        let state = self.lock();
-        if state.queue.is_empty() {
-            let registered = state
-                .waker
-                .as_ref()
-                .is_some_and(|waker| waker.will_wake(cx.waker()));
-            if registered {
-                return state.tasks.is_empty();
-            }
-            drop(state);
-            // Cloned outside the lock; the queue is checked again under it below.
-            let waker = cx.waker().clone();
-            let mut state = self.lock();
-            if state.queue.is_empty() {
-                let previous = state.waker.replace(waker);
-                let finished = state.tasks.is_empty();
-                drop(state);
-                drop(previous);
-                return finished;
-            }
-        } else {
-            drop(state);
-        }
-        // Tasks are still queued: yield to the runtime, and come back.
-        cx.waker().wake_by_ref();
-        false
-    }
-}
-
-/// The schedule hook of the set's tasks: pushes onto the queue and wakes the driver. Called
-/// on whichever thread wakes the task.
-struct Scheduler(Arc<Shared>);
-
-impl LocalSchedule for Scheduler {
-    fn schedule(&self, runnable: LocalRunnable, _info: ScheduleInfo) {
-        let waker = {
-            let mut state = self.0.lock();
-            state.queue.push_back(runnable);
-            state.waker.take()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-}
-
-/// A task's place in the registry; dropping it (with the task's future) removes it.
-struct Entry {
-    shared: Arc<Shared>,
-    key: usize,
-}
-
-impl Drop for Entry {
-    fn drop(&mut self) {
-        let waker = self.shared.lock().tasks.try_remove(self.key);
-        // Dropped outside the lock.
-        drop(waker);
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// A task's future plus its registry entry. The future is declared first, so it is
-    /// dropped before the entry leaves the registry.
-    struct Tracked<F> {
-        #[pin]
-        future: F,
-        entry: Entry,
-    }
-}
-
-impl<F: Future> Future for Tracked<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.project().future.poll(cx)
     }
 }

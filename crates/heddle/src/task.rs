@@ -119,7 +119,7 @@ where
     let location = Location::caller();
     let builder = heddle_task::Builder::new().location(location);
     if let Some(set) = crate::local_set::current() {
-        return set.spawn(builder, future);
+        return set.spawn_local_with(builder, future);
     }
     match with_current(|handle| handle.spawn_local(builder, future)) {
         Some(join) => join,
@@ -331,7 +331,7 @@ impl<'a> Builder<'a> {
         F::Output: 'static,
     {
         if let Some(set) = crate::local_set::current() {
-            return Ok(set.spawn(self.task_builder(), future));
+            return Ok(set.spawn_local_with(self.task_builder(), future));
         }
         let handle = Handle::try_current().map_err(std::io::Error::other)?;
         Ok(handle.spawn_local(self.task_builder(), future))

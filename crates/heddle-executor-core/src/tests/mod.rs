@@ -1,0 +1,3 @@
+//! Loom models of the shared executor machinery (run with `--cfg loom`).
+
+mod loom_drain;
