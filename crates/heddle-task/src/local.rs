@@ -142,16 +142,21 @@ where
 pub struct LocalRunnable {
     /// `Some` until `run` takes it or `Drop` disposes of it.
     runnable: Option<Runnable>,
-    /// The index of the thread that spawned the task; `None` if it had none (the task can
-    /// then run nowhere and is leaked when dropped).
-    home: Option<NonZeroU64>,
+    /// The index of the thread that spawned the task, or [`NOWHERE`] if it had none (the task
+    /// can then run nowhere and is leaked when dropped). Not an `Option`: the unused value 0
+    /// lets an executor's queue entry (`Runnable` or `LocalRunnable`) fit in two words.
+    home: NonZeroU64,
 }
+
+/// The home of a task spawned where no thread index could be had: no thread has this index
+/// (indices count up from 1).
+const NOWHERE: NonZeroU64 = NonZeroU64::MAX;
 
 impl LocalRunnable {
     fn new(runnable: Runnable, home: Option<NonZeroU64>) -> LocalRunnable {
         LocalRunnable {
             runnable: Some(runnable),
-            home,
+            home: home.unwrap_or(NOWHERE),
         }
     }
 
@@ -171,7 +176,7 @@ impl LocalRunnable {
     /// assert!(runnable.is_home_thread());
     /// ```
     pub fn is_home_thread(&self) -> bool {
-        self.home.is_some() && thread_index() == self.home
+        self.home != NOWHERE && thread_index() == Some(self.home)
     }
 
     /// Polls the task once, as [`Runnable::run`] does. Returns `true` if the task woke itself
