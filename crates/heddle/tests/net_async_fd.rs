@@ -138,7 +138,19 @@ fn eventfd_counts_are_read_through_the_mut_guard() {
         // Drained: the next try_io clears the readiness.
         assert!(guard.try_io(read).is_err());
         drop(guard);
-        let err = event.try_io(Interest::READABLE, |_| Ok(())).unwrap_err();
+        // A late event of the writes above may mark it readable again (readiness is a hint),
+        // but a real read finds nothing and reports WouldBlock.
+        let err = event
+            .try_io(Interest::READABLE, |fd: &OwnedFd| {
+                let mut n = 0u64;
+                // SAFETY: reads 8 bytes into a live u64 from the descriptor `fd` borrows.
+                let rc = unsafe { libc::read(fd.as_raw_fd(), (&mut n as *mut u64).cast(), 8) };
+                if rc < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(n)
+            })
+            .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
         add(7);
         let total = event
