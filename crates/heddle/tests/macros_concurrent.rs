@@ -99,9 +99,12 @@ fn try_join_returns_ok_values_or_the_first_error() {
     let dropped = Rc::new(Cell::new(false));
     let flag = dropped.clone();
     let err: Result<((), u8), String> = run(async move {
+        // Made here, so the flag is set whether or not try_join! polls it before the error
+        // (without `biased;` it starts at a rotating operand, as tokio's does).
+        let waiting = pending_with_flag(flag);
         heddle::try_join!(
             async move {
-                pending_with_flag(flag).await;
+                waiting.await;
                 Ok(())
             },
             async { Err("failed".to_string()) }
