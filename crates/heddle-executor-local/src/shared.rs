@@ -341,10 +341,21 @@ pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Queued> {
                 let index = rng.below(q.len());
                 q.swap_remove_back(index)
             }
-            _ => q.pop_front(),
+            _ => {
+                let next = q.pop_front();
+                if next.is_none() && q.capacity() > RETAINED {
+                    // A burst (100,000 spawns at once) grew the buffer; drained, it goes back
+                    // to the allocator instead of staying in the process's memory for good.
+                    q.shrink_to(RETAINED);
+                }
+                next
+            }
         }
     })
 }
+
+/// Entries of run queue buffer kept once the queue drains (16 KiB).
+const RETAINED: usize = 1024;
 
 /// The length of the running executor's queue.
 pub(crate) fn local_len() -> usize {
