@@ -370,6 +370,8 @@ mod tests {
     }
 
     #[test]
+    // The global pool's threads outlive the test, which miri reports as a leak.
+    #[cfg_attr(miri, ignore)]
     fn writes_are_performed_in_order_and_flush_waits_for_them() {
         let recorder = Recorder::default();
         let mut writer = Blocking::new(recorder.clone());
@@ -388,6 +390,8 @@ mod tests {
     }
 
     #[test]
+    // The global pool's threads outlive the test, which miri reports as a leak.
+    #[cfg_attr(miri, ignore)]
     fn a_failed_write_is_reported_by_the_next_call() {
         let recorder = Recorder {
             ok: Some(1),
@@ -411,6 +415,8 @@ mod tests {
     }
 
     #[test]
+    // The global pool's threads outlive the test, which miri reports as a leak.
+    #[cfg_attr(miri, ignore)]
     fn a_write_is_cut_at_the_buffer_size() {
         let mut writer = Blocking::new(Vec::new());
         let big = vec![7; MAX_BUF + 10];
@@ -423,6 +429,8 @@ mod tests {
     }
 
     #[test]
+    // The global pool's threads outlive the test, which miri reports as a leak.
+    #[cfg_attr(miri, ignore)]
     fn a_read_keeps_what_does_not_fit_for_the_next_one() {
         /// Hands out its bytes in one `read` call, then end of file; counts the calls.
         struct OneShot(Option<Vec<u8>>, Arc<Mutex<usize>>);
