@@ -1,7 +1,8 @@
 //! The machinery heddle's executors share, written once: the registry of live tasks, the
 //! wrapper that keeps a task in it until its future is dropped, the shutdown drain that drops
-//! every task exactly once, the thread index that tells threads apart, and a worker's park and
-//! busy-time counters.
+//! every task exactly once, and a worker's park and busy-time counters. (The thread index that
+//! tells threads apart is `heddle_task::thread_index`: the checked `!Send` tasks below it
+//! need it too.)
 //!
 //! **What it is.** Building blocks for an executor over `heddle-task`: a [`Registry`] holds a
 //! waker per live task, so that shutdown reaches idle tasks whose wakers sit elsewhere (in a
@@ -68,7 +69,6 @@ use heddle_loom as loom;
 
 mod drain;
 mod registry;
-mod thread_index;
 mod tracked;
 mod worker_metrics;
 
@@ -77,6 +77,5 @@ mod tests;
 
 pub use drain::drop_all_tasks;
 pub use registry::{Registry, Shard};
-pub use thread_index::thread_index;
 pub use tracked::{Entry, Host, Tracked};
 pub use worker_metrics::WorkerMetrics;

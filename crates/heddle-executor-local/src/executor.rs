@@ -520,19 +520,11 @@ impl<D: Driver> LocalExecutor<D> {
         let previous = self.shared.enter(&mut self.queue);
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             self.drain_injector();
-            for _ in 0..max_tasks {
-                let Some(runnable) = shared::pop_local(self.rng.as_mut()) else {
-                    break;
-                };
-                runnable.run();
-                if self.stopped_by_panic() {
-                    return false;
-                }
-            }
-            true
+            self.run_batch(max_tasks).is_some()
         }));
         self.shared.exit(&mut self.queue, previous);
         self.shared.registry().extra.running = 0;
+        shared::release_burst_buffer(&mut self.queue);
         match result {
             Ok(true) => {}
             Ok(false) => panic!("{TASK_PANICKED}"),
@@ -572,6 +564,29 @@ impl<D: Driver> LocalExecutor<D> {
         self.shutdown_on_panic && self.shared.task_panicked()
     }
 
+    /// Runs up to `max` queued tasks. Returns how many ran, or `None` when a task panicked
+    /// and the executor shuts down on panic.
+    #[inline(always)]
+    fn run_batch(&mut self, max: usize) -> Option<usize> {
+        let shutdown_on_panic = self.shutdown_on_panic;
+        let state = &self.shared;
+        let rng = &mut self.rng;
+        shared::with_local_queue(|queue| {
+            let mut ran = 0;
+            while ran < max {
+                let Some(runnable) = shared::pop(queue, rng.as_mut()) else {
+                    break;
+                };
+                runnable.run();
+                if shutdown_on_panic && state.task_panicked() {
+                    return None;
+                }
+                ran += 1;
+            }
+            Some(ran)
+        })
+    }
+
     /// The run loop of `run_until`; see the module docs. `None`: a task panicked and the
     /// executor shuts down on panic.
     fn run_loop<F: Future>(
@@ -591,22 +606,12 @@ impl<D: Driver> LocalExecutor<D> {
                 return None;
             }
 
-            let mut ran = 0u32;
-            while ran < self.global_queue_interval {
-                let Some(runnable) = shared::pop_local(self.rng.as_mut()) else {
-                    break;
-                };
-                runnable.run();
-                if self.stopped_by_panic() {
-                    return None;
-                }
-                ran += 1;
-            }
-
+            let ran = self.run_batch(self.global_queue_interval as usize)?;
             let arrived = self.drain_injector();
-            since_event += ran;
+            since_event += ran as u32;
             if ran == 0 && arrived == 0 {
                 if !main.woken.load(Ordering::Acquire) {
+                    shared::release_local_burst_buffer();
                     let metrics = &self.shared.worker_metrics;
                     metrics.about_to_park();
                     park_contained(|| self.driver.park());

@@ -71,7 +71,7 @@ const _: () = assert!(std::mem::size_of::<Queued>() == std::mem::size_of::<Local
 
 impl Queued {
     /// Polls the task once.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn run(self) {
         match self {
             Queued::Send(runnable) => {
@@ -84,7 +84,7 @@ impl Queued {
     }
 }
 
-pub(crate) use heddle_executor_core::thread_index;
+pub(crate) use heddle_task::thread_index;
 
 pub(crate) struct Shared<U> {
     /// Runnables scheduled from threads other than the one running the executor.
@@ -331,27 +331,42 @@ impl<U: Unparker> Shared<U> {
     }
 }
 
-/// Pops the next runnable from the running executor's queue (FIFO, or a seeded random pick).
-#[inline]
-pub(crate) fn pop_local(pick: Option<&mut crate::rng::Rng>) -> Option<Queued> {
-    QUEUE.with(|q| {
-        let mut q = q.borrow_mut();
-        match pick {
-            Some(rng) if q.len() > 1 => {
-                let index = rng.below(q.len());
-                q.swap_remove_back(index)
-            }
-            _ => {
-                let next = q.pop_front();
-                if next.is_none() && q.capacity() > RETAINED {
-                    // A burst (100,000 spawns at once) grew the buffer; drained, it goes back
-                    // to the allocator instead of staying in the process's memory for good.
-                    q.shrink_to(RETAINED);
-                }
-                next
-            }
+/// Runs `f` with the running executor's queue: one thread-local access for a whole batch of
+/// pops, which [`pop`] then takes from.
+#[inline(always)]
+pub(crate) fn with_local_queue<R>(f: impl FnOnce(&RefCell<VecDeque<Queued>>) -> R) -> R {
+    QUEUE.with(f)
+}
+
+/// Pops the next runnable from `queue` (FIFO, or a seeded random pick). The borrow ends before
+/// the caller runs the task, whose wake-ups push to the same queue.
+#[inline(always)]
+pub(crate) fn pop(
+    queue: &RefCell<VecDeque<Queued>>,
+    pick: Option<&mut crate::rng::Rng>,
+) -> Option<Queued> {
+    let mut q = queue.borrow_mut();
+    match pick {
+        Some(rng) if q.len() > 1 => {
+            let index = rng.below(q.len());
+            q.swap_remove_back(index)
         }
-    })
+        _ => q.pop_front(),
+    }
+}
+
+/// Gives a drained queue's buffer back to the allocator when a burst (100,000 spawns at once)
+/// grew it, instead of keeping it in the process's memory for good. Called where the executor
+/// is about to wait, never per task.
+pub(crate) fn release_burst_buffer(queue: &mut VecDeque<Queued>) {
+    if queue.is_empty() && queue.capacity() > RETAINED {
+        queue.shrink_to(RETAINED);
+    }
+}
+
+/// [`release_burst_buffer`] for the running executor's queue.
+pub(crate) fn release_local_burst_buffer() {
+    QUEUE.with(|q| release_burst_buffer(&mut q.borrow_mut()));
 }
 
 /// Entries of run queue buffer kept once the queue drains (16 KiB).
@@ -363,7 +378,7 @@ pub(crate) fn local_len() -> usize {
 }
 
 /// Pushes onto the running executor's queue.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_local(runnable: Queued) {
     QUEUE.with(|q| q.borrow_mut().push_back(runnable));
 }

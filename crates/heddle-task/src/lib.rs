@@ -9,7 +9,8 @@
 //!   poll them, and the [`Schedule`] trait executors implement;
 //! * [`Builder::spawn_local_checked`], whose [`LocalRunnable`]s run and drop a `!Send` task
 //!   only on its home thread, so that an executor of `!Send` tasks needs no `unsafe`
-//!   (scheduled through [`LocalSchedule`]);
+//!   (scheduled through [`LocalSchedule`]), and [`thread_index`], the number that tells a
+//!   task's home thread from the others;
 //! * [`JoinHandle`] (await the output as `Result<T, JoinError>`; dropping it detaches),
 //!   [`AbortHandle`], [`JoinError`] (cancelled or panicked, with the payload);
 //! * [`task_local!`], [`yield_now`], and [`id`] / [`try_id`] for the running task;
@@ -67,6 +68,7 @@ mod local;
 mod meta;
 mod spawn;
 mod task_local;
+mod thread_index;
 mod yield_now;
 
 pub use error::JoinError;
@@ -77,4 +79,5 @@ pub use join::{AbortHandle, JoinHandle};
 pub use local::{LocalRunnable, LocalSchedule};
 pub use spawn::{Builder, Runnable, Schedule, ScheduleInfo};
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
+pub use thread_index::thread_index;
 pub use yield_now::{yield_now, YieldNow};

@@ -12,36 +12,12 @@
 //! The home thread is recognised by a process-unique index kept in a thread-local (one read
 //! per check), not by `std::thread::current()`.
 
-use crate::loom::unmodelled::{AtomicU64, Ordering};
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::num::NonZeroU64;
 use std::task::Waker;
 
-use crate::{Id, Runnable, Schedule, ScheduleInfo, TaskInfo};
-
-thread_local! {
-    /// This thread's index; assigned on first use, never reused by another thread.
-    static THREAD_INDEX: std::cell::Cell<Option<NonZeroU64>> = const { std::cell::Cell::new(None) };
-}
-
-/// This thread's index. `THREAD_INDEX` has no destructor, so it stays readable while the
-/// thread's other thread-locals are torn down; should the platform refuse the access anyway,
-/// the answer is `None`, which is nobody's home thread (the task is then leaked, never run or
-/// dropped on the wrong thread).
-fn thread_index() -> Option<NonZeroU64> {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    THREAD_INDEX
-        .try_with(|index| match index.get() {
-            Some(index) => index,
-            None => {
-                let next = NonZeroU64::new(NEXT.fetch_add(1, Ordering::Relaxed))
-                    .expect("thread indices start at 1 and 2^64 threads are never created");
-                index.set(Some(next));
-                next
-            }
-        })
-        .ok()
-}
+use crate::{thread_index, Id, Runnable, Schedule, ScheduleInfo, TaskInfo};
 
 /// The hook through which a task spawned with
 /// [`Builder::spawn_local_checked`](crate::Builder::spawn_local_checked) asks to be run: the
@@ -148,15 +124,15 @@ pub struct LocalRunnable {
     home: NonZeroU64,
 }
 
-/// The home of a task spawned where no thread index could be had: no thread has this index
-/// (indices count up from 1).
+/// The home of a task spawned where no thread index could be had (what [`thread_index`]
+/// answers when the access is refused): no thread has this index (indices count up from 1).
 const NOWHERE: NonZeroU64 = NonZeroU64::MAX;
 
 impl LocalRunnable {
-    fn new(runnable: Runnable, home: Option<NonZeroU64>) -> LocalRunnable {
+    fn new(runnable: Runnable, home: NonZeroU64) -> LocalRunnable {
         LocalRunnable {
             runnable: Some(runnable),
-            home: home.unwrap_or(NOWHERE),
+            home,
         }
     }
 
@@ -175,8 +151,9 @@ impl LocalRunnable {
     /// let (runnable, _handle) = Builder::new().spawn_local_checked(async {}, |_: LocalRunnable| {});
     /// assert!(runnable.is_home_thread());
     /// ```
+    #[inline]
     pub fn is_home_thread(&self) -> bool {
-        self.home != NOWHERE && thread_index() == Some(self.home)
+        self.home != NOWHERE && thread_index() == self.home.get()
     }
 
     /// Polls the task once, as [`Runnable::run`] does. Returns `true` if the task woke itself
@@ -197,12 +174,14 @@ impl LocalRunnable {
     /// assert!(handle.is_finished());
     /// ```
     #[track_caller]
-    pub fn run(mut self) -> bool {
+    #[inline]
+    pub fn run(self) -> bool {
         assert!(
             self.is_home_thread(),
             "a `!Send` task was run on a thread other than the one that spawned it"
         );
-        let runnable = self
+        // On the home thread nothing is left for `Drop` to check once the runnable is out.
+        let runnable = ManuallyDrop::new(self)
             .runnable
             .take()
             .expect("a LocalRunnable holds its runnable until it is run or dropped");
@@ -284,7 +263,7 @@ impl fmt::Debug for LocalRunnable {
 /// a [`LocalRunnable`] before the user's hook sees it.
 pub(crate) struct Checked<S> {
     pub(crate) schedule: S,
-    pub(crate) home: Option<NonZeroU64>,
+    pub(crate) home: NonZeroU64,
 }
 
 impl<S: LocalSchedule> Schedule for Checked<S> {
@@ -295,12 +274,12 @@ impl<S: LocalSchedule> Schedule for Checked<S> {
 }
 
 /// This thread's index: the home thread of a checked local task spawned here.
-pub(crate) fn home_thread() -> Option<NonZeroU64> {
-    thread_index()
+pub(crate) fn home_thread() -> NonZeroU64 {
+    NonZeroU64::new(thread_index()).unwrap_or(NOWHERE)
 }
 
 /// Wraps a runnable of a checked local task whose home thread is `home`.
-pub(crate) fn wrap(runnable: Runnable, home: Option<NonZeroU64>) -> LocalRunnable {
+pub(crate) fn wrap(runnable: Runnable, home: NonZeroU64) -> LocalRunnable {
     LocalRunnable::new(runnable, home)
 }
 
