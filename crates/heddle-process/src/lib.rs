@@ -32,7 +32,10 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg(unix)]
-#![forbid(unsafe_code)]
+// Unsafe code is allowed only where it is needed (`Command::pre_exec`).
+#![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
 mod child;
