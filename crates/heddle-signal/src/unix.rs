@@ -271,7 +271,12 @@ enum State {
 
 impl Signal {
     /// The next delivery of the signal: `Some(())` when it arrived (once for several
-    /// arrivals since the last call).
+    /// arrivals since the last call), or `None` when no delivery can be waited for any more
+    /// (polled under a reactor the self-pipe cannot be registered with: no descriptor left,
+    /// or the global reactor could not start).
+    ///
+    /// A listener polled under another reactor than the one it waited on before (its runtime
+    /// was dropped, or it moved to another runtime or executor) waits on the new one.
     ///
     /// # Cancel safety
     ///
