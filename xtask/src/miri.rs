@@ -24,13 +24,13 @@ const EXCLUDED: &[(&str, &str)] = &[
     ),
     (
         "heddle-process",
-        "no unsafe code (`forbid(unsafe_code)`), and its tests spawn processes, which miri \
-         cannot",
+        "its only `unsafe` is the pidfd_open(2) system call and handing `pre_exec` to std, \
+         and its tests spawn processes, which miri cannot",
     ),
     (
         "heddle-signal",
         "its one `unsafe` is installing a handler with sigaction(2), which miri cannot run, and \
-         its tests deliver real signals",
+         its tests deliver real signals to listeners waiting on the OS poller",
     ),
     (
         "heddle-macros",

@@ -83,7 +83,7 @@ impl Child {
     ///
     /// # Errors
     ///
-    /// If `SIGCHLD` cannot be listened for, or `waitpid(2)` fails.
+    /// If neither the child's pidfd nor `SIGCHLD` can be waited on, or `waitpid(2)` fails.
     ///
     /// # Examples
     ///
@@ -243,8 +243,6 @@ impl Drop for Child {
         if self.kill_on_drop {
             let _ = child.kill();
         }
-        if matches!(child.try_wait(), Ok(None)) {
-            reaper::orphan(child);
-        }
+        reaper::orphan(child);
     }
 }

@@ -61,8 +61,7 @@ impl Command {
         &self.std
     }
 
-    /// The std command underneath, for settings this type does not wrap
-    /// (`std::os::unix::process::CommandExt::pre_exec`, for one).
+    /// The std command underneath, for settings this type does not wrap.
     ///
     /// # Examples
     ///
@@ -278,6 +277,51 @@ impl Command {
     /// ```
     pub fn arg0(&mut self, arg: impl AsRef<OsStr>) -> &mut Command {
         self.std.arg0(arg);
+        self
+    }
+
+    /// Schedules `f` to run in the child just before `exec`;
+    /// `tokio::process::Command::pre_exec`, passed to std's `CommandExt::pre_exec`.
+    ///
+    /// An `Err` from `f` stops the spawn: no later closure runs, the program is not executed,
+    /// and [`spawn`](Command::spawn) returns an error with the same OS error code. Several
+    /// closures run in the order they were added.
+    ///
+    /// # Safety
+    ///
+    /// `f` runs in the child after `fork`, while other threads of the parent may have held
+    /// locks at the time of the fork: it must only do what is async-signal-safe (no
+    /// allocation, no locks), and must not break the invariants of libraries over the
+    /// descriptors and memory the child inherited. Its changes to memory are not seen by the
+    /// parent. The child's stdio and working directory are already set when it runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// futures::executor::block_on(async {
+    ///     let mut command = heddle_process::Command::new("sh");
+    ///     command.args(["-c", "umask"]);
+    ///     // SAFETY: umask(2) is async-signal-safe; the closure allocates nothing.
+    ///     unsafe {
+    ///         command.pre_exec(|| {
+    ///             libc::umask(0o077);
+    ///             Ok(())
+    ///         })
+    ///     };
+    ///     let output = command.output().await?;
+    ///     assert_eq!(output.stdout, b"0077\n");
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[allow(unsafe_code)]
+    pub unsafe fn pre_exec<F>(&mut self, f: F) -> &mut Command
+    where
+        F: FnMut() -> io::Result<()> + Send + Sync + 'static,
+    {
+        // SAFETY: std's `pre_exec` has the same contract as this function, whose caller
+        // upholds it for `f` (see `# Safety`).
+        unsafe { self.std.pre_exec(f) };
         self
     }
 

@@ -3,10 +3,12 @@
 //! awaited, so code written for tokio runs by renaming the crate.
 //!
 //! The pipes are non-blocking descriptors served by the reactor (`heddle_reactor::Async`; a
-//! runtime's reactor inside one, the global one elsewhere). Waiting for an exit listens for
-//! `SIGCHLD` (`heddle-signal`) and checks the child with `waitpid(WNOHANG)` on each delivery,
-//! so no thread blocks per child. A `Child` dropped before its exit is reaped in the
-//! background (killed first with [`Command::kill_on_drop`]), so no zombie is left.
+//! runtime's reactor inside one, the global one elsewhere). Waiting for an exit waits for
+//! the child's pidfd to become readable on the reactor where the kernel has pidfds (Linux),
+//! and otherwise listens for `SIGCHLD` (`heddle-signal`) and checks the child with
+//! `waitpid(WNOHANG)` on each delivery, so no thread blocks per child. A `Child` dropped
+//! before its exit is reaped in the background (killed first with
+//! [`Command::kill_on_drop`]), so no zombie is left.
 //!
 //! This crate is layer 1b and Unix-only. It is not a shell: arguments go to the program as
 //! given, and pipelines are built by handing one child's output to the next.
@@ -32,7 +34,11 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg(unix)]
-#![forbid(unsafe_code)]
+// Unsafe code is allowed only where it is needed: `Command::pre_exec` and the `pidfd_open`
+// system call.
+#![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
 mod child;

@@ -4,18 +4,21 @@
 //! One process-wide handler per signal is installed on first use (through
 //! `signal-hook-registry`, which chains to handlers installed before) and stays for the life
 //! of the process, as tokio's does. The handler only sets a flag and writes a byte to a
-//! self-pipe; a thread of this crate (`heddle-signal`, started with the first listener and
-//! blocked in `read(2)` otherwise) turns the byte into a delivery to every [`unix::Signal`]
-//! of that signal, through a `heddle_sync::watch` channel. That works under any executor, or
-//! none, and a signal is seen even while no task is polling.
+//! self-pipe. Each [`unix::Signal`] waits for the pipe's read end to become readable on the
+//! reactor (`heddle-reactor`: a runtime's, or the global one under a foreign executor), and
+//! whichever listener is woken empties the pipe and delivers every flagged signal to all of
+//! its listeners, through a `heddle_sync::watch` channel. No thread of this crate serves
+//! the pipe; a signal that arrives while no listener is polled stays flagged, and is
+//! delivered to the listeners that existed when it arrived once one of them is polled.
 //!
 //! Semantics, as tokio's: deliveries are coalesced, not queued (several signals between two
 //! `recv` calls are one `Some(())`); a listener created before a signal arrives sees it;
 //! every listener of a signal sees it; a signal that cannot be handled (`SIGKILL`,
 //! `SIGSTOP`, `SIGILL`, `SIGFPE`, `SIGSEGV`) or does not exist is an error.
 //!
-//! This crate is layer 1b and Unix-only. It is not a way to send signals (use `libc::kill`
-//! or a child's `kill`), and it does not reap children (`heddle-process` does).
+//! This crate is layer 1b (above `heddle-reactor` and `heddle-sync`) and Unix-only. It is
+//! not a way to send signals (use `libc::kill` or a child's `kill`), and it does not reap
+//! children (`heddle-process` does).
 //!
 //! # Examples
 //!

@@ -4,10 +4,14 @@
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::os::unix::net::UnixStream;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
+use heddle_reactor::{Async, Handle};
 use heddle_sync::watch;
+
+use crate::registry;
 
 /// Which signal to listen for; `tokio::signal::unix::SignalKind`.
 ///
@@ -210,7 +214,8 @@ impl From<SignalKind> for libc::c_int {
 /// # Errors
 ///
 /// For a signal that cannot be handled (`SIGKILL`, `SIGSTOP`, `SIGILL`, `SIGFPE`, `SIGSEGV`),
-/// one that does not exist, or when the handler or the delivering thread cannot be set up.
+/// one that does not exist, when the handler cannot be installed, or when the self-pipe
+/// cannot be registered with the current reactor (no descriptor left, say).
 ///
 /// # Examples
 ///
@@ -223,10 +228,11 @@ impl From<SignalKind> for libc::c_int {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn signal(kind: SignalKind) -> io::Result<Signal> {
-    let receiver = crate::registry::subscribe(kind.as_raw_value())?;
+    let receiver = registry::subscribe(kind.as_raw_value())?;
     Ok(Signal {
         kind,
         state: State::Idle(Some(receiver)),
+        pipe: Async::new(registry::reader()?)?,
     })
 }
 
@@ -249,6 +255,9 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
 pub struct Signal {
     kind: SignalKind,
     state: State,
+    /// The self-pipe's read end (a descriptor of this listener's own), registered with the
+    /// reactor current where the listener was last polled.
+    pipe: Async<UnixStream>,
 }
 
 /// A wait for the next delivery: owns the receiver while it runs, hands it back after.
@@ -262,7 +271,12 @@ enum State {
 
 impl Signal {
     /// The next delivery of the signal: `Some(())` when it arrived (once for several
-    /// arrivals since the last call).
+    /// arrivals since the last call), or `None` when no delivery can be waited for any more
+    /// (polled under a reactor the self-pipe cannot be registered with: no descriptor left,
+    /// or the global reactor could not start).
+    ///
+    /// A listener polled under another reactor than the one it waited on before (its runtime
+    /// was dropped, or it moved to another runtime or executor) waits on the new one.
     ///
     /// # Cancel safety
     ///
@@ -302,6 +316,37 @@ impl Signal {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
+        /// Rounds of one poll; more happen only while signals keep arriving, and then the
+        /// task yields (waking itself) rather than loop here.
+        const ROUNDS: usize = 4;
+        for _ in 0..ROUNDS {
+            // The channel's waker is stored first, so a delivery made by any other listener
+            // from here on wakes this one.
+            if let Poll::Ready(delivered) = self.poll_delivery(cx) {
+                return Poll::Ready(delivered);
+            }
+            if registry::deliver_pending() {
+                continue;
+            }
+            // The pipe was empty: wait for a handler's next byte.
+            let ready = match self.pipe_on_current_reactor() {
+                Ok(pipe) => pipe.poll_readable(cx),
+                Err(error) => Poll::Ready(Err(error)),
+            };
+            match ready {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(())) => {}
+                // The pipe cannot be waited on (no reactor, no descriptor left): no further
+                // delivery can be seen here.
+                Poll::Ready(Err(_)) => return Poll::Ready(None),
+            }
+        }
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+
+    /// Polls the signal's channel for a delivery not seen yet.
+    fn poll_delivery(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
         loop {
             match &mut self.state {
                 State::Idle(receiver) => {
@@ -320,6 +365,17 @@ impl Signal {
                 }
             }
         }
+    }
+
+    /// The pipe, registered again with the current reactor if it is not the one the pipe is
+    /// registered with (the listener moved to another runtime, or its runtime is gone and a
+    /// foreign executor polls it now, served by the global reactor).
+    fn pipe_on_current_reactor(&mut self) -> io::Result<&Async<UnixStream>> {
+        let current = Handle::current()?;
+        if !self.pipe.handle().same_reactor(&current) {
+            self.pipe = Async::with_handle(registry::reader()?, &current)?;
+        }
+        Ok(&self.pipe)
     }
 }
 

@@ -264,8 +264,8 @@ pub mod fs {
 }
 
 /// Child processes: `tokio::process`'s [`Command`](process::Command) and
-/// [`Child`](process::Child), with pipes on the reactor and exits awaited on `SIGCHLD`
-/// (`heddle-process`); Unix only.
+/// [`Child`](process::Child), with pipes on the reactor and exits awaited on the child's
+/// pidfd (Linux) or on `SIGCHLD` (`heddle-process`); Unix only.
 ///
 /// # Examples
 ///

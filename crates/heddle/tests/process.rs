@@ -1,5 +1,5 @@
 //! `heddle::process` on both runtime flavors: a child's output streamed line by line, exit
-//! codes, and a child that outlives the runtime that spawned it.
+//! codes, a child that outlives the runtime that spawned it, and `pre_exec`.
 
 mod support;
 
@@ -44,4 +44,39 @@ fn a_child_outlives_its_runtime() {
             assert_eq!(status.code(), Some(3));
         });
     }
+}
+
+#[test]
+fn pre_exec_runs_in_the_child_before_exec_on_both_flavors() {
+    support::on_both_flavors(60, || async {
+        let mut command = Command::new("sh");
+        command.args(["-c", "umask"]);
+        // SAFETY: umask(2) is async-signal-safe, and the closure allocates nothing.
+        unsafe {
+            command.pre_exec(|| {
+                libc::umask(0o027);
+                Ok(())
+            })
+        };
+        let output = command.output().await.unwrap();
+        assert!(output.status.success());
+        assert_eq!(output.stdout, b"0027\n");
+    });
+}
+
+#[test]
+fn a_failing_pre_exec_makes_spawn_fail_with_its_error() {
+    support::on_both_flavors(60, || async {
+        let mut command = Command::new("true");
+        // SAFETY: the closure only builds an error from a code: no allocation, no lock.
+        unsafe { command.pre_exec(|| Err(std::io::Error::from_raw_os_error(libc::EACCES))) };
+        let error = command.spawn().unwrap_err();
+        assert_eq!(error.raw_os_error(), Some(libc::EACCES));
+        // The spawn failed before exec: nothing is left to wait for, and the command
+        // still spawns once the closure lets it.
+        let mut command = Command::new("true");
+        // SAFETY: as above; this closure does nothing.
+        unsafe { command.pre_exec(|| Ok(())) };
+        assert!(command.status().await.unwrap().success());
+    });
 }

@@ -1,5 +1,6 @@
 //! `heddle::signal` on both runtime flavors: a listener sees a signal sent to the process,
-//! and `select!` over Ctrl-C and another signal works as in tokio.
+//! and `select!` over Ctrl-C and another signal works as in tokio; a listener outlives its
+//! runtime, and listeners on several runtimes and a foreign executor all hear one signal.
 
 mod support;
 
@@ -43,4 +44,72 @@ fn select_over_ctrl_c_and_sigusr2() {
             });
         });
     }
+}
+
+/// Raises `signum` on this thread: its handler has run when this returns.
+fn raise_here(signum: libc::c_int) {
+    // SAFETY: raise(3) takes a signal number; each caller has installed a handler for it.
+    assert_eq!(unsafe { libc::raise(signum) }, 0);
+}
+
+#[test]
+fn a_listener_outlives_its_runtime_and_hears_under_block_on() {
+    for (flavor, mut builder) in support::both_flavors() {
+        // A real-time signal of its own per flavor, so the runs cannot see each other's.
+        let signum = libc::SIGRTMIN() + if flavor == "current_thread" { 5 } else { 6 };
+        support::with_watchdog(30, move || {
+            let runtime = builder.build().unwrap();
+            let mut listener = runtime.block_on(async {
+                let mut listener = signal(SignalKind::from_raw(signum)).unwrap();
+                raise_here(signum);
+                assert_eq!(listener.recv().await, Some(()));
+                listener
+            });
+            drop(runtime);
+            // Waiting now needs the global reactor: the listener's runtime is gone. The
+            // signal is raised only once the listener waits, so the pipe must wake it.
+            let mut raiser = None;
+            let delivered = futures::executor::block_on(std::future::poll_fn(|cx| {
+                let poll = listener.poll_recv(cx);
+                if poll.is_pending() && raiser.is_none() {
+                    raiser = Some(std::thread::spawn(move || raise_here(signum)));
+                }
+                poll
+            }));
+            assert_eq!(delivered, Some(()));
+            raiser.unwrap().join().unwrap();
+        });
+    }
+}
+
+#[test]
+fn listeners_on_two_runtimes_and_block_on_all_hear_one_signal() {
+    support::with_watchdog(30, || {
+        let signum = libc::SIGRTMIN() + 7;
+        let listening = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let mut waiters = Vec::new();
+        for (_, mut builder) in support::both_flavors() {
+            let listening = listening.clone();
+            waiters.push(std::thread::spawn(move || {
+                builder.build().unwrap().block_on(async {
+                    let mut listener = signal(SignalKind::from_raw(signum)).unwrap();
+                    listening.wait();
+                    listener.recv().await
+                })
+            }));
+        }
+        let foreign = listening.clone();
+        waiters.push(std::thread::spawn(move || {
+            futures::executor::block_on(async {
+                let mut listener = signal(SignalKind::from_raw(signum)).unwrap();
+                foreign.wait();
+                listener.recv().await
+            })
+        }));
+        listening.wait();
+        raise_here(signum);
+        for waiter in waiters {
+            assert_eq!(waiter.join().unwrap(), Some(()));
+        }
+    });
 }

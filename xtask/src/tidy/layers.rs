@@ -65,7 +65,8 @@ const ONLY: &[(&str, &[&str])] = &[(
 
 /// Edges within one layer that the design draws: the facade re-exports the attribute macros,
 /// which sit beside it (their expansions name `heddle::` paths, so they cannot sit below it).
-/// heddle-process waits for children on SIGCHLD, which heddle-signal delivers.
+/// heddle-process waits for children on SIGCHLD, which heddle-signal delivers, where pidfds
+/// are missing and for the children dropped before their exit.
 const SIDEWAYS_ALLOWED: &[(&str, &str)] = &[
     ("heddle", "heddle-macros"),
     ("heddle-process", "heddle-signal"),
