@@ -319,8 +319,8 @@ impl Command {
     where
         F: FnMut() -> io::Result<()> + Send + Sync + 'static,
     {
-        // SAFETY: std's `pre_exec` has the same contract as this function, whose caller
-        // upholds it for `f` (see `# Safety`).
+        // std's `pre_exec` has the same contract as this function (see `# Safety`).
+        // SAFETY: this function's caller upholds that contract for `f`.
         unsafe { self.std.pre_exec(f) };
         self
     }

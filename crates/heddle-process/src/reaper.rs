@@ -64,13 +64,13 @@ fn open_pidfd(child: &Child) -> Option<Async<OwnedFd>> {
     use std::os::fd::{FromRawFd, RawFd};
 
     let pid = libc::pid_t::try_from(child.id()).ok()?;
-    // SAFETY: pidfd_open(2) reads no memory of ours: it takes a pid and flags (none), and
-    // returns a new descriptor or -1. The pid is our unreaped child's (the caller holds the
-    // `Child` and has not collected its exit), so it cannot name another process.
+    // pidfd_open(2) takes a pid and flags (none) and returns a new descriptor or -1. The pid
+    // is our unreaped child's (the caller holds the `Child` and has not collected its exit),
+    // so it cannot name another process.
+    // SAFETY: the call reads no memory of ours.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
     let fd = RawFd::try_from(fd).ok().filter(|fd| *fd >= 0)?;
-    // SAFETY: a non-negative result of pidfd_open(2) is a descriptor just opened for us,
-    // which nothing else owns or closes.
+    // SAFETY: a non-negative result of pidfd_open(2) is a descriptor just opened for us.
     let fd = unsafe { OwnedFd::from_raw_fd(fd) };
     Async::new(fd).ok()
 }

@@ -23,8 +23,8 @@ fn pidfds_work() -> bool {
 /// The handler installed for `SIGCHLD`.
 fn sigchld_handler() -> libc::sighandler_t {
     let mut action = MaybeUninit::<libc::sigaction>::zeroed();
-    // SAFETY: a null new action only reads the current one into `action`, which is valid
-    // for writes.
+    // A null new action only reads the current one into `action`.
+    // SAFETY: `action` is valid for writes of a `sigaction`.
     let rc = unsafe { libc::sigaction(libc::SIGCHLD, std::ptr::null(), action.as_mut_ptr()) };
     assert_eq!(rc, 0);
     // SAFETY: sigaction(2) succeeded, so it filled `action`.

@@ -79,10 +79,10 @@ pub(crate) fn subscribe(signum: libc::c_int) -> io::Result<watch::Receiver<()>> 
         in_handler.pending.store(true, Ordering::SeqCst);
         let _ = (&*wake).write(&[1]);
     };
-    // SAFETY: `register` requires the action to be async-signal-safe. It does an atomic
-    // store on a slot that lives as long as the process (the map never removes one) and one
-    // `write(2)` on a non-blocking socket that lives in a `static`; it allocates nothing,
-    // takes no lock and cannot panic.
+    // `register` requires the action to be async-signal-safe. It does an atomic store on a
+    // slot that lives as long as the process (the map never removes one) and one `write(2)`
+    // on a non-blocking socket that lives in a `static`.
+    // SAFETY: so the action allocates nothing, takes no lock and cannot panic.
     unsafe { signal_hook_registry::register(signum, action) }.map_err(|error| {
         io::Error::new(
             error.kind(),

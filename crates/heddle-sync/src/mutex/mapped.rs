@@ -108,8 +108,8 @@ impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
 impl<T: ?Sized> Deref for MappedMutexGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: `data` came from a `&mut` into the value of a mutex whose lock this guard
-        // holds, so it is valid, and no `&mut` to it exists but through `&mut self`.
+        // `data` came from a `&mut` into the value of a mutex whose lock this guard holds.
+        // SAFETY: so it is valid, and no `&mut` to it exists but through `&mut self`.
         unsafe { self.data.as_ref() }
     }
 }
@@ -242,9 +242,9 @@ impl<T: ?Sized, U: ?Sized> OwnedMappedMutexGuard<T, U> {
 impl<T: ?Sized, U: ?Sized> Deref for OwnedMappedMutexGuard<T, U> {
     type Target = U;
     fn deref(&self) -> &U {
-        // SAFETY: `data` came from a `&mut` into the value of the mutex `lock`, whose lock this
-        // guard holds (and whose `Arc` keeps the value alive), so it is valid, and no `&mut`
-        // to it exists but through `&mut self`.
+        // `data` came from a `&mut` into the value of the mutex `lock`, whose lock this guard
+        // holds (and whose `Arc` keeps the value alive).
+        // SAFETY: so it is valid, and no `&mut` to it exists but through `&mut self`.
         unsafe { self.data.as_ref() }
     }
 }

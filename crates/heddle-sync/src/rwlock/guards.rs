@@ -379,8 +379,8 @@ impl<'a, T: ?Sized> RwLockMappedWriteGuard<'a, T> {
 impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: `data` points into the value of the lock whose read permit this guard holds,
-        // so no writer exists and the value outlives `'a`.
+        // `data` points into the value of the lock whose read permit this guard holds.
+        // SAFETY: so no writer exists and the value outlives `'a`.
         unsafe { self.data.as_ref() }
     }
 }
@@ -391,8 +391,8 @@ macro_rules! write_guard_impls {
         impl<T: ?Sized> Deref for $guard<'_, T> {
             type Target = T;
             fn deref(&self) -> &T {
-                // SAFETY: `data` points into the value of the lock whose every permit this
-                // guard holds, so no other guard exists and the value outlives `'a`.
+                // `data` points into the value of the lock whose every permit this guard holds.
+                // SAFETY: so no other guard exists and the value outlives `'a`.
                 unsafe { self.data.as_ref() }
             }
         }

@@ -451,8 +451,8 @@ impl<T: ?Sized, U: ?Sized> OwnedRwLockMappedWriteGuard<T, U> {
 impl<T: ?Sized, U: ?Sized> Deref for OwnedRwLockReadGuard<T, U> {
     type Target = U;
     fn deref(&self) -> &U {
-        // SAFETY: `data` points into the value of `lock`, whose read permit this guard holds
-        // (no writer exists) and whose `Arc` keeps the value alive.
+        // `data` points into the value of `lock`, whose read permit this guard holds.
+        // SAFETY: so no writer exists, and `lock`'s `Arc` keeps the value alive.
         unsafe { self.data.as_ref() }
     }
 }
@@ -469,8 +469,8 @@ macro_rules! write_guard_impls {
         impl<$($generics)*> Deref for $guard {
             type Target = $target;
             fn deref(&self) -> &$target {
-                // SAFETY: `data` points into the value of `lock`, whose every permit this
-                // guard holds (no other guard exists) and whose `Arc` keeps the value alive.
+                // `data` points into the value of `lock`, whose every permit this guard holds.
+                // SAFETY: so no other guard exists, and `lock`'s `Arc` keeps the value alive.
                 unsafe { self.data.as_ref() }
             }
         }
