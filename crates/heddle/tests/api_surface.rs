@@ -549,3 +549,44 @@ fn sync_tokio_surface_names() {
 }
 
 // ---- end of heddle::sync's tokio surface ----
+
+// ---- heddle::net and heddle::io: items added to match tokio's net/io surface ----
+
+/// Every `tokio::net`/`tokio::io` readiness item added to close the gaps, at its heddle path.
+#[test]
+fn net_tokio_surface_names() {
+    use heddle::io::unix::{AsyncFd, AsyncFdRegisterError, AsyncFdTryNewError};
+    use heddle::io::{Interest, Ready};
+    use heddle::net::{unix::SocketAddr, TcpSocket};
+
+    const PRIORITY: Interest = Interest::PRIORITY;
+    assert!(PRIORITY.is_priority() && Ready::PRIORITY.is_priority());
+    assert!(Ready::ALL.is_priority());
+    let _: Option<(AsyncFdRegisterError<i32>, AsyncFdTryNewError<i32>)> = None;
+    let _ = (
+        AsyncFd::<std::fs::File>::register,
+        AsyncFd::<std::fs::File>::register_with_interest,
+        |fd: &mut AsyncFd<std::fs::File>| fd.try_io_mut(Interest::READABLE, |_| Ok(())),
+    );
+    let _ = (
+        UnixDatagram::recv_buf_from::<Vec<u8>>,
+        UnixDatagram::try_recv_buf_from::<Vec<u8>>,
+        UnixDatagram::poll_recv_ready,
+        UnixDatagram::poll_send_ready,
+        UdpSocket::peek,
+        UdpSocket::poll_peek,
+        UdpSocket::try_peek,
+        UdpSocket::poll_recv_ready,
+        UdpSocket::poll_send_ready,
+        UdpSocket::tos_v4,
+        UdpSocket::set_tos_v4,
+        UdpSocket::tclass_v6,
+        UdpSocket::set_tclass_v6,
+        TcpSocket::tos_v4,
+        TcpSocket::set_tos_v4,
+        TcpSocket::tclass_v6,
+        TcpSocket::set_tclass_v6,
+    );
+    let _: fn(&SocketAddr) -> std::io::Result<UnixListener> = UnixListener::bind_addr;
+    let _ = UnixStream::connect_addr;
+}
