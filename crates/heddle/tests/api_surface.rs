@@ -589,4 +589,17 @@ fn net_tokio_surface_names() {
     );
     let _: fn(&SocketAddr) -> std::io::Result<UnixListener> = UnixListener::bind_addr;
     let _ = UnixStream::connect_addr;
+    let _ = (
+        |tx: &heddle::net::unix::pipe::Sender| tx.try_io(|| Ok(())),
+        |rx: &heddle::net::unix::pipe::Receiver| rx.try_io(|| Ok(())),
+    );
+    fn lends<H: AsRef<S>, S>() {}
+    lends::<heddle::net::tcp::ReadHalf<'static>, TcpStream>();
+    lends::<heddle::net::tcp::WriteHalf<'static>, TcpStream>();
+    lends::<heddle::net::tcp::OwnedReadHalf, TcpStream>();
+    lends::<heddle::net::tcp::OwnedWriteHalf, TcpStream>();
+    lends::<heddle::net::unix::ReadHalf<'static>, UnixStream>();
+    lends::<heddle::net::unix::WriteHalf<'static>, UnixStream>();
+    lends::<heddle::net::unix::OwnedReadHalf, UnixStream>();
+    lends::<heddle::net::unix::OwnedWriteHalf, UnixStream>();
 }

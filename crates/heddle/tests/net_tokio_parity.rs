@@ -1,7 +1,7 @@
 //! The parts of tokio's net and readiness API that heddle matched last, on both runtime
 //! flavors: priority readiness (TCP out-of-band data), `AsyncFd` registered for one
 //! direction, `UnixDatagram::recv_buf_from`, UDP peeking, the `tos_v4`/`tclass_v6` options,
-//! and Unix sockets named by a `SocketAddr`.
+//! Unix sockets named by a `SocketAddr`, the halves' `AsRef` and the pipe ends' `try_io`.
 #![cfg(unix)]
 
 mod support;
@@ -305,5 +305,40 @@ fn unix_sockets_named_by_a_socket_addr() {
             .await
             .unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+fn halves_lend_their_stream_and_pipe_ends_try_io() {
+    support::on_both_flavors(20, || async {
+        let (mut client, server) = tcp_pair().await;
+        let peer = client.local_addr().unwrap();
+        {
+            let (read, write) = client.split();
+            let lent: (&TcpStream, &TcpStream) = (read.as_ref(), write.as_ref());
+            assert_eq!(lent.0.local_addr().unwrap(), peer);
+            assert_eq!(lent.1.local_addr().unwrap(), peer);
+        }
+        let (read, write) = server.into_split();
+        let lent: (&TcpStream, &TcpStream) = (read.as_ref(), write.as_ref());
+        assert_eq!(lent.0.peer_addr().unwrap(), peer);
+        assert_eq!(lent.1.peer_addr().unwrap(), peer);
+
+        let (a, _b) = UnixStream::pair().unwrap();
+        let (read, write) = a.into_split();
+        let lent: &UnixStream = read.as_ref();
+        assert!(lent.local_addr().unwrap().is_unnamed());
+        let lent: &UnixStream = write.as_ref();
+        assert!(lent.peer_addr().unwrap().is_unnamed());
+
+        let (tx, rx) = heddle::net::unix::pipe::pipe().unwrap();
+        // Nothing to read: `f` is not run.
+        let error = rx.try_io(|| -> io::Result<()> { panic!("run without readiness") });
+        assert_eq!(error.unwrap_err().kind(), io::ErrorKind::WouldBlock);
+        assert_eq!(tx.try_io(|| tx.try_write(b"xy")).unwrap(), 2);
+        rx.readable().await.unwrap();
+        let mut buf = [0; 4];
+        assert_eq!(rx.try_io(|| rx.try_read(&mut buf)).unwrap(), 2);
     });
 }

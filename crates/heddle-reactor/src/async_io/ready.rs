@@ -68,6 +68,20 @@ impl<T> Async<T> {
         .await
     }
 
+    /// Runs `f` once if the descriptor is ready for `interest` now, else returns
+    /// `WouldBlock` without running it: tokio's `try_io` on the net types.
+    pub(crate) fn try_io_for<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        interest.directions()?;
+        if Ready::of_fd(self.raw_fd(), interest).is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        f()
+    }
+
     /// Runs the non-blocking `op` until it does not say `WouldBlock`, waiting in between for
     /// readiness of any direction of `interest` that arrived after the attempt began: tokio's
     /// `async_io`.

@@ -184,11 +184,7 @@ macro_rules! readiness_methods {
                 interest: crate::Interest,
                 f: impl FnOnce() -> std::io::Result<R>,
             ) -> std::io::Result<R> {
-                interest.directions()?;
-                if crate::Ready::of_fd(self.inner.raw_fd(), interest).is_empty() {
-                    return Err(std::io::ErrorKind::WouldBlock.into());
-                }
-                f()
+                self.inner.try_io_for(interest, f)
             }
 
             /// Runs `f`, a non-blocking operation on this socket done by hand, until it does
