@@ -7,10 +7,8 @@
 mod support;
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
-use std::time::Duration;
+use std::os::fd::FromRawFd;
 
-use futures::FutureExt;
 use heddle::io::unix::AsyncFd;
 use heddle::io::Interest;
 use heddle::net::{TcpListener, TcpSocket, TcpStream, UdpSocket, UnixDatagram};
@@ -23,22 +21,6 @@ async fn tcp_pair() -> (TcpStream, TcpStream) {
         .unwrap();
     let (server, _) = listener.accept().await.unwrap();
     (client, server)
-}
-
-/// Sends one out-of-band byte on `fd` (`MSG_OOB`).
-fn send_out_of_band(fd: &impl AsRawFd, byte: u8) {
-    // SAFETY: the buffer is one valid byte and `fd` is an open socket owned by the caller.
-    let n = unsafe { libc::send(fd.as_raw_fd(), [byte].as_ptr().cast(), 1, libc::MSG_OOB) };
-    assert_eq!(n, 1, "send(MSG_OOB): {}", io::Error::last_os_error());
-}
-
-/// Receives the pending out-of-band byte of `fd`.
-fn recv_out_of_band(fd: &impl AsRawFd) -> u8 {
-    let mut byte = [0u8];
-    // SAFETY: the buffer is one writable byte and `fd` is an open socket owned by the caller.
-    let n = unsafe { libc::recv(fd.as_raw_fd(), byte.as_mut_ptr().cast(), 1, libc::MSG_OOB) };
-    assert_eq!(n, 1, "recv(MSG_OOB): {}", io::Error::last_os_error());
-    byte[0]
 }
 
 /// A non-blocking pipe: (read end, write end).
@@ -58,56 +40,6 @@ fn pipe() -> (std::fs::File, std::fs::File) {
 
 fn socket_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("heddle-parity-{name}-{}.sock", std::process::id()))
-}
-
-#[test]
-#[cfg(any(target_os = "linux", target_os = "android"))]
-#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
-fn priority_readiness_reports_out_of_band_data() {
-    support::on_both_flavors(20, || async {
-        let (client, server) = tcp_pair().await;
-        // Ordinary data alone does not satisfy a priority wait.
-        client.writable().await.unwrap();
-        client.try_write(b"plain").unwrap();
-        server.readable().await.unwrap();
-        let mut waiting = Box::pin(server.ready(Interest::PRIORITY));
-        assert!((&mut waiting).now_or_never().is_none());
-
-        send_out_of_band(&client, b'!');
-        let ready = heddle::time::timeout(Duration::from_secs(10), waiting)
-            .await
-            .expect("priority readiness was not reported")
-            .unwrap();
-        assert!(ready.is_priority(), "{ready:?}");
-        assert!(!ready.is_readable(), "only what was asked for: {ready:?}");
-        assert_eq!(recv_out_of_band(&server), b'!');
-        let mut buf = [0; 8];
-        assert_eq!(server.try_read(&mut buf).unwrap(), 5);
-    });
-}
-
-#[test]
-#[cfg(any(target_os = "linux", target_os = "android"))]
-#[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
-fn async_fd_waits_for_priority_data() {
-    support::on_both_flavors(20, || async {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server, _) = listener.accept().unwrap();
-        let server = AsyncFd::with_interest(server, Interest::PRIORITY).unwrap();
-        send_out_of_band(&client, b'u');
-        let mut guard =
-            heddle::time::timeout(Duration::from_secs(10), server.ready(Interest::PRIORITY))
-                .await
-                .expect("priority readiness was not reported")
-                .unwrap();
-        assert!(guard.ready().is_priority(), "{:?}", guard.ready());
-        assert_eq!(recv_out_of_band(guard.get_inner()), b'u');
-        guard.clear_ready();
-        // Registered for priority only: the write direction is not there to wait for.
-        let error = server.writable().await.unwrap_err();
-        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
-    });
 }
 
 #[test]
@@ -341,4 +273,82 @@ fn halves_lend_their_stream_and_pipe_ends_try_io() {
         let mut buf = [0; 4];
         assert_eq!(rx.try_io(|| rx.try_read(&mut buf)).unwrap(), 2);
     });
+}
+
+/// Priority readiness, which tokio offers on Linux and Android only.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod priority {
+    use std::io;
+    use std::os::fd::AsRawFd;
+    use std::time::Duration;
+
+    use futures::FutureExt;
+    use heddle::io::unix::AsyncFd;
+    use heddle::io::Interest;
+
+    use super::{support, tcp_pair};
+
+    /// Sends one out-of-band byte on `fd` (`MSG_OOB`).
+    fn send_out_of_band(fd: &impl AsRawFd, byte: u8) {
+        // SAFETY: the buffer is one valid byte and `fd` is an open socket owned by the caller.
+        let n = unsafe { libc::send(fd.as_raw_fd(), [byte].as_ptr().cast(), 1, libc::MSG_OOB) };
+        assert_eq!(n, 1, "send(MSG_OOB): {}", io::Error::last_os_error());
+    }
+
+    /// Receives the pending out-of-band byte of `fd`.
+    fn recv_out_of_band(fd: &impl AsRawFd) -> u8 {
+        let mut byte = [0u8];
+        // SAFETY: the buffer is one writable byte and `fd` is an open socket owned by the caller.
+        let n = unsafe { libc::recv(fd.as_raw_fd(), byte.as_mut_ptr().cast(), 1, libc::MSG_OOB) };
+        assert_eq!(n, 1, "recv(MSG_OOB): {}", io::Error::last_os_error());
+        byte[0]
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+    fn priority_readiness_reports_out_of_band_data() {
+        support::on_both_flavors(20, || async {
+            let (client, server) = tcp_pair().await;
+            // Ordinary data alone does not satisfy a priority wait.
+            client.writable().await.unwrap();
+            client.try_write(b"plain").unwrap();
+            server.readable().await.unwrap();
+            let mut waiting = Box::pin(server.ready(Interest::PRIORITY));
+            assert!((&mut waiting).now_or_never().is_none());
+
+            send_out_of_band(&client, b'!');
+            let ready = heddle::time::timeout(Duration::from_secs(10), waiting)
+                .await
+                .expect("priority readiness was not reported")
+                .unwrap();
+            assert!(ready.is_priority(), "{ready:?}");
+            assert!(!ready.is_readable(), "only what was asked for: {ready:?}");
+            assert_eq!(recv_out_of_band(&server), b'!');
+            let mut buf = [0; 8];
+            assert_eq!(server.try_read(&mut buf).unwrap(), 5);
+        });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "the OS poller is not available under miri")]
+    fn async_fd_waits_for_priority_data() {
+        support::on_both_flavors(20, || async {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+            let (server, _) = listener.accept().unwrap();
+            let server = AsyncFd::with_interest(server, Interest::PRIORITY).unwrap();
+            send_out_of_band(&client, b'u');
+            let mut guard =
+                heddle::time::timeout(Duration::from_secs(10), server.ready(Interest::PRIORITY))
+                    .await
+                    .expect("priority readiness was not reported")
+                    .unwrap();
+            assert!(guard.ready().is_priority(), "{:?}", guard.ready());
+            assert_eq!(recv_out_of_band(guard.get_inner()), b'u');
+            guard.clear_ready();
+            // Registered for priority only: the write direction is not there to wait for.
+            let error = server.writable().await.unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        });
+    }
 }

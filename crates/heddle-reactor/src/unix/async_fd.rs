@@ -688,14 +688,20 @@ impl<T: AsRawFd> AsyncFd<T> {
                 }
             }
             if event.ticks == [None, None] {
-                // Priority data alone does not make the read direction level-ready: look
-                // for it after the wakers are stored, as the socket types do.
+                // With no mark yet a wait is level-checked, but priority data alone does not
+                // make the read direction level-ready: look for it after the wakers are
+                // stored, as the socket types do. A cleared mark waits for an event instead.
                 let fd = self.registration.raw_fd();
-                if !interest.wants_priority() || Ready::of_fd(fd, interest).is_empty() {
+                let mut marks = self.marks.lock();
+                let read = &mut marks[Direction::Read as usize];
+                if !interest.wants_priority()
+                    || *read != Mark::Unknown
+                    || Ready::of_fd(fd, interest).is_empty()
+                {
                     return Poll::Pending;
                 }
                 let tick = self.registration.tick(Direction::Read);
-                self.marks.lock()[Direction::Read as usize] = Mark::Ready(tick);
+                *read = Mark::Ready(tick);
                 event.ticks[Direction::Read as usize] = Some(tick);
             }
             event.ready = event.observed(self.registration.raw_fd(), interest);
