@@ -2,9 +2,11 @@
 //! tokio's `tokio::io::{Interest, Ready}` spell them.
 //!
 //! Both are small bit sets. The reactor itself waits on two directions (readable, writable);
-//! the finer [`Ready`] bits (a closed read or write half, an error) are read from the
-//! descriptor with a non-blocking `poll(2)` when a wait completes ([`Ready::of_fd`]). This
-//! module is not the reactor's own interest bookkeeping, which lives in `source.rs`.
+//! the finer [`Ready`] bits (a closed read or write half, an error, priority data) are read
+//! from the descriptor with a non-blocking `poll(2)` when a wait completes ([`Ready::of_fd`]).
+//! Priority readiness (`EPOLLPRI`, Linux and Android) arrives on the read direction: `polling`
+//! registers `EPOLLPRI` with every readable interest and reports it as readable. This module
+//! is not the reactor's own interest bookkeeping, which lives in `source.rs`.
 
 use std::fmt;
 use std::io;
@@ -14,7 +16,8 @@ use std::os::fd::RawFd;
 use crate::source::Direction;
 
 /// Readiness a caller waits for: any combination of [`READABLE`](Interest::READABLE),
-/// [`WRITABLE`](Interest::WRITABLE) and [`ERROR`](Interest::ERROR), joined with `|`.
+/// [`WRITABLE`](Interest::WRITABLE), [`ERROR`](Interest::ERROR) and (Linux and Android)
+/// `PRIORITY`, joined with `|`.
 ///
 /// # Examples
 ///
@@ -32,6 +35,8 @@ pub struct Interest(u8);
 const READ: u8 = 0b0001;
 const WRITE: u8 = 0b0010;
 const ERR: u8 = 0b0100;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const PRI: u8 = 0b1000;
 
 impl Interest {
     /// Interest in readability (including a hang-up of the read side).
@@ -42,6 +47,10 @@ impl Interest {
     /// [`READABLE`](Interest::READABLE) or [`WRITABLE`](Interest::WRITABLE) (an error wakes
     /// both directions), and [`Ready::is_error`] says whether one is pending.
     pub const ERROR: Interest = Interest(ERR);
+    /// Interest in priority readiness: out-of-band data on a TCP socket, or a change on a
+    /// `/proc` or sysfs file (`EPOLLPRI`). Linux and Android only, as in tokio.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const PRIORITY: Interest = Interest(PRI);
 
     /// True if the set holds [`READABLE`](Interest::READABLE).
     ///
@@ -74,6 +83,29 @@ impl Interest {
     /// ```
     pub const fn is_error(self) -> bool {
         self.0 & ERR != 0
+    }
+
+    /// True if the set holds [`PRIORITY`](Interest::PRIORITY).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_reactor::Interest;
+    ///
+    /// assert!(Interest::PRIORITY.is_priority());
+    /// assert!(!Interest::READABLE.is_priority());
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const fn is_priority(self) -> bool {
+        self.0 & PRI != 0
+    }
+
+    /// Whether priority readiness is asked for; always false where the OS has none.
+    pub(crate) const fn wants_priority(self) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return self.is_priority();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        return false;
     }
 
     /// The union of two sets; `|` in a `const` context.
@@ -119,18 +151,23 @@ impl Interest {
         if self.is_error() {
             ready |= Ready::ERROR;
         }
+        if self.wants_priority() {
+            ready |= Ready::PRIORITY_BIT | Ready::READ_CLOSED;
+        }
         ready
     }
 
     /// The reactor directions to wait on, or an error for a set the reactor cannot wait for.
+    /// Priority readiness is reported on the read direction.
     pub(crate) fn directions(self) -> io::Result<(bool, bool)> {
-        if !self.is_readable() && !self.is_writable() {
+        let read = self.is_readable() || self.wants_priority();
+        if !read && !self.is_writable() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "Interest::ERROR alone cannot be waited for: combine it with READABLE or WRITABLE",
             ));
         }
-        Ok((self.is_readable(), self.is_writable()))
+        Ok((read, self.is_writable()))
     }
 }
 
@@ -163,6 +200,7 @@ impl fmt::Debug for Interest {
             (self.is_readable(), "READABLE"),
             (self.is_writable(), "WRITABLE"),
             (self.is_error(), "ERROR"),
+            (self.wants_priority(), "PRIORITY"),
         ];
         let mut first = true;
         for (_, name) in names.iter().filter(|(set, _)| *set) {
@@ -178,7 +216,8 @@ impl fmt::Debug for Interest {
 
 /// Readiness a descriptor reported: a set of [`READABLE`](Ready::READABLE),
 /// [`WRITABLE`](Ready::WRITABLE), [`READ_CLOSED`](Ready::READ_CLOSED),
-/// [`WRITE_CLOSED`](Ready::WRITE_CLOSED) and [`ERROR`](Ready::ERROR).
+/// [`WRITE_CLOSED`](Ready::WRITE_CLOSED), [`ERROR`](Ready::ERROR) and (Linux and Android)
+/// `PRIORITY`.
 ///
 /// Readiness is a hint: an operation tried on it may still say `WouldBlock`.
 ///
@@ -200,6 +239,7 @@ const WRITABLE: u8 = 0b0_0010;
 const READ_CLOSED: u8 = 0b0_0100;
 const WRITE_CLOSED: u8 = 0b0_1000;
 const ERROR: u8 = 0b1_0000;
+const PRIORITY: u8 = 0b10_0000;
 
 impl Ready {
     /// No readiness.
@@ -214,8 +254,18 @@ impl Ready {
     pub const WRITE_CLOSED: Ready = Ready(WRITE_CLOSED);
     /// An error is pending on the descriptor.
     pub const ERROR: Ready = Ready(ERROR);
+    /// Priority data is pending (`EPOLLPRI`): out-of-band data on a TCP socket, for one.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const PRIORITY: Ready = Ready(PRIORITY);
     /// Every readiness bit.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const ALL: Ready =
+        Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR | PRIORITY);
+    /// Every readiness bit.
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     pub const ALL: Ready = Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR);
+    /// The priority bit, named on every OS (never set where the OS has no priority data).
+    const PRIORITY_BIT: Ready = Ready(PRIORITY);
 
     /// True if no bit is set.
     ///
@@ -287,6 +337,21 @@ impl Ready {
         self.0 & ERROR != 0
     }
 
+    /// True if priority data is pending.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_reactor::Ready;
+    ///
+    /// assert!(Ready::PRIORITY.is_priority());
+    /// assert!(!Ready::READABLE.is_priority());
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn is_priority(self) -> bool {
+        self.0 & PRIORITY != 0
+    }
+
     /// The readiness of `fd` right now for `interest`, by a non-blocking `poll(2)`, with the
     /// bits `interest` does not ask for removed. `EINTR` is retried; any other failure of
     /// `poll` counts as ready for every bit asked for (readiness may be spurious by contract,
@@ -298,6 +363,9 @@ impl Ready {
         }
         if interest.is_writable() {
             events |= libc::POLLOUT;
+        }
+        if interest.wants_priority() {
+            events |= libc::POLLPRI | POLLRDHUP;
         }
         let mut pollfd = libc::pollfd {
             fd,
@@ -323,6 +391,7 @@ impl Ready {
             (POLLRDHUP | libc::POLLHUP, Ready::READ_CLOSED),
             (libc::POLLHUP, Ready::WRITE_CLOSED),
             (libc::POLLERR | libc::POLLNVAL, Ready::ERROR),
+            (libc::POLLPRI, Ready::PRIORITY_BIT),
         ] {
             if revents & bits != 0 {
                 ready |= bit;
@@ -334,6 +403,14 @@ impl Ready {
             ready |= interest.mask() - Ready::READ_CLOSED - Ready::WRITE_CLOSED;
         }
         ready & (interest.mask() | Ready::ERROR)
+    }
+
+    /// Every bit that readiness of one direction can carry.
+    pub(crate) fn of_direction_all(dir: Direction) -> Ready {
+        match dir {
+            Direction::Read => Ready(READABLE | READ_CLOSED | PRIORITY),
+            Direction::Write => Ready(WRITABLE | WRITE_CLOSED),
+        }
     }
 
     /// The readiness of one direction: its "ready" bit.
@@ -389,6 +466,7 @@ impl fmt::Debug for Ready {
             .field("is_read_closed", &self.is_read_closed())
             .field("is_write_closed", &self.is_write_closed())
             .field("is_error", &self.is_error())
+            .field("is_priority", &(self.0 & PRIORITY != 0))
             .finish()
     }
 }

@@ -50,6 +50,9 @@ pub(crate) struct Source {
     /// Open for as long as `state` is not removed: the owning `Async` removes the state, then
     /// deletes the descriptor from the poller, and only then drops the I/O object.
     pub(crate) fd: RawFd,
+    /// The directions registered with the poller: both, except for an `AsyncFd` created
+    /// with a narrower interest. The poller never reports the others.
+    pub(crate) registered: Interest,
     pub(crate) state: SourceState,
 }
 
@@ -64,9 +67,11 @@ impl Source {
         // Callers run under the source lock with the state not removed.
         // SAFETY: by the `fd` invariant the descriptor is open until the state is removed.
         let fd = unsafe { BorrowedFd::borrow_raw(self.fd) };
-        shared
-            .poller
-            .modify(fd, Event::new(self.key, interest.read, interest.write))
+        let (read, write) = (
+            interest.read && self.registered.read,
+            interest.write && self.registered.write,
+        );
+        shared.poller.modify(fd, Event::new(self.key, read, write))
     }
 }
 

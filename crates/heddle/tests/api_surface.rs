@@ -549,3 +549,60 @@ fn sync_tokio_surface_names() {
 }
 
 // ---- end of heddle::sync's tokio surface ----
+
+// ---- heddle::net and heddle::io: items added to match tokio's net/io surface ----
+
+/// Every `tokio::net`/`tokio::io` readiness item added to close the gaps, at its heddle path.
+#[test]
+fn net_tokio_surface_names() {
+    use heddle::io::unix::{AsyncFd, AsyncFdRegisterError, AsyncFdTryNewError};
+    use heddle::io::Interest;
+    use heddle::net::{unix::SocketAddr, TcpSocket};
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        const PRIORITY: Interest = Interest::PRIORITY;
+        assert!(PRIORITY.is_priority() && heddle::io::Ready::PRIORITY.is_priority());
+        assert!(heddle::io::Ready::ALL.is_priority());
+    }
+    let _: Option<(AsyncFdRegisterError<i32>, AsyncFdTryNewError<i32>)> = None;
+    let _ = (
+        AsyncFd::<std::fs::File>::register,
+        AsyncFd::<std::fs::File>::register_with_interest,
+        |fd: &mut AsyncFd<std::fs::File>| fd.try_io_mut(Interest::READABLE, |_| Ok(())),
+    );
+    let _ = (
+        UnixDatagram::recv_buf_from::<Vec<u8>>,
+        UnixDatagram::try_recv_buf_from::<Vec<u8>>,
+        UnixDatagram::poll_recv_ready,
+        UnixDatagram::poll_send_ready,
+        UdpSocket::peek,
+        UdpSocket::poll_peek,
+        UdpSocket::try_peek,
+        UdpSocket::poll_recv_ready,
+        UdpSocket::poll_send_ready,
+        UdpSocket::tos_v4,
+        UdpSocket::set_tos_v4,
+        UdpSocket::tclass_v6,
+        UdpSocket::set_tclass_v6,
+        TcpSocket::tos_v4,
+        TcpSocket::set_tos_v4,
+        TcpSocket::tclass_v6,
+        TcpSocket::set_tclass_v6,
+    );
+    let _: fn(&SocketAddr) -> std::io::Result<UnixListener> = UnixListener::bind_addr;
+    let _ = UnixStream::connect_addr;
+    let _ = (
+        |tx: &heddle::net::unix::pipe::Sender| tx.try_io(|| Ok(())),
+        |rx: &heddle::net::unix::pipe::Receiver| rx.try_io(|| Ok(())),
+    );
+    fn lends<H: AsRef<S>, S>() {}
+    lends::<heddle::net::tcp::ReadHalf<'static>, TcpStream>();
+    lends::<heddle::net::tcp::WriteHalf<'static>, TcpStream>();
+    lends::<heddle::net::tcp::OwnedReadHalf, TcpStream>();
+    lends::<heddle::net::tcp::OwnedWriteHalf, TcpStream>();
+    lends::<heddle::net::unix::ReadHalf<'static>, UnixStream>();
+    lends::<heddle::net::unix::WriteHalf<'static>, UnixStream>();
+    lends::<heddle::net::unix::OwnedReadHalf, UnixStream>();
+    lends::<heddle::net::unix::OwnedWriteHalf, UnixStream>();
+}

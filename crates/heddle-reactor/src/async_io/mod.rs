@@ -117,6 +117,20 @@ impl<T: AsFd> Async<T> {
     /// # }
     /// ```
     pub fn with_handle(io: T, handle: &Handle) -> io::Result<Async<T>> {
+        let both = crate::source::Interest {
+            read: true,
+            write: true,
+        };
+        Async::register(io, handle, both)
+    }
+
+    /// Like [`Async::with_handle`], registering only the directions of `registered` with the
+    /// poller (which must hold at least one).
+    pub(crate) fn register(
+        io: T,
+        handle: &Handle,
+        registered: crate::source::Interest,
+    ) -> io::Result<Async<T>> {
         // Ask `io` for its descriptor once: that one is made non-blocking, registered, and
         // recorded in `Source::fd`, which every later arm, readiness check and the final
         // delete use (never `as_fd()` again), so they all name the registered descriptor.
@@ -130,6 +144,7 @@ impl<T: AsFd> Async<T> {
             Arc::new(Source {
                 key,
                 fd,
+                registered,
                 state: SourceState::new(),
             })
         })?;
@@ -140,9 +155,11 @@ impl<T: AsFd> Async<T> {
         // SAFETY: by (1)-(3) the descriptor is deleted from the poller before it is closed.
         let added = unsafe {
             if shared.edge {
-                shared
-                    .poller
-                    .add_with_mode(fd, Event::all(key), PollMode::Edge)
+                shared.poller.add_with_mode(
+                    fd,
+                    Event::new(key, registered.read, registered.write),
+                    PollMode::Edge,
+                )
             } else {
                 shared.poller.add(fd, Event::none(key))
             }
@@ -398,6 +415,11 @@ impl<T> Async<T> {
     /// The number of readiness events delivered so far for `dir`; see [`SourceState::tick`].
     pub(crate) fn tick(&self, dir: Direction) -> u64 {
         self.source.state.tick(dir)
+    }
+
+    /// The directions registered with the poller.
+    pub(crate) fn registered(&self) -> crate::source::Interest {
+        self.source.registered
     }
 
     /// The registered descriptor.

@@ -24,27 +24,62 @@ impl<T> Async<T> {
         let (read, write) = interest.directions()?;
         let mut readers = self.waiter(Direction::Read);
         let mut writers = self.waiter(Direction::Write);
+        // After an event that did not bring what was asked for (priority alone asked, other
+        // data came), wait for an event after the check rather than level-check again.
+        let mut since = [None, None];
         poll_fn(|cx| {
-            with_budget(cx, |cx| {
+            with_budget(cx, |cx| loop {
                 let mut fired = Ready::EMPTY;
                 for (wanted, waiter) in [(read, &mut readers), (write, &mut writers)] {
                     if !wanted {
                         continue;
                     }
-                    match self.poll_ready(waiter.dir, &mut waiter.key, None, cx) {
-                        Poll::Ready(Ok(())) => fired |= Ready::of_direction(waiter.dir),
+                    let dir = waiter.dir;
+                    match self.poll_ready(dir, &mut waiter.key, since[dir as usize], cx) {
+                        Poll::Ready(Ok(())) => fired |= Ready::of_direction(dir),
                         Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                         Poll::Pending => {}
                     }
                 }
                 if fired.is_empty() {
+                    // The read direction's level check looks for readable data only, and
+                    // priority data alone is not that: look for it here, after the wakers
+                    // are stored, so that a later event still wakes this wait.
+                    if interest.wants_priority() {
+                        let now = Ready::of_fd(self.raw_fd(), interest);
+                        if !now.is_empty() {
+                            return Poll::Ready(Ok(now));
+                        }
+                    }
                     return Poll::Pending;
                 }
+                let ticks = [self.tick(Direction::Read), self.tick(Direction::Write)];
                 let now = Ready::of_fd(self.raw_fd(), interest);
-                Poll::Ready(Ok(if now.is_empty() { fired } else { now }))
+                if !now.is_empty() {
+                    return Poll::Ready(Ok(now));
+                }
+                let fired = fired & interest.mask();
+                if !fired.is_empty() {
+                    return Poll::Ready(Ok(fired));
+                }
+                since = ticks.map(Some);
             })
         })
         .await
+    }
+
+    /// Runs `f` once if the descriptor is ready for `interest` now, else returns
+    /// `WouldBlock` without running it: tokio's `try_io` on the net types.
+    pub(crate) fn try_io_for<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        interest.directions()?;
+        if Ready::of_fd(self.raw_fd(), interest).is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        f()
     }
 
     /// Runs the non-blocking `op` until it does not say `WouldBlock`, waiting in between for

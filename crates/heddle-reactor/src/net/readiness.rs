@@ -184,11 +184,7 @@ macro_rules! readiness_methods {
                 interest: crate::Interest,
                 f: impl FnOnce() -> std::io::Result<R>,
             ) -> std::io::Result<R> {
-                interest.directions()?;
-                if crate::Ready::of_fd(self.inner.raw_fd(), interest).is_empty() {
-                    return Err(std::io::ErrorKind::WouldBlock.into());
-                }
-                f()
+                self.inner.try_io_for(interest, f)
             }
 
             /// Runs `f`, a non-blocking operation on this socket done by hand, until it does
@@ -418,7 +414,71 @@ macro_rules! stream_try_methods {
     };
 }
 
-pub(crate) use {readiness_methods, stream_try_methods};
+/// tokio's names for the readiness polls of the datagram sockets: `poll_recv_ready` and
+/// `poll_send_ready`, the same polls as `poll_read_ready` and `poll_write_ready`.
+macro_rules! datagram_ready_methods {
+    ($ty:ident, $setup:expr, $poke:expr) => {
+        impl $ty {
+            /// Polls until a datagram can be received; see
+            /// [`poll_read_ready`](Self::poll_read_ready), which it is. Only the waker of the
+            /// most recent call is kept.
+            ///
+            /// # Errors
+            ///
+            /// An error arming the poller.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!(
+                "```\n",
+                "# #[cfg(miri)] fn main() {} // the OS poller is not available under miri\n",
+                "# #[cfg(not(miri))] fn main() -> std::io::Result<()> {\n",
+                "# futures::executor::block_on(async {\n",
+                $setup,
+                $poke,
+                "std::future::poll_fn(|cx| io.poll_recv_ready(cx)).await?;\n",
+                "# std::io::Result::Ok(()) })?; std::io::Result::Ok(())\n",
+                "# }\n",
+                "```"
+            )]
+            pub fn poll_recv_ready(
+                &self,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                self.poll_read_ready(cx)
+            }
+
+            /// Polls until a datagram can be sent; see
+            /// [`poll_write_ready`](Self::poll_write_ready), which it is.
+            ///
+            /// # Errors
+            ///
+            /// An error arming the poller.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!(
+                "```\n",
+                "# #[cfg(miri)] fn main() {} // the OS poller is not available under miri\n",
+                "# #[cfg(not(miri))] fn main() -> std::io::Result<()> {\n",
+                "# futures::executor::block_on(async {\n",
+                $setup,
+                "std::future::poll_fn(|cx| io.poll_send_ready(cx)).await?;\n",
+                "# std::io::Result::Ok(()) })?; std::io::Result::Ok(())\n",
+                "# }\n",
+                "```"
+            )]
+            pub fn poll_send_ready(
+                &self,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                self.poll_write_ready(cx)
+            }
+        }
+    };
+}
+
+pub(crate) use {datagram_ready_methods, readiness_methods, stream_try_methods};
 
 use std::io;
 use std::mem::MaybeUninit;

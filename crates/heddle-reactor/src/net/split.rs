@@ -5,7 +5,8 @@
 //! Both halves of one stream can be used at the same time from different tasks: reading
 //! waits in the source's read slot and writing in its write slot. As with tokio, dropping an
 //! owned write half shuts the write direction down (unless it was `forget`-ed), and owned
-//! halves of one stream can be `reunite`d; halves of different streams cannot.
+//! halves of one stream can be `reunite`d; halves of different streams cannot. Each half
+//! lends its stream through `AsRef`, as tokio's do.
 
 /// The four halves of a stream type, with tokio's API. `$stream` is the stream (with an
 /// `inner: Async<_>` field), `$addr` its address type; `$borrowed` and `$owned` are doc-example
@@ -286,6 +287,30 @@ macro_rules! stream_halves {
                     // A failure (the peer is gone) leaves nothing to shut down.
                     let _ = crate::net::shutdown(&self.stream.inner, std::net::Shutdown::Write);
                 }
+            }
+        }
+
+        impl AsRef<$stream> for ReadHalf<'_> {
+            fn as_ref(&self) -> &$stream {
+                self.stream
+            }
+        }
+
+        impl AsRef<$stream> for WriteHalf<'_> {
+            fn as_ref(&self) -> &$stream {
+                self.stream
+            }
+        }
+
+        impl AsRef<$stream> for OwnedReadHalf {
+            fn as_ref(&self) -> &$stream {
+                &self.stream
+            }
+        }
+
+        impl AsRef<$stream> for OwnedWriteHalf {
+            fn as_ref(&self) -> &$stream {
+                &self.stream
             }
         }
 

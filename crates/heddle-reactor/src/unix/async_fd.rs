@@ -29,13 +29,12 @@ use crate::async_io::with_budget;
 use crate::interest::{Interest, Ready};
 use crate::loom::Mutex;
 use crate::source::{Direction, WaiterKey};
-use crate::unix::error::AsyncFdTryNewError;
 use crate::unix::guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, Event};
-use crate::{Async, Handle};
+use crate::Async;
 
 /// The readiness mark of one direction; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
+pub(super) enum Mark {
     Unknown,
     Ready(u64),
     Cleared(u64),
@@ -43,7 +42,7 @@ enum Mark {
 
 /// The raw descriptor of an [`AsyncFd`]'s inner object, as the registration sees it.
 #[derive(Debug)]
-pub(super) struct Registered(RawFd);
+pub(super) struct Registered(pub(super) RawFd);
 
 impl AsFd for Registered {
     fn as_fd(&self) -> BorrowedFd<'_> {
@@ -97,117 +96,12 @@ impl AsFd for Registered {
 /// ```
 pub struct AsyncFd<T: AsRawFd> {
     /// Declared before `inner`, so it is dropped (deregistered) first.
-    registration: Async<Registered>,
-    marks: Mutex<[Mark; 2]>,
-    inner: T,
+    pub(super) registration: Async<Registered>,
+    pub(super) marks: Mutex<[Mark; 2]>,
+    pub(super) inner: T,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
-    /// Registers `inner` with the current reactor for reading and writing.
-    ///
-    /// # Errors
-    ///
-    /// If the descriptor cannot be registered (closed, or a regular file).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
-    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
-    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-    /// let _a = heddle_reactor::unix::AsyncFd::new(a)?;
-    /// # std::io::Result::Ok(())
-    /// # }
-    /// ```
-    pub fn new(inner: T) -> io::Result<AsyncFd<T>> {
-        AsyncFd::with_interest(inner, Interest::READABLE | Interest::WRITABLE)
-    }
-
-    /// Registers `inner` with the current reactor for `interest`.
-    ///
-    /// heddle's reactor registers both directions whatever is asked; `interest` is checked
-    /// (it must hold [`READABLE`](Interest::READABLE) or [`WRITABLE`](Interest::WRITABLE)).
-    ///
-    /// # Errors
-    ///
-    /// As for [`new`](AsyncFd::new), and `InvalidInput` for an interest of
-    /// [`ERROR`](Interest::ERROR) alone.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
-    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
-    /// use heddle_reactor::{unix::AsyncFd, Interest};
-    ///
-    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-    /// let _a = AsyncFd::with_interest(a, Interest::READABLE)?;
-    /// # std::io::Result::Ok(())
-    /// # }
-    /// ```
-    pub fn with_interest(inner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
-        AsyncFd::try_with_interest(inner, interest).map_err(io::Error::from)
-    }
-
-    /// Like [`new`](AsyncFd::new), but hands `inner` back with the error.
-    ///
-    /// # Errors
-    ///
-    /// As for [`new`](AsyncFd::new).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
-    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
-    /// let file = std::fs::File::open("Cargo.toml")?;
-    /// let error = heddle_reactor::unix::AsyncFd::try_new(file).unwrap_err();
-    /// let (_file, _error) = error.into_parts();
-    /// # std::io::Result::Ok(())
-    /// # }
-    /// ```
-    pub fn try_new(inner: T) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
-        AsyncFd::try_with_interest(inner, Interest::READABLE | Interest::WRITABLE)
-    }
-
-    /// Like [`with_interest`](AsyncFd::with_interest), but hands `inner` back with the error.
-    ///
-    /// # Errors
-    ///
-    /// As for [`with_interest`](AsyncFd::with_interest).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
-    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
-    /// use heddle_reactor::{unix::AsyncFd, Interest};
-    ///
-    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
-    /// let error = AsyncFd::try_with_interest(a, Interest::ERROR).unwrap_err();
-    /// let (_a, error) = error.into_parts();
-    /// assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
-    /// # std::io::Result::Ok(())
-    /// # }
-    /// ```
-    pub fn try_with_interest(
-        inner: T,
-        interest: Interest,
-    ) -> Result<AsyncFd<T>, AsyncFdTryNewError<T>> {
-        let registered = interest
-            .directions()
-            .and_then(|_| Handle::current())
-            .and_then(|handle| Async::with_handle(Registered(inner.as_raw_fd()), &handle));
-        match registered {
-            Ok(registration) => Ok(AsyncFd {
-                registration,
-                marks: Mutex::new([Mark::Unknown; 2]),
-                inner,
-            }),
-            Err(error) => Err(AsyncFdTryNewError::new(inner, error)),
-        }
-    }
-
     /// The inner object.
     ///
     /// # Examples
@@ -653,7 +547,47 @@ impl<T: AsRawFd> AsyncFd<T> {
         interest: Interest,
         f: impl FnOnce(&T) -> io::Result<R>,
     ) -> io::Result<R> {
-        let (read, write) = interest.directions()?;
+        let mut event = self.ready_event(interest)?;
+        let result = f(&self.inner);
+        self.after_try(&mut event, &result);
+        result
+    }
+
+    /// Like [`try_io`](AsyncFd::try_io), with mutable access to the inner object.
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_io`](AsyncFd::try_io).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::io::Write;
+    ///
+    /// use heddle_reactor::{unix::AsyncFd, Interest};
+    ///
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut a = AsyncFd::new(a)?;
+    /// assert_eq!(a.try_io_mut(Interest::WRITABLE, |s| s.write(b"x"))?, 1);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn try_io_mut<R>(
+        &mut self,
+        interest: Interest,
+        f: impl FnOnce(&mut T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let mut event = self.ready_event(interest)?;
+        let result = f(&mut self.inner);
+        self.after_try(&mut event, &result);
+        result
+    }
+
+    /// The readiness of `interest` now, for a `try_io`: `WouldBlock` if there is none.
+    fn ready_event(&self, interest: Interest) -> io::Result<Event> {
+        let (read, write) = self.directions(interest)?;
         let mut event = Event::default();
         for (wanted, dir) in [(read, Direction::Read), (write, Direction::Write)] {
             if wanted {
@@ -665,11 +599,28 @@ impl<T: AsRawFd> AsyncFd<T> {
         if event.ticks == [None, None] {
             return Err(io::ErrorKind::WouldBlock.into());
         }
-        let result = f(&self.inner);
-        if matches!(&result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+        Ok(event)
+    }
+
+    /// Clears the readiness a `try_io` was tried on if its operation said `WouldBlock`.
+    fn after_try<R>(&self, event: &mut Event, result: &io::Result<R>) {
+        if matches!(result, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
             event.clear(self, Ready::ALL);
         }
-        result
+    }
+
+    /// The directions to wait on for `interest`; `InvalidInput` for one the descriptor was
+    /// not registered for, which would never become ready.
+    fn directions(&self, interest: Interest) -> io::Result<(bool, bool)> {
+        let (read, write) = interest.directions()?;
+        let registered = self.registration.registered();
+        if (read && !registered.read) || (write && !registered.write) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the AsyncFd was not registered for this interest: pass it to `with_interest`",
+            ));
+        }
+        Ok((read, write))
     }
 
     /// The tick at which `dir` is ready now, without waiting: a `Ready` mark, an event after
@@ -723,7 +674,7 @@ impl<T: AsRawFd> AsyncFd<T> {
         keys: &mut [WaiterKey; 2],
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<Event>> {
-        let (read, write) = interest.directions()?;
+        let (read, write) = self.directions(interest)?;
         with_budget(cx, |cx| {
             let mut event = Event::default();
             for (wanted, dir) in [(read, Direction::Read), (write, Direction::Write)] {
@@ -737,7 +688,21 @@ impl<T: AsRawFd> AsyncFd<T> {
                 }
             }
             if event.ticks == [None, None] {
-                return Poll::Pending;
+                // With no mark yet a wait is level-checked, but priority data alone does not
+                // make the read direction level-ready: look for it after the wakers are
+                // stored, as the socket types do. A cleared mark waits for an event instead.
+                let fd = self.registration.raw_fd();
+                let mut marks = self.marks.lock();
+                let read = &mut marks[Direction::Read as usize];
+                if !interest.wants_priority()
+                    || *read != Mark::Unknown
+                    || Ready::of_fd(fd, interest).is_empty()
+                {
+                    return Poll::Pending;
+                }
+                let tick = self.registration.tick(Direction::Read);
+                *read = Mark::Ready(tick);
+                event.ticks[Direction::Read as usize] = Some(tick);
             }
             event.ready = event.observed(self.registration.raw_fd(), interest);
             Poll::Ready(Ok(event))

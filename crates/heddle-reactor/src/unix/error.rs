@@ -1,4 +1,4 @@
-//! [`AsyncFdTryNewError`]: the error of registering an object with [`AsyncFd`], which
+//! [`AsyncFdRegisterError`]: the error of registering an object with [`AsyncFd`], which
 //! hands the object back.
 
 use std::fmt;
@@ -7,7 +7,7 @@ use std::io;
 #[cfg(doc)]
 use crate::unix::AsyncFd;
 
-/// The error of [`AsyncFd::try_new`] and [`AsyncFd::try_with_interest`]: the object that
+/// The error of [`AsyncFd::register`], [`AsyncFd::try_new`] and their kin: the object that
 /// could not be registered, and why.
 ///
 /// # Examples
@@ -22,17 +22,31 @@ use crate::unix::AsyncFd;
 /// # std::io::Result::Ok(())
 /// # }
 /// ```
-pub struct AsyncFdTryNewError<T> {
+pub struct AsyncFdRegisterError<T> {
     inner: T,
     error: io::Error,
 }
 
-impl<T> AsyncFdTryNewError<T> {
+/// The former name of [`AsyncFdRegisterError`], kept as tokio keeps it.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_reactor::unix::{AsyncFdRegisterError, AsyncFdTryNewError};
+///
+/// fn same<T>(error: AsyncFdTryNewError<T>) -> AsyncFdRegisterError<T> {
+///     error
+/// }
+/// # let _ = same::<()>;
+/// ```
+pub type AsyncFdTryNewError<T> = AsyncFdRegisterError<T>;
+
+impl<T> AsyncFdRegisterError<T> {
     pub(super) fn new(inner: T, error: io::Error) -> Self {
-        AsyncFdTryNewError { inner, error }
+        AsyncFdRegisterError { inner, error }
     }
 
-    /// The object passed to `try_new` or `try_with_interest`, and the error.
+    /// The object that could not be registered, and the error.
     ///
     /// # Examples
     ///
@@ -50,26 +64,26 @@ impl<T> AsyncFdTryNewError<T> {
     }
 }
 
-impl<T> fmt::Debug for AsyncFdTryNewError<T> {
+impl<T> fmt::Debug for AsyncFdRegisterError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.error, f)
     }
 }
 
-impl<T> fmt::Display for AsyncFdTryNewError<T> {
+impl<T> fmt::Display for AsyncFdRegisterError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.error, f)
     }
 }
 
-impl<T> std::error::Error for AsyncFdTryNewError<T> {
+impl<T> std::error::Error for AsyncFdRegisterError<T> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.error)
     }
 }
 
-impl<T> From<AsyncFdTryNewError<T>> for io::Error {
-    fn from(error: AsyncFdTryNewError<T>) -> io::Error {
+impl<T> From<AsyncFdRegisterError<T>> for io::Error {
+    fn from(error: AsyncFdRegisterError<T>) -> io::Error {
         error.error
     }
 }

@@ -39,11 +39,12 @@ impl Event {
         fired
     }
 
-    /// Clears the directions `ready` names (READABLE or READ_CLOSED the read direction,
-    /// WRITABLE or WRITE_CLOSED the write direction) in `fd`'s marks and in this event.
+    /// Clears the directions `ready` names (READABLE, READ_CLOSED or PRIORITY the read
+    /// direction, WRITABLE or WRITE_CLOSED the write direction) in `fd`'s marks and in this
+    /// event.
     pub(super) fn clear<T: AsRawFd>(&mut self, fd: &AsyncFd<T>, ready: Ready) {
         for dir in [Direction::Read, Direction::Write] {
-            let bits = Interest::from(dir).mask();
+            let bits = Ready::of_direction_all(dir);
             if (ready & bits).is_empty() {
                 continue;
             }

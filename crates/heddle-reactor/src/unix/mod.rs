@@ -8,7 +8,8 @@
 mod async_fd;
 mod error;
 mod guard;
+mod register;
 
 pub use async_fd::AsyncFd;
-pub use error::AsyncFdTryNewError;
+pub use error::{AsyncFdRegisterError, AsyncFdTryNewError};
 pub use guard::{AsyncFdReadyGuard, AsyncFdReadyMutGuard, TryIoError};

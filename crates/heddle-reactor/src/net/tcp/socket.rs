@@ -429,6 +429,108 @@ impl TcpSocket {
         self.inner.tos()
     }
 
+    /// Sets `IP_TOS` (IPv4 sockets): tokio's current name for [`set_tos`](TcpSocket::set_tos).
+    ///
+    /// # Errors
+    ///
+    /// From `setsockopt(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::TcpSocket::new_v4()?;
+    /// socket.set_tos_v4(0x10)?;
+    /// assert_eq!(socket.tos_v4()?, 0x10);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        self.inner.set_tos(tos)
+    }
+
+    /// The `IP_TOS` value (IPv4 sockets): tokio's current name for [`tos`](TcpSocket::tos).
+    ///
+    /// # Errors
+    ///
+    /// From `getsockopt(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::TcpSocket::new_v4()?;
+    /// assert_eq!(socket.tos_v4()?, 0);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        self.inner.tos()
+    }
+
+    /// Sets `IPV6_TCLASS`, the traffic class of the packets sent (IPv6 sockets).
+    ///
+    /// # Errors
+    ///
+    /// From `setsockopt(2)`, for one on an IPv4 socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::TcpSocket::new_v6()?;
+    /// socket.set_tclass_v6(0x10)?;
+    /// assert_eq!(socket.tclass_v6()?, 0x10);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        self.inner.set_tclass_v6(tclass)
+    }
+
+    /// The `IPV6_TCLASS` value (IPv6 sockets).
+    ///
+    /// # Errors
+    ///
+    /// From `getsockopt(2)`, for one on an IPv4 socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::TcpSocket::new_v6()?;
+    /// assert_eq!(socket.tclass_v6()?, 0);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        self.inner.tclass_v6()
+    }
+
     /// Binds the socket to a network interface (`SO_BINDTODEVICE`, Linux); `None` unbinds.
     /// Usually needs `CAP_NET_RAW`.
     ///

@@ -429,6 +429,90 @@ impl UdpSocket {
         Poll::Ready(Ok(from))
     }
 
+    /// Peeks at the next datagram from the connected peer, which stays queued, waiting until
+    /// one arrives. Returns its length (truncated to `buf`).
+    ///
+    /// # Errors
+    ///
+    /// From `recv(2)` with `MSG_PEEK`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// let io = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let peer = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// io.connect(peer.local_addr()?).await?;
+    /// peer.connect(io.local_addr()?).await?;
+    /// peer.send(b"hi").await?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(io.peek(&mut buf).await?, 2);
+    /// assert_eq!(io.recv(&mut buf).await?, 2); // still queued
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read_with(|s| s.peek(buf)).await
+    }
+
+    /// Polls to peek at the next datagram from the connected peer into `buf`, which stays
+    /// queued. Only the waker of the most recent `poll_recv*`/`poll_peek*` call is kept.
+    ///
+    /// # Errors
+    ///
+    /// From `recv(2)` with `MSG_PEEK`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// let io = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let peer = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// io.connect(peer.local_addr()?).await?;
+    /// peer.connect(io.local_addr()?).await?;
+    /// peer.send(b"hi").await?;
+    /// let mut storage = [0; 8];
+    /// let mut buf = tokio::io::ReadBuf::new(&mut storage);
+    /// std::future::poll_fn(|cx| io.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), b"hi");
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let n = ready!(self
+            .inner
+            .poll_io(Direction::Read, cx, |s| s.peek(buf.initialize_unfilled())))?;
+        buf.advance(n);
+        Poll::Ready(Ok(()))
+    }
+
+    /// Peeks at the next datagram from the connected peer now, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if the operation would wait; otherwise from `recv(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// let io = heddle_reactor::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let mut buf = [0; 8];
+    /// let error = io.try_peek(&mut buf).unwrap_err();
+    /// assert_eq!(error.kind(), std::io::ErrorKind::WouldBlock);
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.get_ref().peek(buf)
+    }
+
     /// Peeks at the next datagram and its sender now, without waiting.
     ///
     /// # Errors

@@ -8,7 +8,7 @@ use std::net::{self, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use crate::net::addr::{each_addr, resolve, ToSocketAddrs};
-use crate::net::readiness::readiness_methods;
+use crate::net::readiness::{datagram_ready_methods, readiness_methods};
 use crate::Async;
 
 mod io_ops;
@@ -25,6 +25,7 @@ macro_rules! udp_setup {
     };
 }
 readiness_methods!(UdpSocket, udp_setup!(), "peer.try_send(b\"x\")?;\n");
+datagram_ready_methods!(UdpSocket, udp_setup!(), "peer.try_send(b\"x\")?;\n");
 
 /// A UDP socket.
 ///

@@ -269,6 +269,108 @@ impl UdpSocket {
         SockRef::from(self.inner.get_ref()).set_tos(on)
     }
 
+    /// Sets `IP_TOS` (IPv4 sockets): tokio's current name for [`set_tos`](UdpSocket::set_tos).
+    ///
+    /// # Errors
+    ///
+    /// From `setsockopt(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::UdpSocket::from_std(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
+    /// socket.set_tos_v4(0x10)?;
+    /// assert_eq!(socket.tos_v4()?, 0x10);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        SockRef::from(self.inner.get_ref()).set_tos(tos)
+    }
+
+    /// The `IP_TOS` value (IPv4 sockets): tokio's current name for [`tos`](UdpSocket::tos).
+    ///
+    /// # Errors
+    ///
+    /// From `getsockopt(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::UdpSocket::from_std(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
+    /// assert_eq!(socket.tos_v4()?, 0);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        SockRef::from(self.inner.get_ref()).tos()
+    }
+
+    /// Sets `IPV6_TCLASS`, the traffic class of the packets sent (IPv6 sockets).
+    ///
+    /// # Errors
+    ///
+    /// From `setsockopt(2)`, for one on an IPv4 socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::UdpSocket::from_std(std::net::UdpSocket::bind("[::1]:0")?)?;
+    /// socket.set_tclass_v6(0x10)?;
+    /// assert_eq!(socket.tclass_v6()?, 0x10);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        SockRef::from(self.inner.get_ref()).set_tclass_v6(tclass)
+    }
+
+    /// The `IPV6_TCLASS` value (IPv6 sockets).
+    ///
+    /// # Errors
+    ///
+    /// From `getsockopt(2)`, for one on an IPv4 socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // no sockets under miri's isolation
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let socket = heddle_reactor::net::UdpSocket::from_std(std::net::UdpSocket::bind("[::1]:0")?)?;
+    /// assert_eq!(socket.tclass_v6()?, 0);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        SockRef::from(self.inner.get_ref()).tclass_v6()
+    }
+
     /// Whether IPv6 multicast sent from this socket loops back to it (`IPV6_MULTICAST_LOOP`).
     /// Only for IPv6 sockets.
     ///

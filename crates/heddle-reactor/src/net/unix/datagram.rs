@@ -8,7 +8,9 @@ use std::task::{ready, Context, Poll};
 
 use tokio::io::ReadBuf;
 
-use crate::net::readiness::{readiness_methods, recv_into_buf};
+use crate::net::readiness::{
+    datagram_ready_methods, readiness_methods, recv_from_into_buf, recv_into_buf,
+};
 use crate::source::Direction;
 use crate::Async;
 
@@ -20,6 +22,7 @@ macro_rules! datagram_setup {
 }
 
 readiness_methods!(UnixDatagram, datagram_setup!(), "peer.try_send(b\"x\")?;\n");
+datagram_ready_methods!(UnixDatagram, datagram_setup!(), "peer.try_send(b\"x\")?;\n");
 
 /// A Unix-domain datagram socket.
 ///
@@ -416,6 +419,64 @@ impl UnixDatagram {
         self.inner.read_with(|s| recv_into_buf(s, buf)).await
     }
 
+    /// Receives a datagram and its sender now into the spare capacity of `buf` (a
+    /// [`bytes::BufMut`]), without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if the operation would wait; otherwise from `recvfrom(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// let (io, peer) = heddle_reactor::net::UnixDatagram::pair()?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert!(io.try_recv_buf_from(&mut buf).is_err());
+    /// # drop(peer);
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn try_recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = recv_from_into_buf(self.inner.get_ref(), buf)?;
+        Ok((n, unix_addr(&from)?))
+    }
+
+    /// Receives a datagram and its sender into the spare capacity of `buf`, waiting until one
+    /// arrives.
+    ///
+    /// # Errors
+    ///
+    /// From `recvfrom(2)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// let (io, peer) = heddle_reactor::net::UnixDatagram::pair()?;
+    /// peer.send(b"hi").await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// let (n, from) = io.recv_buf_from(&mut buf).await?;
+    /// assert_eq!((n, &buf[..]), (2, &b"hi"[..]));
+    /// assert!(from.is_unnamed());
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let (n, from) = self.inner.read_with(|s| recv_from_into_buf(s, buf)).await?;
+        Ok((n, unix_addr(&from)?))
+    }
+
     /// Sends a datagram to the socket at `target` now, without waiting.
     ///
     /// # Errors
@@ -602,6 +663,24 @@ impl UnixDatagram {
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.inner.get_ref().shutdown(how)
     }
+}
+
+/// The sender address `recvfrom(2)` reported, as std's type: a path, an abstract name
+/// (Linux), or unnamed.
+fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
+    if let Some(path) = addr.as_pathname() {
+        return SocketAddr::from_pathname(path);
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(name) = addr.as_abstract_namespace() {
+        return <SocketAddr as std::os::linux::net::SocketAddrExt>::from_abstract_name(name);
+    }
+    #[cfg(target_os = "android")]
+    if let Some(name) = addr.as_abstract_namespace() {
+        return <SocketAddr as std::os::android::net::SocketAddrExt>::from_abstract_name(name);
+    }
+    // An empty path is std's unnamed address (its length covers no path byte).
+    SocketAddr::from_pathname("")
 }
 
 impl TryFrom<net::UnixDatagram> for UnixDatagram {

@@ -60,6 +60,32 @@ impl UnixListener {
         })
     }
 
+    /// Listens on the socket address `socket_addr`: a path, or (Linux) an abstract name.
+    ///
+    /// # Errors
+    ///
+    /// As for [`bind`](UnixListener::bind).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::os::unix::net::SocketAddr;
+    ///
+    /// let path = std::env::temp_dir().join(format!("heddle-doc-ba-{}.sock", std::process::id()));
+    /// let listener = heddle_reactor::net::UnixListener::bind_addr(&SocketAddr::from_pathname(&path)?)?;
+    /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn bind_addr(socket_addr: &SocketAddr) -> io::Result<UnixListener> {
+        Ok(UnixListener {
+            inner: Async::new(net::UnixListener::bind_addr(socket_addr)?)?,
+        })
+    }
+
     /// Waits for a connection.
     ///
     /// # Errors

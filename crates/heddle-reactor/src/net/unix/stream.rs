@@ -72,6 +72,33 @@ impl UnixStream {
         UnixStream::connect_socket(socket, path.as_ref()).await
     }
 
+    /// Connects to the socket named by `socket_addr` without blocking: a path, or (Linux) an
+    /// abstract name.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for an unnamed address; otherwise as for
+    /// [`connect`](UnixStream::connect).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// # futures::executor::block_on(async {
+    /// use heddle_reactor::net::{UnixListener, UnixStream};
+    ///
+    /// let path = std::env::temp_dir().join(format!("heddle-doc-ca-{}.sock", std::process::id()));
+    /// let listener = UnixListener::bind(&path)?;
+    /// let _stream = UnixStream::connect_addr(&listener.local_addr()?).await?;
+    /// std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) })?; std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
+        UnixStream::connect(address_path(socket_addr)?).await
+    }
+
     /// Starts a non-blocking connect of `socket` to `path` and waits for its outcome.
     pub(super) async fn connect_socket(socket: Socket, path: &Path) -> io::Result<UnixStream> {
         socket.set_nonblocking(true)?;
@@ -269,4 +296,29 @@ impl AsyncWrite for UnixStream {
     fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(crate::net::shutdown(&self.inner, Shutdown::Write))
     }
+}
+
+/// The path that names `addr` for `connect`: its pathname, or (Linux) its abstract name
+/// behind a NUL byte, which is how a path names an abstract address.
+fn address_path(addr: &SocketAddr) -> io::Result<std::path::PathBuf> {
+    if let Some(path) = addr.as_pathname() {
+        return Ok(path.to_path_buf());
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        use std::os::unix::ffi::OsStrExt;
+
+        if let Some(name) = addr.as_abstract_name() {
+            let bytes: Vec<u8> = std::iter::once(0).chain(name.iter().copied()).collect();
+            return Ok(std::ffi::OsStr::from_bytes(&bytes).into());
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "cannot connect to an unnamed Unix socket address",
+    ))
 }

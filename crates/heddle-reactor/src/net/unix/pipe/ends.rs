@@ -221,6 +221,28 @@ impl Sender {
         self.inner.get_ref().write_vectored(bufs)
     }
 
+    /// Runs `f`, a non-blocking operation on this pipe end done by hand, once, if the end is
+    /// writable now; otherwise returns `WouldBlock` without running it, as tokio does.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` as above, or whatever `f` returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let (tx, rx) = heddle_reactor::net::unix::pipe::pipe()?;
+    /// assert_eq!(tx.try_io(|| Ok("run"))?, "run");
+    /// # drop(rx);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn try_io<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+        self.inner.try_io_for(Interest::WRITABLE, f)
+    }
+
     /// Deregisters the write end and returns its descriptor in blocking mode.
     ///
     /// # Errors
@@ -518,6 +540,29 @@ impl Receiver {
         // `len`).
         unsafe { buf.advance_mut(n) };
         Ok(n)
+    }
+
+    /// Runs `f`, a non-blocking operation on this pipe end done by hand, once, if the end is
+    /// readable now; otherwise returns `WouldBlock` without running it, as tokio does.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` as above, or whatever `f` returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let (tx, rx) = heddle_reactor::net::unix::pipe::pipe()?;
+    /// let error = rx.try_io(|| Ok("not run")).unwrap_err();
+    /// assert_eq!(error.kind(), std::io::ErrorKind::WouldBlock);
+    /// # drop(tx);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn try_io<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+        self.inner.try_io_for(Interest::READABLE, f)
     }
 
     /// Deregisters the read end and returns its descriptor in blocking mode.
