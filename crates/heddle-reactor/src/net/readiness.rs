@@ -490,12 +490,12 @@ use socket2::SockRef;
 /// Receives into the spare capacity of `buf` with one non-blocking `recv(2)` and advances it.
 pub(crate) fn recv_into_buf<S: AsFd>(socket: &S, buf: &mut impl BufMut) -> io::Result<usize> {
     let chunk = buf.chunk_mut();
-    // SAFETY: `recv` only writes initialised bytes into the slice, never de-initialises any,
-    // and the slice is dropped before `buf` is touched again.
+    // `recv` only writes initialised bytes into the slice, never de-initialises any.
+    // SAFETY: and the slice is dropped before `buf` is touched again.
     let spare: &mut [MaybeUninit<u8>] = unsafe { chunk.as_uninit_slice_mut() };
     let n = SockRef::from(socket).recv(spare)?;
-    // SAFETY: `recv` initialised the first `n` bytes of the spare capacity (it returns at
-    // most the slice's length).
+    // `recv` returns at most the slice's length.
+    // SAFETY: `recv` initialised the first `n` bytes of the spare capacity.
     unsafe { buf.advance_mut(n) };
     Ok(n)
 }

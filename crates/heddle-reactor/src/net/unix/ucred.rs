@@ -98,8 +98,8 @@ pub(super) fn peer_cred(socket: &impl AsRawFd) -> io::Result<UCred> {
         gid: 0,
     };
     let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    // SAFETY: `cred` is a writable `ucred` and `len` holds its size, as `SO_PEERCRED` expects;
-    // `fd` is the open descriptor `socket` owns while it is borrowed here.
+    // `cred` is a writable `ucred` and `len` holds its size, as `SO_PEERCRED` expects.
+    // SAFETY: and `fd` is the open descriptor `socket` owns while it is borrowed here.
     let rc = unsafe {
         libc::getsockopt(
             fd,

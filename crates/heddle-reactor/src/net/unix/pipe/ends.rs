@@ -531,13 +531,12 @@ impl Receiver {
         let fd = self.inner.raw_fd();
         let chunk = buf.chunk_mut();
         let (ptr, len) = (chunk.as_mut_ptr(), chunk.len());
-        // SAFETY: `ptr` and `len` describe the spare capacity `chunk` borrows from `buf`,
-        // which `read(2)` only writes (never reads); `fd` is the registered descriptor,
-        // open while `self` owns it.
+        // `ptr` and `len` describe the spare capacity `chunk` borrows from `buf`, which
+        // `read(2)` only writes (never reads).
+        // SAFETY: and `fd` is the registered descriptor, open while `self` owns it.
         let n = unsafe { libc::read(fd, ptr.cast(), len) };
         let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?;
-        // SAFETY: `read` initialised the first `n` bytes of the spare capacity (at most
-        // `len`).
+        // SAFETY: `read` initialised the first `n` bytes (at most `len`) of the spare capacity.
         unsafe { buf.advance_mut(n) };
         Ok(n)
     }
