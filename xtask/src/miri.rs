@@ -19,8 +19,8 @@ const EXCLUDED: &[(&str, &str)] = &[
     ),
     (
         "heddle-fs",
-        "no unsafe code (`forbid(unsafe_code)`), and its tests are file system calls, which \
-         miri's isolation refuses",
+        "its only `unsafe` is `FromRawFd`, handing a descriptor to std's `File`, and its \
+         tests are file system calls, which miri's isolation refuses",
     ),
     (
         "heddle-process",

@@ -38,7 +38,9 @@
 //! })?;
 //! # Ok::<(), std::io::Error>(())
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
 mod dir_builder;
@@ -58,6 +60,8 @@ pub use ops::{
     symlink_metadata, try_exists, write,
 };
 pub use read_dir::{read_dir, DirEntry, ReadDir};
+/// The times [`File::set_times`] sets: std's type, under tokio's path (`fs::FileTimes`).
+pub use std::fs::FileTimes;
 
 use std::io;
 

@@ -55,7 +55,9 @@ impl AcquireError {
         self.0 == AcquireKind::Closed
     }
 
-    /// Whether more permits were requested than a semaphore can ever hold.
+    /// Whether more permits were requested than a semaphore can ever hold
+    /// ([`Semaphore::MAX_PERMITS`](crate::Semaphore::MAX_PERMITS)); only possible where `usize`
+    /// is narrower than 35 bits, as requests are `u32`.
     ///
     /// # Examples
     ///
@@ -63,8 +65,9 @@ impl AcquireError {
     /// use heddle_sync::Semaphore;
     ///
     /// let semaphore = Semaphore::new(1);
-    /// let err = futures::executor::block_on(semaphore.acquire_many(Semaphore::MAX_PERMITS + 1));
-    /// assert!(err.unwrap_err().is_too_large());
+    /// semaphore.close();
+    /// let err = futures::executor::block_on(semaphore.acquire_many(2)).unwrap_err();
+    /// assert!(err.is_closed() && !err.is_too_large());
     /// ```
     pub fn is_too_large(&self) -> bool {
         self.0 == AcquireKind::TooLarge
@@ -178,7 +181,9 @@ impl TryAcquireError {
         self.0 == TryAcquireKind::NoPermits
     }
 
-    /// Whether more permits were requested than a semaphore can ever hold.
+    /// Whether more permits were requested than a semaphore can ever hold
+    /// ([`Semaphore::MAX_PERMITS`](crate::Semaphore::MAX_PERMITS)); only possible where `usize`
+    /// is narrower than 35 bits, as requests are `u32`.
     ///
     /// # Examples
     ///
@@ -186,8 +191,8 @@ impl TryAcquireError {
     /// use heddle_sync::Semaphore;
     ///
     /// let semaphore = Semaphore::new(1);
-    /// let err = semaphore.try_acquire_many(Semaphore::MAX_PERMITS + 1).unwrap_err();
-    /// assert!(err.is_too_large());
+    /// let err = semaphore.try_acquire_many(2).unwrap_err();
+    /// assert!(err.is_no_permits() && !err.is_too_large());
     /// ```
     pub fn is_too_large(&self) -> bool {
         self.0 == TryAcquireKind::TooLarge

@@ -127,6 +127,23 @@ mod wait;
 mod waiters;
 pub mod watch;
 
+/// The futures of [`Notify`], under the path tokio gives them (`sync::futures`).
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::futures::Notified;
+/// use heddle_sync::Notify;
+///
+/// let notify = Notify::new();
+/// let notified: Notified<'_> = notify.notified();
+/// notify.notify_one();
+/// futures::executor::block_on(notified);
+/// ```
+pub mod futures {
+    pub use crate::notify::{Notified, OwnedNotified};
+}
+
 #[cfg(all(test, loom))]
 mod tests;
 

@@ -290,6 +290,37 @@ impl<T> Default for OnceCell<T> {
     }
 }
 
+/// A new cell holding a clone of the value, if there is one.
+///
+/// # Examples
+///
+/// ```
+/// let cell = heddle_sync::OnceCell::from(vec![1]);
+/// assert_eq!(cell.clone().get(), Some(&vec![1]));
+/// ```
+impl<T: Clone> Clone for OnceCell<T> {
+    fn clone(&self) -> Self {
+        OnceCell::new_with(self.get().cloned())
+    }
+}
+
+/// Cells are equal when both are empty or both hold equal values.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::OnceCell;
+/// assert_eq!(OnceCell::from(1), OnceCell::from(1));
+/// assert_ne!(OnceCell::from(1), OnceCell::new());
+/// ```
+impl<T: PartialEq> PartialEq for OnceCell<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl<T: Eq> Eq for OnceCell<T> {}
+
 impl<T: fmt::Debug> fmt::Debug for OnceCell<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OnceCell")

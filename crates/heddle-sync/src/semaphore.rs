@@ -230,7 +230,8 @@ impl Semaphore {
     /// # Ok::<(), heddle_sync::AcquireError>(())
     /// # }).unwrap();
     /// ```
-    pub async fn acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, AcquireError> {
+    pub async fn acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
+        let n = n as usize;
         if n > Self::MAX_PERMITS {
             return Err(AcquireError::too_large());
         }
@@ -275,7 +276,8 @@ impl Semaphore {
     /// assert!(semaphore.try_acquire_many(3).is_err());
     /// assert!(semaphore.try_acquire_many(2).is_ok());
     /// ```
-    pub fn try_acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+    pub fn try_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        let n = n as usize;
         try_acquire_raw(&self.queue, n)?;
         Ok(SemaphorePermit {
             semaphore: self,
@@ -332,14 +334,139 @@ impl Semaphore {
     /// ```
     pub async fn acquire_many_owned(
         self: Arc<Self>,
-        n: usize,
+        n: u32,
     ) -> Result<OwnedSemaphorePermit, AcquireError> {
         let permit = self.acquire_many(n).await?;
+        let permits = permit.num_permits();
         permit.forget();
         Ok(OwnedSemaphorePermit {
             semaphore: self,
-            permits: n,
+            permits,
         })
+    }
+
+    /// Waits for one permit from synchronous code: the blocking twin of
+    /// [`acquire`](Self::acquire).
+    ///
+    /// # Errors
+    ///
+    /// As for [`acquire`](Self::acquire).
+    ///
+    /// # Panics
+    ///
+    /// If called on a thread that is running an async runtime: use `acquire().await` in
+    /// async code; call this from `spawn_blocking` or a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = heddle_sync::Semaphore::new(1);
+    /// let permit = semaphore.blocking_acquire()?;
+    /// assert_eq!(semaphore.available_permits(), 0);
+    /// # drop(permit);
+    /// # Ok::<(), heddle_sync::AcquireError>(())
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
+        crate::wait::block_on(
+            "Semaphore::blocking_acquire",
+            "acquire().await",
+            self.acquire(),
+        )
+    }
+
+    /// Waits for `n` permits from synchronous code: the blocking twin of
+    /// [`acquire_many`](Self::acquire_many).
+    ///
+    /// # Errors
+    ///
+    /// As for [`acquire_many`](Self::acquire_many).
+    ///
+    /// # Panics
+    ///
+    /// As for [`blocking_acquire`](Self::blocking_acquire).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = heddle_sync::Semaphore::new(3);
+    /// assert_eq!(semaphore.blocking_acquire_many(3)?.num_permits(), 3);
+    /// # Ok::<(), heddle_sync::AcquireError>(())
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
+        crate::wait::block_on(
+            "Semaphore::blocking_acquire_many",
+            "acquire_many(n).await",
+            self.acquire_many(n),
+        )
+    }
+
+    /// Waits for one permit from synchronous code, holding the semaphore through an
+    /// [`Arc`]: the blocking twin of [`acquire_owned`](Self::acquire_owned).
+    ///
+    /// # Errors
+    ///
+    /// As for [`acquire`](Self::acquire).
+    ///
+    /// # Panics
+    ///
+    /// As for [`blocking_acquire`](Self::blocking_acquire).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let semaphore = Arc::new(heddle_sync::Semaphore::new(1));
+    /// let permit = std::thread::spawn({
+    ///     let semaphore = semaphore.clone();
+    ///     move || semaphore.blocking_acquire_owned()
+    /// })
+    /// .join()
+    /// .unwrap()?;
+    /// assert_eq!(semaphore.available_permits(), 0);
+    /// # drop(permit);
+    /// # Ok::<(), heddle_sync::AcquireError>(())
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        crate::wait::block_on(
+            "Semaphore::blocking_acquire_owned",
+            "acquire_owned().await",
+            self.acquire_owned(),
+        )
+    }
+
+    /// Waits for `n` permits from synchronous code, holding the semaphore through an
+    /// [`Arc`]: the blocking twin of [`acquire_many_owned`](Self::acquire_many_owned).
+    ///
+    /// # Errors
+    ///
+    /// As for [`acquire_many`](Self::acquire_many).
+    ///
+    /// # Panics
+    ///
+    /// As for [`blocking_acquire`](Self::blocking_acquire).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let semaphore = Arc::new(heddle_sync::Semaphore::new(2));
+    /// let permit = semaphore.clone().blocking_acquire_many_owned(2)?;
+    /// assert_eq!(permit.num_permits(), 2);
+    /// # Ok::<(), heddle_sync::AcquireError>(())
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire_many_owned(
+        self: Arc<Self>,
+        n: u32,
+    ) -> Result<OwnedSemaphorePermit, AcquireError> {
+        crate::wait::block_on(
+            "Semaphore::blocking_acquire_many_owned",
+            "acquire_many_owned(n).await",
+            self.acquire_many_owned(n),
+        )
     }
 
     /// Takes one permit now, holding the semaphore through an [`Arc`].
@@ -379,8 +506,9 @@ impl Semaphore {
     /// ```
     pub fn try_acquire_many_owned(
         self: Arc<Self>,
-        n: usize,
+        n: u32,
     ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+        let n = n as usize;
         try_acquire_raw(&self.queue, n)?;
         Ok(OwnedSemaphorePermit {
             semaphore: self,
@@ -417,7 +545,21 @@ pub struct SemaphorePermit<'a> {
     permits: usize,
 }
 
-impl SemaphorePermit<'_> {
+impl<'a> SemaphorePermit<'a> {
+    /// The semaphore this permit came from.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = heddle_sync::Semaphore::new(2);
+    /// let permit = semaphore.try_acquire()?;
+    /// assert!(std::ptr::eq(permit.semaphore(), &semaphore));
+    /// # Ok::<(), heddle_sync::TryAcquireError>(())
+    /// ```
+    pub fn semaphore(&self) -> &'a Semaphore {
+        self.semaphore
+    }
+
     /// How many permits this holds.
     ///
     /// # Examples

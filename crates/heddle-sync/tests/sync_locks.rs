@@ -28,18 +28,23 @@ fn semaphore_serves_waiters_in_fifo_order() {
 }
 
 #[test]
-fn a_request_above_the_maximum_is_rejected_not_hung() {
-    let semaphore = Semaphore::new(1);
-    let err = block_on(semaphore.acquire_many(Semaphore::MAX_PERMITS + 1)).unwrap_err();
-    assert!(err.is_too_large() && !err.is_closed());
+fn a_request_for_more_permits_than_exist_waits_until_close() {
+    // Requests are `u32`, as tokio's, so none is above `MAX_PERMITS` where `usize` has 64
+    // bits: the largest waits like any other, and closing the semaphore ends the wait.
+    let semaphore = Arc::new(Semaphore::new(1));
+    let mut huge = pin!(semaphore.acquire_many(u32::MAX));
+    assert!(poll_once(huge.as_mut()).is_pending());
     assert!(semaphore
-        .try_acquire_many(usize::MAX)
+        .clone()
+        .try_acquire_many_owned(u32::MAX)
         .unwrap_err()
-        .is_too_large());
-    let semaphore = Arc::new(semaphore);
-    assert!(block_on(semaphore.clone().acquire_many_owned(usize::MAX))
-        .unwrap_err()
-        .is_too_large());
+        .is_no_permits());
+    semaphore.close();
+    let err = match poll_once(huge.as_mut()) {
+        Poll::Ready(result) => result.unwrap_err(),
+        Poll::Pending => panic!("closing must end the wait"),
+    };
+    assert!(err.is_closed() && !err.is_too_large());
     assert_eq!(semaphore.available_permits(), 1);
 }
 

@@ -109,6 +109,8 @@ pub struct LocalSet {
     executor: RefCell<Option<LocalExecutor<ThreadParker>>>,
     /// Spawns onto the executor, also while it runs a batch.
     spawner: Spawner<ThreadUnparker>,
+    /// The set's id, unique among runtimes and sets ([`LocalSet::id`]).
+    id: crate::runtime::Id,
     /// Keeps the set on the thread that created it (`!Send`, `!Sync`): its tasks are polled
     /// and dropped wherever `&self` is used.
     _not_send: PhantomData<Rc<()>>,
@@ -160,8 +162,24 @@ impl LocalSet {
         LocalSet {
             spawner: executor.spawner(),
             executor: RefCell::new(Some(executor)),
+            id: crate::runtime::Id::next(),
             _not_send: PhantomData,
         }
+    }
+
+    /// The set's id: unique among the process's runtimes and sets, as tokio's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle::task::LocalSet;
+    ///
+    /// let (a, b) = (LocalSet::new(), LocalSet::new());
+    /// assert_ne!(a.id(), b.id());
+    /// assert_eq!(a.id(), a.id());
+    /// ```
+    pub fn id(&self) -> crate::runtime::Id {
+        self.id
     }
 
     /// Makes this set current on this thread until the guard drops:

@@ -288,6 +288,36 @@ fn sync_items() {
     });
 }
 
+/// tokio items found missing by comparing the two crates' public APIs: each named here so that
+/// removing one fails to compile.
+#[test]
+fn tokio_tail_names() {
+    use heddle::sync::{futures::Notified, futures::OwnedNotified, watch, OnceCell, Semaphore};
+    use std::os::fd::{AsFd, FromRawFd};
+    use std::sync::Arc;
+
+    let _ = (
+        Semaphore::blocking_acquire,
+        Semaphore::blocking_acquire_many,
+        Semaphore::blocking_acquire_owned,
+        Semaphore::blocking_acquire_many_owned,
+        heddle::sync::SemaphorePermit::semaphore,
+    );
+    let permits: u32 = 1;
+    let semaphore = Arc::new(Semaphore::new(1));
+    drop(semaphore.try_acquire_many(permits));
+    drop(semaphore.try_acquire_many_owned(permits));
+    let _: Option<(Notified<'static>, OwnedNotified)> = None;
+    assert_eq!(OnceCell::from(1).clone(), OnceCell::from(1));
+    let _ = watch::Sender::<u8>::default();
+    let _ = (heddle::fs::File::set_times, heddle::fs::File::set_modified);
+    let _ = heddle::fs::FileTimes::new();
+    let _ = <heddle::fs::File as FromRawFd>::from_raw_fd;
+    let _ = heddle::io::stdin().as_fd();
+    let _ = (heddle::io::stdout().as_fd(), heddle::io::stderr().as_fd());
+    let _ = heddle::task::LocalSet::id;
+}
+
 #[test]
 fn io_names_exist() {
     use heddle::io::{

@@ -5,7 +5,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc as std_mpsc, Arc};
 use std::time::Duration;
 
-use heddle::sync::{mpsc, oneshot, Mutex, RwLock};
+use heddle::sync::{mpsc, oneshot, Mutex, RwLock, Semaphore};
 use heddle::Runtime;
 
 fn multi_thread() -> Runtime {
@@ -88,6 +88,19 @@ fn every_blocking_call_is_refused() {
     assert_refused("RwLock::blocking_write", || {
         let _ = lock.blocking_write();
     });
+    let semaphore = Arc::new(Semaphore::new(1));
+    assert_refused("Semaphore::blocking_acquire", || {
+        let _ = semaphore.blocking_acquire();
+    });
+    assert_refused("Semaphore::blocking_acquire_many", || {
+        let _ = semaphore.blocking_acquire_many(1);
+    });
+    assert_refused("Semaphore::blocking_acquire_owned", || {
+        let _ = semaphore.clone().blocking_acquire_owned();
+    });
+    assert_refused("Semaphore::blocking_acquire_many_owned", || {
+        let _ = semaphore.clone().blocking_acquire_many_owned(1);
+    });
 }
 
 #[test]
@@ -169,6 +182,32 @@ fn exchange_with_async_tasks(rounds: usize) -> usize {
     assert_eq!(*lock.blocking_read(), 2);
     *lock.blocking_write() += 1;
     drop(holder);
+
+    // A permit an async task holds is released to a blocking waiter, and back.
+    let semaphore = Arc::new(Semaphore::new(2));
+    let held = semaphore.clone().blocking_acquire_many_owned(2).unwrap();
+    let (acquired_tx, acquired_rx) = oneshot::channel();
+    let waiter = {
+        let semaphore = semaphore.clone();
+        heddle::spawn(async move {
+            let permit = semaphore.acquire_many(2).await.unwrap();
+            acquired_tx.send(()).unwrap();
+            drop(permit);
+        })
+    };
+    drop(held);
+    assert_eq!(acquired_rx.blocking_recv(), Ok(()));
+    drop(waiter);
+    assert_eq!(semaphore.blocking_acquire_many(2).unwrap().num_permits(), 2);
+    assert_eq!(
+        semaphore
+            .clone()
+            .blocking_acquire_owned()
+            .unwrap()
+            .num_permits(),
+        1
+    );
+    assert_eq!(semaphore.blocking_acquire().unwrap().num_permits(), 1);
     total
 }
 

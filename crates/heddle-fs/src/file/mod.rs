@@ -9,13 +9,14 @@ mod buf;
 mod inner;
 
 use std::fmt;
-use std::fs::{Metadata, Permissions};
+use std::fs::{FileTimes, Metadata, Permissions};
 use std::future::poll_fn;
 use std::io::{self, SeekFrom};
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::SystemTime;
 
 use heddle_sync::Mutex;
 use tokio::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
@@ -377,6 +378,58 @@ impl File {
         asyncify(move || std.set_permissions(permissions)).await
     }
 
+    /// Changes the file's access and modification times (`futimens(2)`).
+    ///
+    /// # Errors
+    ///
+    /// What the system call reports.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_fs::{File, FileTimes};
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// # futures::executor::block_on(async {
+    /// # let path = std::env::temp_dir().join(format!("heddle-fs-times-{}", std::process::id()));
+    /// let file = File::create(&path).await?;
+    /// let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    /// file.set_times(FileTimes::new().set_accessed(then).set_modified(then)).await?;
+    /// assert_eq!(file.metadata().await?.modified()?, then);
+    /// # heddle_fs::remove_file(&path).await
+    /// # })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn set_times(&self, times: FileTimes) -> io::Result<()> {
+        let std = Arc::clone(&self.std);
+        asyncify(move || std.set_times(times)).await
+    }
+
+    /// Changes the file's modification time: [`set_times`](Self::set_times) with only that.
+    ///
+    /// # Errors
+    ///
+    /// What the system call reports.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// # futures::executor::block_on(async {
+    /// # let path = std::env::temp_dir().join(format!("heddle-fs-mtime-{}", std::process::id()));
+    /// let file = heddle_fs::File::create(&path).await?;
+    /// let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    /// file.set_modified(then).await?;
+    /// assert_eq!(file.metadata().await?.modified()?, then);
+    /// # heddle_fs::remove_file(&path).await
+    /// # })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn set_modified(&self, time: SystemTime) -> io::Result<()> {
+        self.set_times(FileTimes::new().set_modified(time)).await
+    }
+
     /// The most bytes one read or write job moves (default [`CHUNK`], 2 MiB); a bigger
     /// buffer means fewer pool jobs for big transfers.
     ///
@@ -459,6 +512,29 @@ impl AsyncSeek for File {
 impl From<std::fs::File> for File {
     fn from(std: std::fs::File) -> File {
         File::from_std(std)
+    }
+}
+
+/// Takes ownership of an open file descriptor, as [`File::from_std`] over std's
+/// `FromRawFd`.
+///
+/// # Examples
+///
+/// ```
+/// use std::os::fd::{FromRawFd, IntoRawFd};
+///
+/// let fd = std::fs::File::open(".")?.into_raw_fd();
+/// // SAFETY: `fd` was just opened and its ownership is handed over here.
+/// let file = unsafe { heddle_fs::File::from_raw_fd(fd) };
+/// # drop(file);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(unix)]
+#[allow(unsafe_code)]
+impl std::os::fd::FromRawFd for File {
+    unsafe fn from_raw_fd(fd: std::os::fd::RawFd) -> File {
+        // SAFETY: the caller hands over an open descriptor it owns, as this function requires.
+        File::from_std(unsafe { std::fs::File::from_raw_fd(fd) })
     }
 }
 

@@ -438,6 +438,20 @@ impl<T> Sender<T> {
     }
 }
 
+/// A sender of `T::default()` with no receiver yet, as [`Sender::new`] makes.
+///
+/// # Examples
+///
+/// ```
+/// let sender = heddle_sync::watch::Sender::<u32>::default();
+/// assert_eq!(*sender.subscribe().borrow(), 0);
+/// ```
+impl<T: Default> Default for Sender<T> {
+    fn default() -> Self {
+        Sender::new(T::default())
+    }
+}
+
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         self.shared.state.lock().tx_count += 1;

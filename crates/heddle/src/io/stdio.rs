@@ -51,6 +51,9 @@ fn blocking<T>(inner: T) -> Blocking<T> {
 /// ```
 pub struct Stdin {
     inner: Blocking<io::Stdin>,
+    /// A second handle to the same stream, which lends its descriptor (`AsFd`) while `inner`
+    /// may be away on the pool.
+    handle: io::Stdin,
 }
 
 /// The standard output of the process, written on the blocking pool. Created by [`stdout`].
@@ -75,6 +78,9 @@ pub struct Stdin {
 /// ```
 pub struct Stdout {
     inner: Blocking<io::Stdout>,
+    /// A second handle to the same stream, which lends its descriptor (`AsFd`) while `inner`
+    /// may be away on the pool.
+    handle: io::Stdout,
 }
 
 /// The standard error of the process, written on the blocking pool. Created by [`stderr`];
@@ -95,6 +101,9 @@ pub struct Stdout {
 /// ```
 pub struct Stderr {
     inner: Blocking<io::Stderr>,
+    /// A second handle to the same stream, which lends its descriptor (`AsFd`) while `inner`
+    /// may be away on the pool.
+    handle: io::Stderr,
 }
 
 /// A handle to the standard input of the process; see [`Stdin`].
@@ -118,6 +127,7 @@ pub struct Stderr {
 pub fn stdin() -> Stdin {
     Stdin {
         inner: blocking(io::stdin()),
+        handle: io::stdin(),
     }
 }
 
@@ -141,6 +151,7 @@ pub fn stdin() -> Stdin {
 pub fn stdout() -> Stdout {
     Stdout {
         inner: blocking(io::stdout()),
+        handle: io::stdout(),
     }
 }
 
@@ -162,6 +173,7 @@ pub fn stdout() -> Stdout {
 pub fn stderr() -> Stderr {
     Stderr {
         inner: blocking(io::stderr()),
+        handle: io::stderr(),
     }
 }
 
@@ -205,7 +217,7 @@ forward_write!(Stdout, Stderr);
 
 /// `Debug`, and on Unix the stream's descriptor, for each type.
 macro_rules! common {
-    ($($ty:ident => $std:ident),*) => {$(
+    ($($ty:ident),*) => {$(
         impl fmt::Debug for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct(stringify!($ty)).finish_non_exhaustive()
@@ -215,10 +227,17 @@ macro_rules! common {
         #[cfg(unix)]
         impl std::os::fd::AsRawFd for $ty {
             fn as_raw_fd(&self) -> std::os::fd::RawFd {
-                io::$std().as_raw_fd()
+                self.handle.as_raw_fd()
+            }
+        }
+
+        #[cfg(unix)]
+        impl std::os::fd::AsFd for $ty {
+            fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+                self.handle.as_fd()
             }
         }
     )*};
 }
 
-common!(Stdin => stdin, Stdout => stdout, Stderr => stderr);
+common!(Stdin, Stdout, Stderr);

@@ -24,8 +24,8 @@ use super::{Flavor, Handle};
 pub struct Id(NonZeroU64);
 
 impl Id {
-    /// The next unused id.
-    pub(super) fn next() -> Id {
+    /// The next unused id (runtimes and `LocalSet`s draw from the same count).
+    pub(crate) fn next() -> Id {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
         Id(NonZeroU64::new(id).expect("runtime ids start at 1 and do not wrap in practice"))
