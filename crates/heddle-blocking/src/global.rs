@@ -48,6 +48,16 @@ thread_local! {
 /// drop(guard);
 /// assert!(heddle_blocking::BlockingPool::try_current().is_none());
 /// ```
+///
+/// It cannot move to another thread, where dropping it would restore the wrong slot:
+///
+/// ```compile_fail,E0277
+/// let pool = heddle_blocking::BlockingPool::new(1, std::time::Duration::from_secs(1));
+/// let guard = pool.enter();
+/// std::thread::scope(|s| {
+///     s.spawn(move || drop(guard));
+/// });
+/// ```
 #[must_use = "the pool is current only while the guard lives"]
 pub struct EnterGuard<'a> {
     previous: Option<BlockingPool>,
