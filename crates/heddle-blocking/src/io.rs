@@ -69,7 +69,7 @@ pub struct Blocking<T> {
     state: State<T>,
     /// A write went to the value since its last flush.
     need_flush: bool,
-    /// Where the calls run; `None` for the global pool.
+    /// Where the calls run; `None` for wherever `unblock` runs them.
     pool: Option<BlockingPool>,
 }
 
@@ -87,8 +87,8 @@ struct Buf {
 }
 
 impl<T> Blocking<T> {
-    /// Wraps `inner`; its calls run on the global pool (the one behind
-    /// [`unblock`](crate::unblock)).
+    /// Wraps `inner`; its calls run where [`unblock`](crate::unblock) runs them: on the pool
+    /// current on the polling thread (a runtime's own, inside a runtime), else the global one.
     ///
     /// # Examples
     ///

@@ -6,11 +6,12 @@
 //! [`JoinHandle`](heddle_task::JoinHandle), an id and panic capture like any task. A runtime
 //! builds one pool of its own ([`BlockingPool::with_threads`] names its threads and wraps
 //! them so the runtime is current there); the `heddle` facade's `spawn_blocking` uses the
-//! runtime's pool on both flavors. [`unblock`] runs a closure on a global pool, started on
-//! first use, so that blocking work (file system calls, for example) can be awaited under
-//! any executor, or from a thread with no executor at all. [`io::Blocking`] turns a blocking
-//! `std::io::Read` or `Write` (standard input and output, a file) into tokio's `AsyncRead` or
-//! `AsyncWrite` by running each call on a pool.
+//! runtime's pool on both flavors. [`unblock`] runs a closure on the pool the thread has
+//! entered ([`BlockingPool::enter`]; a runtime enters its own), or else on a global pool,
+//! started on first use, so that blocking work (file system calls, for example) can be
+//! awaited under any executor, or from a thread with no executor at all. [`io::Blocking`]
+//! turns a blocking `std::io::Read` or `Write` (standard input and output, a file) into
+//! tokio's `AsyncRead` or `AsyncWrite` by running each call on a pool.
 //!
 //! This crate is layer 0.5: it depends on `heddle-task` (and on tokio's runtime-free I/O
 //! traits), and knows no executor, reactor or timer; the reactor (which resolves host names
@@ -45,7 +46,7 @@ mod global;
 pub mod io;
 mod pool;
 
-pub use global::unblock;
+pub use global::{unblock, EnterGuard};
 pub use pool::{
     AroundThread, BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE,
 };

@@ -383,6 +383,11 @@ impl Inner {
         };
         let mut body = || {
             never_looped.looped.set(true);
+            // A closure that calls `unblock` stays on this pool.
+            let pool = BlockingPool {
+                inner: this.clone(),
+            };
+            let _entered = pool.enter();
             Inner::thread_loop(&this);
         };
         match &this.around {

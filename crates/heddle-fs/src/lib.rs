@@ -4,8 +4,9 @@
 //! by renaming the crate.
 //!
 //! Operating systems offer no readiness for regular files, so every operation runs on a
-//! blocking-pool thread (`heddle_blocking::unblock`) and its future waits for the result.
-//! That works under any executor, or with none: the pool starts on first use. Whole-file
+//! blocking-pool thread (`heddle_blocking::unblock`) and its future waits for the result:
+//! inside a heddle runtime on the runtime's pool (its limits and shutdown apply, as with
+//! tokio), anywhere else on the global pool, so it works under any executor, or with none. Whole-file
 //! reads and writes go in chunks of [`CHUNK`] bytes, one pool job each, so one call never
 //! holds a pool thread for an unbounded time. Errors are `std::io::Error`s, exactly as
 //! `std::fs` reports them (`NotFound`, `PermissionDenied`, `AlreadyExists`...).

@@ -514,6 +514,8 @@ impl Builder {
             self.stack_size,
             Some(self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), false)),
         );
+        // Set before the workers start: they enter the pool.
+        let _ = inner.blocking.set(blocking);
         let flavor = match self.kind {
             Kind::CurrentThread => {
                 let mut executor = heddle_executor_local::Builder::new()
@@ -550,7 +552,6 @@ impl Builder {
             }
         };
         let _ = inner.flavor.set(flavor);
-        let _ = inner.blocking.set(blocking);
         Ok(Runtime {
             shut_down: false,
             handle: Handle { inner },
@@ -597,7 +598,7 @@ impl Builder {
     }
 
     /// What runs around every runtime thread's life: the runtime is current there (spawn,
-    /// sockets, timers use it) and the user's hooks run. On threads that run tasks
+    /// sockets, timers, `unblock` use it) and the user's hooks run. On threads that run tasks
     /// (`runs_tasks`; not the blocking pool's) `block_on` and other blocking calls are refused.
     fn thread_wrapper(
         &self,
@@ -608,9 +609,11 @@ impl Builder {
         let on_start = self.on_thread_start.clone();
         let on_stop = self.on_thread_stop.clone();
         Arc::new(move |run: &mut dyn FnMut()| {
-            let _current = inner
-                .upgrade()
-                .map(|inner| context::set_current(Handle { inner }));
+            let handle = inner.upgrade().map(|inner| Handle { inner });
+            let _current = handle.clone().map(context::set_current);
+            let _pool = handle
+                .as_ref()
+                .map(|handle| handle.inner.blocking().enter());
             let _running = runs_tasks.then(context::enter_running);
             let _drivers = drivers.enter();
             run_hook(on_start.as_ref());

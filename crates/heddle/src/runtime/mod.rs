@@ -8,7 +8,10 @@
 //! [`Runtime::block_on`]; tasks spawned while no thread is inside `block_on` wait for the
 //! next one; `!Send` tasks ([`Runtime::spawn_local`]) are allowed. Both park on the same
 //! driver stack (timers over the I/O reactor) and share a blocking pool for
-//! [`spawn_blocking`](crate::spawn_blocking).
+//! [`spawn_blocking`](crate::spawn_blocking). Wherever the runtime is current (inside
+//! `block_on`, on its worker and blocking threads, under [`Runtime::enter`]) its pool is
+//! current too, so `heddle::fs` and the other users of `heddle_blocking::unblock` run on it,
+//! under its limits and shutdown, as with tokio.
 //!
 //! A runtime is `Send + Sync`: it can be built on one thread and used on another, shared in
 //! an `Arc`, and spawned onto from any thread through a [`Handle`].
@@ -187,6 +190,7 @@ const NEEDS_CURRENT_THREAD: &str = "spawn_local needs a current-thread runtime: 
 pub struct EnterGuard<'a> {
     _drivers: drivers::DriverGuard<'a>,
     _current: context::CurrentGuard,
+    _pool: heddle_blocking::EnterGuard<'a>,
 }
 
 impl fmt::Debug for EnterGuard<'_> {
@@ -360,7 +364,8 @@ impl Runtime {
     }
 
     /// Makes this runtime current on this thread until the guard drops, so that
-    /// [`heddle::spawn`](crate::spawn), sockets and timers use it outside `block_on`.
+    /// [`heddle::spawn`](crate::spawn), sockets, timers and file operations (its blocking
+    /// pool) use it outside `block_on`.
     ///
     /// # Examples
     ///
@@ -609,6 +614,7 @@ impl Handle {
         let _running = context::enter_running();
         let _current = context::set_current(self.clone());
         let _drivers = self.inner.drivers.enter();
+        let _pool = self.inner.blocking().enter();
         match self.inner.flavor() {
             Flavor::CurrentThread(flavor) => flavor.block_on(future),
             #[cfg(feature = "rt-multi-thread")]
@@ -633,6 +639,7 @@ impl Handle {
         EnterGuard {
             _drivers: self.inner.drivers.enter(),
             _current: context::set_current(self.clone()),
+            _pool: self.inner.blocking().enter(),
         }
     }
 
