@@ -47,5 +47,5 @@ mod pool;
 
 pub use global::unblock;
 pub use pool::{
-    AroundThread, BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE,
+    AroundThread, BlockingPool, ThreadName, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE,
 };

@@ -1,7 +1,7 @@
 //! The machinery heddle's executors share, written once: the registry of live tasks, the
 //! wrapper that keeps a task in it until its future is dropped, the shutdown drain that drops
-//! every task exactly once, the thread index that tells threads apart, and a worker's park and
-//! busy-time counters.
+//! every task exactly once, the thread index that tells threads apart, a worker's park and
+//! busy-time counters, and the hooks run around a worker's park.
 //!
 //! **What it is.** Building blocks for an executor over `heddle-task`: a [`Registry`] holds a
 //! waker per live task, so that shutdown reaches idle tasks whose wakers sit elsewhere (in a
@@ -67,6 +67,7 @@
 use heddle_loom as loom;
 
 mod drain;
+mod park_hook;
 mod registry;
 mod thread_index;
 mod tracked;
@@ -76,6 +77,7 @@ mod worker_metrics;
 mod tests;
 
 pub use drain::drop_all_tasks;
+pub use park_hook::{run_park_hook, ParkHook};
 pub use registry::{Registry, Shard};
 pub use thread_index::thread_index;
 pub use tracked::{Entry, Host, Tracked};

@@ -26,6 +26,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::io;
 use std::marker::PhantomData;
+use std::num::NonZeroUsize;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
@@ -36,6 +37,12 @@ use std::time::Duration;
 
 use heddle_driver::{Driver, Unparker};
 use polling::{Event, Events, Poller};
+
+/// The events one wait handles by default (tokio's and `polling`'s default too).
+const DEFAULT_EVENTS_CAPACITY: NonZeroUsize = match NonZeroUsize::new(1024) {
+    Some(capacity) => capacity,
+    None => unreachable!(),
+};
 
 use crate::delay::Delays;
 use crate::registry::Registry;
@@ -144,6 +151,30 @@ impl Reactor {
     /// # }
     /// ```
     pub fn new() -> io::Result<Reactor> {
+        Reactor::with_events_capacity(DEFAULT_EVENTS_CAPACITY)
+    }
+
+    /// Creates a reactor that handles at most `capacity` I/O events per wait (tokio's
+    /// `max_io_events_per_tick`; [`new`](Reactor::new) uses 1024). Events past it stay
+    /// with the OS poller for the next wait.
+    ///
+    /// # Errors
+    ///
+    /// Whatever creating the poller fails with (for example `EMFILE`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::num::NonZeroUsize;
+    ///
+    /// let reactor = heddle_reactor::Reactor::with_events_capacity(NonZeroUsize::MIN)?;
+    /// assert_eq!(reactor.registered_count(), 0);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn with_events_capacity(capacity: NonZeroUsize) -> io::Result<Reactor> {
         Ok(Reactor {
             shared: Arc::new({
                 let poller = Poller::new()?;
@@ -154,7 +185,7 @@ impl Reactor {
                     delays: Delays::new(),
                 }
             }),
-            events: Events::new(),
+            events: Events::with_capacity(capacity),
             wakers: Vec::new(),
         })
     }
