@@ -272,7 +272,30 @@ impl BlockingPool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (runnable, handle) = heddle_task::Builder::new().spawn(
+        self.spawn_blocking_with(heddle_task::Builder::new(), f)
+    }
+
+    /// [`spawn_blocking`](BlockingPool::spawn_blocking) with the task's metadata (its name)
+    /// from `builder`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let task = pool.spawn_blocking_with(heddle_task::Builder::new().name("hash"), || 7);
+    /// assert_eq!(futures::executor::block_on(task).unwrap(), 7);
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking_with<F, R>(
+        &self,
+        builder: heddle_task::Builder<'_>,
+        f: F,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (runnable, handle) = builder.spawn(
             BlockingTask { func: Some(f) },
             PoolScheduler(self.inner.clone()),
         );

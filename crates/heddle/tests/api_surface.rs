@@ -71,6 +71,27 @@ fn the_names_exist() {
     );
     let _ = (JoinHandle::<()>::abort, JoinHandle::<()>::is_finished);
     let _ = JoinSet::<()>::spawn_local::<std::future::Ready<()>>;
+    let _ = JoinSet::<()>::spawn_blocking_on::<fn()>;
+    let _: Option<heddle::task::join_set::JoinSet<()>> = None;
+    let _ = (
+        heddle::task::coop::cooperative::<std::future::Ready<()>>,
+        heddle::task::coop::poll_proceed,
+        heddle::task::coop::has_budget_remaining,
+        heddle::task::coop::RestoreOnPending::made_progress,
+        heddle::task::coop::unconstrained::<std::future::Ready<()>>,
+    );
+    let _: Option<(
+        heddle::task::coop::Coop<std::future::Ready<()>>,
+        heddle::task::coop::Unconstrained<std::future::Ready<()>>,
+        heddle::task::futures::TaskLocalFuture<u8, std::future::Ready<()>>,
+    )> = None;
+    let _ = heddle::task::LocalKey::<u8>::try_get;
+    let _ = heddle::task::futures::TaskLocalFuture::<u8, std::future::Ready<()>>::take_value;
+    let _ = (
+        heddle::task::Builder::spawn_blocking::<fn(), ()>,
+        heddle::task::Builder::spawn_blocking_on::<fn(), ()>,
+        heddle::task::Builder::spawn_local_on::<std::future::Ready<()>>,
+    );
     let _ = (
         CancellationToken::is_cancelled,
         CancellationToken::drop_guard,

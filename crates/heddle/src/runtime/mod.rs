@@ -585,6 +585,20 @@ impl Handle {
         self.inner.blocking().spawn_blocking(f)
     }
 
+    /// [`spawn_blocking`](Handle::spawn_blocking) with the task's metadata from `builder`.
+    #[track_caller]
+    pub(crate) fn spawn_blocking_named<F, R>(
+        &self,
+        builder: heddle_task::Builder<'_>,
+        f: F,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.inner.blocking().spawn_blocking_with(builder, f)
+    }
+
     /// Runs `future` to completion on this thread; see [`Runtime::block_on`]. On a
     /// current-thread runtime already run by another thread, this one waits for `future`
     /// and takes over running the tasks when the other returns.
