@@ -80,11 +80,10 @@ fn the_names_exist() {
         heddle::task::coop::RestoreOnPending::made_progress,
         heddle::task::coop::unconstrained::<std::future::Ready<()>>,
     );
-    let _: Option<(
-        heddle::task::coop::Coop<std::future::Ready<()>>,
-        heddle::task::coop::Unconstrained<std::future::Ready<()>>,
-        heddle::task::futures::TaskLocalFuture<u8, std::future::Ready<()>>,
-    )> = None;
+    type Ready = std::future::Ready<()>;
+    let _: Option<heddle::task::coop::Coop<Ready>> = None;
+    let _: Option<heddle::task::coop::Unconstrained<Ready>> = None;
+    let _: Option<heddle::task::futures::TaskLocalFuture<u8, Ready>> = None;
     let _ = heddle::task::LocalKey::<u8>::try_get;
     let _ = heddle::task::futures::TaskLocalFuture::<u8, std::future::Ready<()>>::take_value;
     let _ = (

@@ -643,7 +643,7 @@ impl Builder {
                 if let Some(hook) = self.on_thread_unpark.clone() {
                     executor = executor.on_unpark(move || hook());
                 }
-                Flavor::CurrentThread(CurrentThread::new(executor.build(driver)))
+                Flavor::CurrentThread(Box::new(CurrentThread::new(executor.build(driver))))
             }
             #[cfg(feature = "rt-multi-thread")]
             Kind::MultiThread => {

@@ -102,7 +102,8 @@ struct Inner {
 }
 
 enum Flavor {
-    CurrentThread(CurrentThread),
+    /// Boxed: the local executor is several times the size of the multi-thread handle.
+    CurrentThread(Box<CurrentThread>),
     #[cfg(feature = "rt-multi-thread")]
     MultiThread(MultiThread),
 }
