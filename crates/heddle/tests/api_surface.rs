@@ -465,6 +465,11 @@ fn sync_tokio_surface_names() {
         &STATIC_SET_ONCE,
     );
     assert_error::<mpsc::error::RecvError>();
+    assert_error::<mpsc::error::SendTimeoutError<u8>>();
+    let _ = mpsc::Sender::<u8>::send_timeout;
+    let _ = mpsc::error::SendTimeoutError::<u8>::into_inner;
+    static STATIC_CELL_WITH: OnceCell<u8> = OnceCell::const_new_with(1);
+    assert_eq!(STATIC_CELL_WITH.get(), Some(&1));
     assert_error::<SetOnceError<u8>>();
     let _: Option<(
         PermitIterator<'static, u8>,

@@ -599,6 +599,9 @@ impl Builder {
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
         self.validate()?;
+        // The channels' timeouts (`Sender::send_timeout`) sleep on heddle's timer.
+        #[cfg(all(feature = "sync", feature = "time"))]
+        heddle_sync::timer::set_sleep(|duration| Box::pin(heddle_timer::sleep(duration)));
         let (driver, handles) = drivers::build(self.start_paused, self.max_io_events_per_tick)?;
         let shutdown_on_panic = match self.unhandled_panic {
             UnhandledPanic::Ignore => false,
