@@ -96,6 +96,7 @@ fn the_names_exist() {
         CancellationToken::drop_guard,
     );
     let _ = Semaphore::acquire_many;
+    let _: fn(&std::io::Error) -> bool = heddle::runtime::is_rt_shutdown_err;
     let _ = heddle::time::Sleep::reset;
     let _ = heddle::time::Interval::tick;
 }

@@ -286,7 +286,7 @@ impl Builder {
     ///         format!("app-{}", NEXT.fetch_add(1, Ordering::Relaxed))
     ///     })
     ///     .build()?;
-    /// let name = runtime.block_on(heddle::spawn_blocking(|| {
+    /// let name = runtime.block_on(runtime.spawn_blocking(|| {
     ///     std::thread::current().name().map(str::to_owned)
     /// }));
     /// assert!(name.unwrap().unwrap().starts_with("app-"));
@@ -374,7 +374,7 @@ impl Builder {
     ///         counter.fetch_add(1, Ordering::Relaxed);
     ///     })
     ///     .build()?;
-    /// runtime.block_on(heddle::spawn_blocking(|| ())).unwrap();
+    /// runtime.block_on(runtime.spawn_blocking(|| ())).unwrap();
     /// assert!(parks.load(Ordering::Relaxed) >= 1);
     /// # Ok::<(), std::io::Error>(())
     /// ```

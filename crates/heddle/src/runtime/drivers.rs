@@ -96,6 +96,12 @@ pub(crate) fn build(
 }
 
 impl DriverHandles {
+    /// Shuts the reactor down (see `heddle_reactor::Handle::shut_down`): the runtime is gone.
+    pub(crate) fn shut_down(&self) {
+        #[cfg(all(feature = "net", unix))]
+        self.reactor.shut_down();
+    }
+
     pub(crate) fn enter(&self) -> DriverGuard<'_> {
         DriverGuard {
             #[cfg(all(feature = "net", unix))]
