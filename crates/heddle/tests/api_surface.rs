@@ -97,6 +97,19 @@ fn the_names_exist() {
     );
     let _ = Semaphore::acquire_many;
     let _: fn(&std::io::Error) -> bool = heddle::runtime::is_rt_shutdown_err;
+    let _ = (
+        heddle::runtime::LocalRuntime::new,
+        heddle::runtime::LocalRuntime::handle,
+        heddle::runtime::LocalRuntime::spawn_local::<std::future::Ready<()>>,
+        heddle::runtime::LocalRuntime::spawn_blocking::<fn(), ()>,
+        heddle::runtime::LocalRuntime::block_on::<std::future::Ready<()>>,
+        heddle::runtime::LocalRuntime::enter,
+        heddle::runtime::LocalRuntime::shutdown_timeout,
+        heddle::runtime::LocalRuntime::shutdown_background,
+        heddle::runtime::LocalRuntime::metrics,
+        Builder::build_local,
+    );
+    let _ = heddle::runtime::LocalOptions::default();
     let _ = heddle::time::Sleep::reset;
     let _ = heddle::time::Interval::tick;
 }

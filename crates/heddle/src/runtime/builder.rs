@@ -686,6 +686,11 @@ impl Builder {
         })
     }
 
+    /// Whether this builder makes a current-thread runtime.
+    pub(super) fn is_current_thread(&self) -> bool {
+        self.kind == Kind::CurrentThread
+    }
+
     fn validate(&self) -> io::Result<()> {
         let invalid = |message: &str| {
             Err(io::Error::new(

@@ -24,6 +24,7 @@ mod current_thread;
 mod drivers;
 pub mod dump;
 mod identity;
+mod local_runtime;
 mod metrics;
 #[cfg(feature = "rt-multi-thread")]
 mod multi_thread;
@@ -42,6 +43,7 @@ pub use builder::{Builder, UnhandledPanic};
 pub(crate) use context::allow_block_on;
 pub(crate) use context::with_current;
 pub use identity::{Id, RuntimeFlavor};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 
 use current_thread::CurrentThread;
