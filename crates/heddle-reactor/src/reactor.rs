@@ -431,6 +431,7 @@ impl Handle {
         for source in self.shared.registry.close() {
             wakers.extend(source.state.shut_down());
         }
+        self.shared.delays.close(&mut wakers);
         // Every lock is released: waking may run arbitrary code.
         for waker in wakers {
             wake_quietly(waker);

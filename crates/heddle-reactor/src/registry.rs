@@ -150,6 +150,11 @@ mod tests {
         assert!(registry.get(a).is_none());
         assert!(registry.remove(a).is_none(), "unknown key removes nothing");
         assert_eq!(registry.len(), 1);
+        let listed = registry.close();
+        assert_eq!(listed.iter().map(|v| **v).collect::<Vec<_>>(), ["b"]);
+        let refused = registry.insert(|_| Arc::new("c")).unwrap_err();
+        assert!(crate::is_shutdown_error(&refused));
+        assert_eq!(registry.len(), 1, "a closed registry still removes");
     }
 
     #[test]

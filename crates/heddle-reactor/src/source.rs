@@ -674,6 +674,28 @@ mod tests {
     }
 
     #[test]
+    fn a_shut_down_source_fails_every_wait_with_the_shutdown_error() {
+        let state = SourceState::new();
+        let (_count, waker) = counting_waker();
+        let mut key = WaiterKey::Future(None);
+        assert!(state
+            .poll_ready(Direction::Write, &mut key, Some(0), &waker, ok_arm)
+            .is_pending());
+        let wakers = state.shut_down();
+        assert_eq!(wakers.len(), 1, "the waiter is handed back to be woken");
+        // A later deregistration keeps the shutdown as the reason.
+        assert!(state.remove().is_empty());
+        for dir in [Direction::Read, Direction::Write] {
+            let Poll::Ready(Err(err)) =
+                state.poll_ready(dir, &mut WaiterKey::Poll, None, &waker, ok_arm)
+            else {
+                panic!("a shut-down source waits no more")
+            };
+            assert!(crate::is_shutdown_error(&err), "{err}");
+        }
+    }
+
+    #[test]
     fn removed_source_ignores_events_and_registrations() {
         let state = SourceState::new();
         let (count, waker) = counting_waker();
