@@ -48,5 +48,5 @@ mod pool;
 
 pub use global::{unblock, EnterGuard};
 pub use pool::{
-    AroundThread, BlockingPool, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE,
+    AroundThread, BlockingPool, ThreadName, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE,
 };

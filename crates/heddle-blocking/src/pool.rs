@@ -59,6 +59,71 @@ pub const DEFAULT_THREAD_KEEP_ALIVE: Duration = Duration::from_secs(10);
 /// ```
 pub type AroundThread = std::sync::Arc<dyn Fn(&mut dyn FnMut()) + Send + Sync + 'static>;
 
+/// How a pool names its threads: `<prefix>-<n>` (from a `String` or `&str`), or whatever a
+/// function returns ([`ThreadName::from_fn`], tokio's `thread_name_fn`).
+///
+/// # Examples
+///
+/// ```
+/// use heddle_blocking::ThreadName;
+///
+/// let prefixed = ThreadName::from("files");
+/// let computed = ThreadName::from_fn(|| "io-thread".to_owned());
+/// # drop((prefixed, computed));
+/// ```
+#[derive(Clone)]
+pub struct ThreadName(NameKind);
+
+#[derive(Clone)]
+enum NameKind {
+    Prefix(String),
+    Fn(std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>),
+}
+
+impl ThreadName {
+    /// Names each thread with what `f` returns when the thread starts. NUL bytes in the name
+    /// are left out, since a thread name cannot hold one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let name = heddle_blocking::ThreadName::from_fn(|| "worker".to_owned());
+    /// # drop(name);
+    /// ```
+    pub fn from_fn(f: impl Fn() -> String + Send + Sync + 'static) -> ThreadName {
+        ThreadName(NameKind::Fn(std::sync::Arc::new(f)))
+    }
+
+    /// The name of the thread numbered `id`.
+    fn make(&self, id: usize) -> String {
+        match &self.0 {
+            NameKind::Prefix(prefix) => format!("{prefix}-{id}"),
+            NameKind::Fn(f) => f().replace('\0', ""),
+        }
+    }
+}
+
+impl From<String> for ThreadName {
+    fn from(prefix: String) -> ThreadName {
+        ThreadName(NameKind::Prefix(prefix))
+    }
+}
+
+impl From<&str> for ThreadName {
+    fn from(prefix: &str) -> ThreadName {
+        ThreadName::from(prefix.to_owned())
+    }
+}
+
+impl fmt::Debug for ThreadName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            NameKind::Prefix(prefix) => f.debug_tuple("ThreadName").field(prefix).finish(),
+            NameKind::Fn(_) => f.write_str("ThreadName(<fn>)"),
+        }
+    }
+}
+
 /// Queued closures per thread about to look at the queue before another is woken or started
 /// (see the module docs).
 const BACKLOG_PER_THREAD: usize = 4;
@@ -87,7 +152,7 @@ struct Inner {
     condvar: Condvar,
     max_threads: usize,
     keep_alive: Duration,
-    thread_name: String,
+    thread_name: ThreadName,
     stack_size: Option<usize>,
     around: Option<AroundThread>,
 }
@@ -140,7 +205,7 @@ impl BlockingPool {
         )
     }
 
-    /// A pool whose threads are named `<thread_name>-<n>`, get `stack_size` bytes of stack,
+    /// A pool whose threads are named by `thread_name` (`<thread_name>-<n>` for a string), get `stack_size` bytes of stack,
     /// and run inside `around` (which runtimes use to make themselves current there).
     ///
     /// # Examples
@@ -164,7 +229,7 @@ impl BlockingPool {
     pub fn with_threads(
         max_threads: usize,
         keep_alive: Duration,
-        thread_name: String,
+        thread_name: impl Into<ThreadName>,
         stack_size: Option<usize>,
         around: Option<AroundThread>,
     ) -> BlockingPool {
@@ -183,7 +248,7 @@ impl BlockingPool {
                 condvar: Condvar::new(),
                 max_threads: max_threads.max(1),
                 keep_alive,
-                thread_name,
+                thread_name: thread_name.into(),
                 stack_size,
                 around,
             }),
@@ -207,7 +272,30 @@ impl BlockingPool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (runnable, handle) = heddle_task::Builder::new().spawn(
+        self.spawn_blocking_with(heddle_task::Builder::new(), f)
+    }
+
+    /// [`spawn_blocking`](BlockingPool::spawn_blocking) with the task's metadata (its name)
+    /// from `builder`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = heddle_blocking::BlockingPool::new(2, std::time::Duration::from_secs(1));
+    /// let task = pool.spawn_blocking_with(heddle_task::Builder::new().name("hash"), || 7);
+    /// assert_eq!(futures::executor::block_on(task).unwrap(), 7);
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking_with<F, R>(
+        &self,
+        builder: heddle_task::Builder<'_>,
+        f: F,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (runnable, handle) = builder.spawn(
             BlockingTask { func: Some(f) },
             PoolScheduler(self.inner.clone()),
         );
@@ -356,7 +444,7 @@ impl Inner {
             return Ok(false);
         }
         let id = state.next_id;
-        let mut builder = thread::Builder::new().name(format!("{}-{id}", this.thread_name));
+        let mut builder = thread::Builder::new().name(this.thread_name.make(id));
         if let Some(bytes) = this.stack_size {
             builder = builder.stack_size(bytes);
         }

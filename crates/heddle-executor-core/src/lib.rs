@@ -1,8 +1,8 @@
 //! The machinery heddle's executors share, written once: the registry of live tasks, the
 //! wrapper that keeps a task in it until its future is dropped, the shutdown drain that drops
-//! every task exactly once, and a worker's park and busy-time counters. (The thread index that
-//! tells threads apart is `heddle_task::thread_index`: the checked `!Send` tasks below it
-//! need it too.)
+//! every task exactly once, a worker's park and busy-time counters, and the hooks run around
+//! a worker's park. (The thread index that tells threads apart is `heddle_task::thread_index`:
+//! the checked `!Send` tasks below it need it too.)
 //!
 //! **What it is.** Building blocks for an executor over `heddle-task`: a [`Registry`] holds a
 //! waker per live task, so that shutdown reaches idle tasks whose wakers sit elsewhere (in a
@@ -68,6 +68,7 @@
 use heddle_loom as loom;
 
 mod drain;
+mod park_hook;
 mod registry;
 mod tracked;
 mod worker_metrics;
@@ -76,6 +77,7 @@ mod worker_metrics;
 mod tests;
 
 pub use drain::drop_all_tasks;
+pub use park_hook::{run_park_hook, ParkHook};
 pub use registry::{Registry, Shard};
 pub use tracked::{Entry, Host, Tracked};
 pub use worker_metrics::WorkerMetrics;

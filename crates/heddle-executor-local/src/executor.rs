@@ -37,7 +37,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use heddle_driver::{Driver, Unparker};
-use heddle_executor_core::drop_all_tasks;
+use heddle_executor_core::{drop_all_tasks, run_park_hook, ParkHook};
 use heddle_task::JoinHandle;
 
 use crate::rng::Rng;
@@ -73,7 +73,7 @@ pub(crate) const TASK_PANICKED: &str =
 /// let mut executor = Builder::new().seed(7).event_interval(31).build(ThreadParker::new());
 /// assert_eq!(executor.run_until(async { 1 }), 1);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a Builder does nothing until `build` is called"]
 pub struct Builder {
     seed: Option<u64>,
@@ -81,6 +81,20 @@ pub struct Builder {
     event_interval: u32,
     shutdown_on_panic: bool,
     poll_driven: bool,
+    on_park: Option<ParkHook>,
+    on_unpark: Option<ParkHook>,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("seed", &self.seed)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .field("shutdown_on_panic", &self.shutdown_on_panic)
+            .field("poll_driven", &self.poll_driven)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Builder {
@@ -106,7 +120,37 @@ impl Builder {
             event_interval: DEFAULT_EVENT_INTERVAL,
             shutdown_on_panic: false,
             poll_driven: false,
+            on_park: None,
+            on_unpark: None,
         }
+    }
+
+    /// Runs `f` each time the executor is about to block on its driver (it found no work).
+    /// A panic out of `f` is reported by the panic hook and otherwise ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_local::Builder::new().on_park(|| println!("idle"));
+    /// # drop(builder);
+    /// ```
+    pub fn on_park(mut self, f: impl Fn() + Send + Sync + 'static) -> Builder {
+        self.on_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` each time the executor returns from blocking on its driver, as
+    /// [`on_park`](Builder::on_park) does before.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_local::Builder::new().on_unpark(|| println!("busy"));
+    /// # drop(builder);
+    /// ```
+    pub fn on_unpark(mut self, f: impl Fn() + Send + Sync + 'static) -> Builder {
+        self.on_unpark = Some(Arc::new(f));
+        self
     }
 
     /// Shuffles the ready order with a generator seeded by `seed`: instead of FIFO, each poll
@@ -250,6 +294,8 @@ impl Builder {
             global_queue_interval: self.global_queue_interval,
             event_interval: self.event_interval,
             shutdown_on_panic: self.shutdown_on_panic,
+            on_park: self.on_park,
+            on_unpark: self.on_unpark,
         }
     }
 }
@@ -298,6 +344,9 @@ pub struct LocalExecutor<D: Driver> {
     event_interval: u32,
     /// A copy of `shared.shutdown_on_panic`, next to the other settings the run loop reads.
     shutdown_on_panic: bool,
+    /// Run around each blocking park of the driver ([`Builder::on_park`]).
+    on_park: Option<ParkHook>,
+    on_unpark: Option<ParkHook>,
 }
 
 impl<D: Driver> LocalExecutor<D> {
@@ -613,9 +662,11 @@ impl<D: Driver> LocalExecutor<D> {
                 if !main.woken.load(Ordering::Acquire) {
                     shared::release_local_burst_buffer();
                     let metrics = &self.shared.worker_metrics;
+                    run_park_hook(self.on_park.as_ref());
                     metrics.about_to_park();
                     park_contained(|| self.driver.park());
                     metrics.worker.unparked();
+                    run_park_hook(self.on_unpark.as_ref());
                     since_event = 0;
                 }
             } else if since_event >= self.event_interval {

@@ -13,6 +13,10 @@ use crate::shared::{self, Config};
 use crate::thread::spawn_worker_thread;
 use crate::worker;
 use crate::{AroundWorker, DEFAULT_EVENT_INTERVAL, DEFAULT_GLOBAL_QUEUE_INTERVAL};
+use heddle_executor_core::ParkHook;
+
+/// Names a new worker thread (see [`Builder::thread_name_fn`]).
+pub(crate) type ThreadNameFn = StdArc<dyn Fn() -> String + Send + Sync + 'static>;
 
 /// Configures a [`StealExecutor`].
 ///
@@ -30,8 +34,11 @@ use crate::{AroundWorker, DEFAULT_EVENT_INTERVAL, DEFAULT_GLOBAL_QUEUE_INTERVAL}
 pub struct Builder {
     workers: usize,
     thread_name: String,
+    thread_name_fn: Option<ThreadNameFn>,
     stack_size: Option<usize>,
     around_worker: Option<AroundWorker>,
+    on_park: Option<ParkHook>,
+    on_unpark: Option<ParkHook>,
     config: Config,
 }
 
@@ -65,8 +72,11 @@ impl Builder {
         Builder {
             workers: thread::available_parallelism().map_or(1, |n| n.get()),
             thread_name: "heddle-worker".to_owned(),
+            thread_name_fn: None,
             stack_size: None,
             around_worker: None,
+            on_park: None,
+            on_unpark: None,
             config: Config {
                 global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
                 event_interval: DEFAULT_EVENT_INTERVAL,
@@ -98,6 +108,59 @@ impl Builder {
     /// ```
     pub fn thread_name(mut self, name: impl Into<String>) -> Builder {
         self.thread_name = name.into();
+        self
+    }
+
+    /// Names each worker thread with what `f` returns when the thread is started (at
+    /// `build`, or for a `block_in_place` replacement), instead of
+    /// [`thread_name`](Builder::thread_name) with an index. NUL bytes in the name are left
+    /// out, since a thread name cannot hold one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    ///
+    /// let executor = heddle_executor_steal::Builder::new()
+    ///     .worker_threads(1)
+    ///     .thread_name_fn(|| "compute".to_owned())
+    ///     .build(ThreadParker::new())?;
+    /// let name = executor.block_on(executor.spawn(async {
+    ///     std::thread::current().name().map(str::to_owned)
+    /// }));
+    /// assert_eq!(name.unwrap().as_deref(), Some("compute"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn thread_name_fn(mut self, f: impl Fn() -> String + Send + Sync + 'static) -> Builder {
+        self.thread_name_fn = Some(StdArc::new(f));
+        self
+    }
+
+    /// Runs `f` on a worker thread each time it is about to park (it found no work), before
+    /// it blocks. A panic out of `f` is reported by the panic hook and otherwise ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().on_park(|| println!("idle"));
+    /// # drop(builder);
+    /// ```
+    pub fn on_park(mut self, f: impl Fn() + Send + Sync + 'static) -> Builder {
+        self.on_park = Some(StdArc::new(f));
+        self
+    }
+
+    /// Runs `f` on a worker thread each time it returns from a park, before it looks for
+    /// work. A panic out of `f` is reported by the panic hook and otherwise ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = heddle_executor_steal::Builder::new().on_unpark(|| println!("busy"));
+    /// # drop(builder);
+    /// ```
+    pub fn on_unpark(mut self, f: impl Fn() + Send + Sync + 'static) -> Builder {
+        self.on_unpark = Some(StdArc::new(f));
         self
     }
 
@@ -252,6 +315,9 @@ impl Builder {
         }
         let threads = worker::ThreadConfig {
             name: self.thread_name,
+            name_fn: self.thread_name_fn,
+            on_park: self.on_park,
+            on_unpark: self.on_unpark,
             stack_size: self.stack_size,
             around: self.around_worker,
             next_id: AtomicUsize::new(0),

@@ -402,6 +402,9 @@ pub(crate) fn create_with_defaults<D: Driver>(
     };
     let threads = ThreadConfig {
         name: String::new(),
+        name_fn: None,
+        on_park: None,
+        on_unpark: None,
         stack_size: None,
         around: None,
         next_id: AtomicUsize::new(0),

@@ -20,7 +20,11 @@ pub(crate) fn spawn_worker_thread<D: Driver + Send + 'static>(
     core: Box<Core<D>>,
 ) -> Result<thread::JoinHandle<()>, (io::Error, Box<Core<D>>)> {
     let id = shared.threads.next_id.fetch_add(1, Ordering::Relaxed);
-    let mut builder = thread::Builder::new().name(format!("{}-{id}", shared.threads.name));
+    let name = match &shared.threads.name_fn {
+        Some(name_fn) => name_fn().replace('\0', ""),
+        None => format!("{}-{id}", shared.threads.name),
+    };
+    let mut builder = thread::Builder::new().name(name);
     if let Some(bytes) = shared.threads.stack_size {
         builder = builder.stack_size(bytes);
     }

@@ -57,6 +57,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 
 use heddle_driver::Driver;
+use heddle_executor_core::run_park_hook;
 use heddle_task::Runnable;
 
 use crate::current::{hand_off, key_of, HandOff, RestoreContext, CONTEXT};
@@ -237,6 +238,11 @@ pub(crate) struct Context<D: Driver> {
 /// How to start worker threads (kept for replacements started by `block_in_place`).
 pub(crate) struct ThreadConfig {
     pub(crate) name: String,
+    /// Names each new worker thread instead of `name` (`Builder::thread_name_fn`).
+    pub(crate) name_fn: Option<crate::builder::ThreadNameFn>,
+    /// Runs before each park of a worker, and after it (`Builder::on_park`, `on_unpark`).
+    pub(crate) on_park: Option<heddle_executor_core::ParkHook>,
+    pub(crate) on_unpark: Option<heddle_executor_core::ParkHook>,
     pub(crate) stack_size: Option<usize>,
     pub(crate) around: Option<crate::AroundWorker>,
     pub(crate) next_id: AtomicUsize,
@@ -345,6 +351,7 @@ impl<D: Driver> Context<D> {
 
     fn park(&self, mut core: Box<Core<D>>) -> Box<Core<D>> {
         let shared = &*self.shared;
+        run_park_hook(shared.threads.on_park.as_ref());
         if core.transition_to_parked(shared) {
             let metrics = &shared.worker_metrics[core.index];
             // When the current watch began (see "Watching a busy worker").
@@ -392,6 +399,7 @@ impl<D: Driver> Context<D> {
                 }
             }
         }
+        run_park_hook(shared.threads.on_unpark.as_ref());
         core
     }
 

@@ -7,8 +7,9 @@
 //! `::heddle::Builder`, so it is used through the `heddle` crate (`#[heddle::main]`), never
 //! on its own. It is not a runtime and contains no runtime code.
 //!
-//! Arguments, all optional: `flavor = "multi_thread" | "current_thread"`, `worker_threads =
-//! N` (multi-thread only), `start_paused = true | false` (current-thread only), and
+//! Arguments, all optional: `flavor = "multi_thread" | "current_thread" | "local"` (`local`:
+//! a `LocalRuntime`, current-thread and `!Send`), `worker_threads = N` (multi-thread only),
+//! `start_paused = true | false` (current-thread and local only), and
 //! `crate = "path"` for a renamed `heddle` dependency. `#[heddle::main]` defaults to the
 //! multi-thread flavor, `#[heddle::test]` to current-thread, as in tokio. Mistakes are
 //! compile errors that say how to fix them.
@@ -106,6 +107,8 @@ enum Kind {
 enum Flavor {
     MultiThread,
     CurrentThread,
+    /// A `LocalRuntime`: a current-thread runtime built with `build_local`.
+    Local,
 }
 
 struct Config {
@@ -159,11 +162,12 @@ fn parse_config(args: TokenStream2) -> syn::Result<Config> {
                 config.flavor = Some(match value.as_str() {
                     "multi_thread" => Flavor::MultiThread,
                     "current_thread" => Flavor::CurrentThread,
+                    "local" => Flavor::Local,
                     _ => {
                         return Err(syn::Error::new(
                             pair.value.span(),
-                            "unknown flavor: use `flavor = \"multi_thread\"` or \
-                             `flavor = \"current_thread\"`",
+                            "unknown flavor: use `flavor = \"multi_thread\"`, \
+                             `flavor = \"current_thread\"` or `flavor = \"local\"`",
                         ))
                     }
                 });
@@ -295,7 +299,9 @@ fn generate(
         Kind::Main => Flavor::MultiThread,
         Kind::Test => Flavor::CurrentThread,
     });
-    if let (Flavor::CurrentThread, Some((_, span))) = (flavor, config.worker_threads) {
+    if let (Flavor::CurrentThread | Flavor::Local, Some((_, span))) =
+        (flavor, config.worker_threads)
+    {
         return Err(syn::Error::new(
             span,
             "`worker_threads` needs the multi-thread flavor: add `flavor = \"multi_thread\"` \
@@ -326,7 +332,11 @@ fn generate(
         .map_or_else(|| quote!(::heddle), |path| quote!(#path));
     let mut builder = match flavor {
         Flavor::MultiThread => quote!(#krate::Builder::new_multi_thread()),
-        Flavor::CurrentThread => quote!(#krate::Builder::new_current_thread()),
+        Flavor::CurrentThread | Flavor::Local => quote!(#krate::Builder::new_current_thread()),
+    };
+    let build = match flavor {
+        Flavor::Local => quote!(build_local(::core::default::Default::default())),
+        Flavor::MultiThread | Flavor::CurrentThread => quote!(build()),
     };
     if let Some((workers, _)) = config.worker_threads {
         builder = quote!(#builder.worker_threads(#workers));
@@ -348,7 +358,7 @@ fn generate(
         {
             let body = async move #body;
             #builder
-                .build()
+                .#build
                 .expect("failed to build the heddle runtime")
                 .block_on(body)
         }

@@ -46,7 +46,14 @@ struct Entry {
 /// The pending wake-ups of one reactor.
 #[derive(Debug, Default)]
 pub(crate) struct Delays {
-    entries: Mutex<Slab<Entry>>,
+    entries: Mutex<Table>,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    slab: Slab<Entry>,
+    /// Set once by [`Delays::close`] (the reactor shut down): every delay counts as elapsed.
+    closed: bool,
 }
 
 impl Delays {
@@ -55,7 +62,7 @@ impl Delays {
         Delays::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Slab<Entry>> {
+    fn lock(&self) -> MutexGuard<'_, Table> {
         // Only slab operations and waker clones run under this lock; a panic there leaves the
         // slab consistent, so recover from poisoning.
         self.entries.lock()
@@ -64,16 +71,17 @@ impl Delays {
     /// `timeout` shortened so that a wait ends by the earliest deadline of an entry that still
     /// holds a waker (`None` waits without limit).
     pub(crate) fn bound(&self, timeout: Option<Duration>) -> Option<Duration> {
-        let entries = self.lock();
-        if entries.is_empty() {
+        let table = self.lock();
+        if table.slab.is_empty() {
             return timeout;
         }
-        let earliest = entries
+        let earliest = table
+            .slab
             .iter()
             .filter(|(_, entry)| entry.waker.is_some())
             .map(|(_, entry)| entry.deadline)
             .min();
-        drop(entries);
+        drop(table);
         match earliest {
             None => timeout,
             Some(deadline) => {
@@ -86,52 +94,66 @@ impl Delays {
     /// Moves the wakers of the entries whose deadline has passed onto `wakers`, for the caller
     /// to wake after releasing every lock.
     pub(crate) fn expire(&self, wakers: &mut Vec<Waker>) {
-        let mut entries = self.lock();
-        if entries.is_empty() {
+        let mut table = self.lock();
+        if table.slab.is_empty() {
             return;
         }
         let now = Instant::now();
-        for (_, entry) in entries.iter_mut() {
+        for (_, entry) in table.slab.iter_mut() {
             if entry.deadline <= now {
                 wakers.extend(entry.waker.take());
             }
         }
     }
 
+    /// The reactor shut down: moves every waker onto `wakers` (for the caller to wake after
+    /// releasing every lock), and from now on every delay counts as elapsed, since no wait
+    /// will serve its deadline.
+    pub(crate) fn close(&self, wakers: &mut Vec<Waker>) {
+        let mut table = self.lock();
+        table.closed = true;
+        for (_, entry) in table.slab.iter_mut() {
+            wakers.extend(entry.waker.take());
+        }
+    }
+
     /// Stores `waker` for the entry `key`, inserting one for `deadline` (and writing `key`)
     /// if there is none. Returns whether it inserted, and the waker it replaced, which the
-    /// caller drops after the lock is released.
+    /// caller drops after the lock is released; `None` once the delays are closed.
     fn register(
         &self,
         key: &mut Option<usize>,
         deadline: Instant,
         waker: &Waker,
-    ) -> (bool, Option<Waker>) {
-        let mut entries = self.lock();
-        if let Some(entry) = key.and_then(|key| entries.get_mut(key)) {
+    ) -> Option<(bool, Option<Waker>)> {
+        let mut table = self.lock();
+        if table.closed {
+            return None;
+        }
+        if let Some(entry) = key.and_then(|key| table.slab.get_mut(key)) {
             let old = match &entry.waker {
                 Some(stored) if stored.will_wake(waker) => None,
                 _ => entry.waker.replace(waker.clone()),
             };
-            return (false, old);
+            return Some((false, old));
         }
-        *key = Some(entries.insert(Entry {
+        *key = Some(table.slab.insert(Entry {
             deadline,
             waker: Some(waker.clone()),
         }));
-        (true, None)
+        Some((true, None))
     }
 
     /// Removes the entry `key` and returns its waker, which the caller drops after the lock
     /// is released.
     fn remove(&self, key: usize) -> Option<Waker> {
-        self.lock().try_remove(key)?.waker
+        self.lock().slab.try_remove(key)?.waker
     }
 
     /// How many entries there are.
     #[cfg(all(test, not(loom)))]
     fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().slab.len()
     }
 }
 
@@ -182,7 +204,13 @@ impl<'a> Delay<'a> {
             return Poll::Ready(());
         }
         let shared = &self.handle.shared;
-        let (inserted, old) = shared.delays.register(&mut self.key, deadline, cx.waker());
+        let Some((inserted, old)) = shared.delays.register(&mut self.key, deadline, cx.waker())
+        else {
+            // The reactor shut down: no wait will serve the deadline.
+            self.deadline = None;
+            self.release();
+            return Poll::Ready(());
+        };
         release_quietly(old);
         if inserted {
             // `notify` fails only if the notification pipe is broken; the reactor then still
@@ -222,12 +250,15 @@ mod tests {
 
         let mut late = None;
         let far = Instant::now() + Duration::from_secs(3600);
-        let (inserted, old) = delays.register(&mut late, far, &waker);
+        let (inserted, old) = delays.register(&mut late, far, &waker).unwrap();
         assert!(inserted && old.is_none());
         let mut soon = None;
         let near = Instant::now() + Duration::from_millis(1);
-        assert!(delays.register(&mut soon, near, &waker).0);
-        assert!(!delays.register(&mut soon, near, &waker).0, "an update");
+        assert!(delays.register(&mut soon, near, &waker).unwrap().0);
+        assert!(
+            !delays.register(&mut soon, near, &waker).unwrap().0,
+            "an update"
+        );
         assert!(delays.bound(None).unwrap() <= Duration::from_millis(1));
         assert_eq!(
             delays.bound(Some(Duration::ZERO)),
@@ -254,5 +285,22 @@ mod tests {
             delays.bound(Some(Duration::from_secs(1))),
             Some(Duration::from_secs(1))
         );
+    }
+
+    #[test]
+    fn close_hands_back_every_waker_and_refuses_new_entries() {
+        let delays = Delays::new();
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let waker = Waker::from(counter.clone());
+        let far = Instant::now() + Duration::from_secs(3600);
+        let mut key = None;
+        assert!(delays.register(&mut key, far, &waker).is_some());
+        let mut wakers = Vec::new();
+        delays.close(&mut wakers);
+        assert_eq!(wakers.len(), 1, "the far deadline is handed back too");
+        wakers.into_iter().for_each(Waker::wake);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        assert!(delays.register(&mut None, far, &waker).is_none());
+        assert!(delays.remove(key.unwrap()).is_none(), "its waker was taken");
     }
 }

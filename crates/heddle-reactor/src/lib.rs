@@ -83,7 +83,7 @@ pub mod unix;
 
 pub use async_io::Async;
 pub use interest::{Interest, Ready};
-pub use reactor::{EnterGuard, Handle, Reactor, ReactorUnparker};
+pub use reactor::{is_shutdown_error, EnterGuard, Handle, Reactor, ReactorUnparker};
 
 #[cfg(all(test, loom))]
 mod tests;

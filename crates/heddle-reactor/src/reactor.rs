@@ -26,6 +26,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::io;
 use std::marker::PhantomData;
+use std::num::NonZeroUsize;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
@@ -36,6 +37,12 @@ use std::time::Duration;
 
 use heddle_driver::{Driver, Unparker};
 use polling::{Event, Events, Poller};
+
+/// The events one wait handles by default (tokio's and `polling`'s default too).
+const DEFAULT_EVENTS_CAPACITY: NonZeroUsize = match NonZeroUsize::new(1024) {
+    Some(capacity) => capacity,
+    None => unreachable!(),
+};
 
 use crate::delay::Delays;
 use crate::registry::Registry;
@@ -149,6 +156,30 @@ impl Reactor {
     /// # }
     /// ```
     pub fn new() -> io::Result<Reactor> {
+        Reactor::with_events_capacity(DEFAULT_EVENTS_CAPACITY)
+    }
+
+    /// Creates a reactor that handles at most `capacity` I/O events per wait (tokio's
+    /// `max_io_events_per_tick`; [`new`](Reactor::new) uses 1024). Events past it stay
+    /// with the OS poller for the next wait.
+    ///
+    /// # Errors
+    ///
+    /// Whatever creating the poller fails with (for example `EMFILE`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// use std::num::NonZeroUsize;
+    ///
+    /// let reactor = heddle_reactor::Reactor::with_events_capacity(NonZeroUsize::MIN)?;
+    /// assert_eq!(reactor.registered_count(), 0);
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn with_events_capacity(capacity: NonZeroUsize) -> io::Result<Reactor> {
         Ok(Reactor {
             shared: Arc::new({
                 let poller = Poller::new()?;
@@ -159,7 +190,7 @@ impl Reactor {
                     delays: Delays::new(),
                 }
             }),
-            events: Events::new(),
+            events: Events::with_capacity(capacity),
             wakers: Vec::new(),
         })
     }
@@ -239,6 +270,44 @@ impl Reactor {
         }
         Ok(woken)
     }
+}
+
+impl Drop for Reactor {
+    /// Shuts the reactor down (see [`Handle::shut_down`]): sources that outlive it get an
+    /// error instead of waiting forever for readiness nobody reports.
+    fn drop(&mut self) {
+        self.handle().shut_down();
+    }
+}
+
+/// The error of an I/O source whose reactor was shut down; see [`is_shutdown_error`].
+#[derive(Debug)]
+struct ShutDown;
+
+impl fmt::Display for ShutDown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the heddle runtime that drives this I/O source was shut down")
+    }
+}
+
+impl std::error::Error for ShutDown {}
+
+/// The error a source of a shut-down reactor gives (kind `Other`).
+pub(crate) fn shutdown_error() -> io::Error {
+    io::Error::other(ShutDown)
+}
+
+/// Whether `err` says that the reactor of an I/O source was shut down (its runtime was
+/// dropped), so the source can no longer wait for readiness; see [`Handle::shut_down`].
+///
+/// # Examples
+///
+/// ```
+/// let other = std::io::Error::other("something else");
+/// assert!(!heddle_reactor::is_shutdown_error(&other));
+/// ```
+pub fn is_shutdown_error(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<ShutDown>())
 }
 
 impl Driver for Reactor {
@@ -342,6 +411,38 @@ static GLOBAL: OnceLock<Handle> = OnceLock::new();
 static GLOBAL_START: Mutex<()> = Mutex::new(());
 
 impl Handle {
+    /// Shuts the reactor down, for good: every task waiting on one of its sources is woken
+    /// and gets an error for which [`is_shutdown_error`] holds, as does every later wait and
+    /// every new registration. A runtime calls it when it is dropped (dropping the
+    /// [`Reactor`] does too), since nothing drives the reactor after that. Calling it again
+    /// does nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(miri)] fn main() {} // the OS poller is not available under miri
+    /// # #[cfg(not(miri))] fn main() -> std::io::Result<()> {
+    /// let reactor = heddle_reactor::Reactor::new()?;
+    /// let handle = reactor.handle();
+    /// handle.shut_down();
+    /// let err = heddle_reactor::Async::with_handle(std::net::UdpSocket::bind("127.0.0.1:0")?, &handle)
+    ///     .unwrap_err();
+    /// assert!(heddle_reactor::is_shutdown_error(&err));
+    /// # std::io::Result::Ok(())
+    /// # }
+    /// ```
+    pub fn shut_down(&self) {
+        let mut wakers = Vec::new();
+        for source in self.shared.registry.close() {
+            wakers.extend(source.state.shut_down());
+        }
+        self.shared.delays.close(&mut wakers);
+        // Every lock is released: waking may run arbitrary code.
+        for waker in wakers {
+            wake_quietly(waker);
+        }
+    }
+
     /// Makes this the current reactor of this thread until the guard is dropped.
     ///
     /// Runtimes call this on each of their threads, so that sources created there register

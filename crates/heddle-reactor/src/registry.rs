@@ -41,6 +41,8 @@ struct Entry<T> {
 struct Table<T> {
     slab: Slab<Entry<T>>,
     generation: usize,
+    /// Set once by [`Registry::close`]; inserts fail from then on.
+    closed: bool,
 }
 
 /// Registered sources by key.
@@ -56,6 +58,7 @@ impl<T> Registry<T> {
             table: Mutex::new(Table {
                 slab: Slab::new(),
                 generation: 0,
+                closed: false,
             }),
         }
     }
@@ -69,9 +72,13 @@ impl<T> Registry<T> {
     ///
     /// # Errors
     ///
-    /// `OutOfMemory` if every index the key format allows is taken.
+    /// `OutOfMemory` if every index the key format allows is taken; the reactor's shutdown
+    /// error ([`crate::is_shutdown_error`]) once the registry is closed.
     pub(crate) fn insert(&self, make: impl FnOnce(usize) -> Arc<T>) -> io::Result<(usize, Arc<T>)> {
         let mut table = self.lock();
+        if table.closed {
+            return Err(crate::reactor::shutdown_error());
+        }
         let index = table.slab.vacant_key();
         if index > INDEX_MASK {
             return Err(io::Error::new(
@@ -109,6 +116,18 @@ impl<T> Registry<T> {
         }
     }
 
+    /// Refuses every later insert and returns the values registered now. Under the table's
+    /// lock, so each insert either comes before (and its value is returned) or fails.
+    pub(crate) fn close(&self) -> Vec<Arc<T>> {
+        let mut table = self.lock();
+        table.closed = true;
+        table
+            .slab
+            .iter()
+            .map(|(_, entry)| entry.value.clone())
+            .collect()
+    }
+
     /// How many values are registered.
     pub(crate) fn len(&self) -> usize {
         self.lock().slab.len()
@@ -131,6 +150,11 @@ mod tests {
         assert!(registry.get(a).is_none());
         assert!(registry.remove(a).is_none(), "unknown key removes nothing");
         assert_eq!(registry.len(), 1);
+        let listed = registry.close();
+        assert_eq!(listed.iter().map(|v| **v).collect::<Vec<_>>(), ["b"]);
+        let refused = registry.insert(|_| Arc::new("c")).unwrap_err();
+        assert!(crate::is_shutdown_error(&refused));
+        assert_eq!(registry.len(), 1, "a closed registry still removes");
     }
 
     #[test]

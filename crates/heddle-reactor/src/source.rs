@@ -33,7 +33,9 @@
 //!   `remove` (to drop).
 //!
 //! A direction has interest (the poller must report it) while any of its waiters holds a
-//! waker. `removed` is set once by [`remove`](SourceState::remove) and never cleared.
+//! waker. `removed` is set once by [`remove`](SourceState::remove) (the `Async` is dropped)
+//! or by [`shut_down`](SourceState::shut_down) (its reactor's runtime is gone), and never
+//! cleared.
 //!
 //! # Lifecycle of one waiter
 //!
@@ -60,7 +62,9 @@
 //! 3. [`SourceState::poll_ready`] sees the tick differ from the waiter's snapshot and returns
 //!    `Ready`.
 //! 4. [`SourceState::remove_waiter`] deletes a future's entry when the future is dropped.
-//! 5. [`SourceState::remove`] marks the source removed and hands back all stored wakers.
+//! 5. [`SourceState::remove`] marks the source removed and hands back all stored wakers;
+//!    [`SourceState::shut_down`] does the same for the caller to wake, so that each waiter
+//!    polls again and gets the shutdown error.
 //!
 //! # Why readiness is never lost
 //!
@@ -149,7 +153,16 @@ struct FutureWaiters {
 struct State {
     slots: [Slot; 2],
     futures: Option<Box<FutureWaiters>>,
-    removed: bool,
+    removed: Option<Removed>,
+}
+
+/// Why a source takes no more waiters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Removed {
+    /// Its `Async` deregistered it.
+    Deregistered,
+    /// Its reactor was shut down: nothing will ever report readiness for it.
+    ShutDown,
 }
 
 impl State {
@@ -288,11 +301,15 @@ impl SourceState {
         arm: impl FnOnce(Interest) -> io::Result<()>,
     ) -> Poll<io::Result<()>> {
         let mut state = self.lock();
-        if state.removed {
-            return Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::NotConnected,
-                "the I/O source was deregistered from its reactor",
-            )));
+        match state.removed {
+            None => {}
+            Some(Removed::Deregistered) => {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::NotConnected,
+                    "the I/O source was deregistered from its reactor",
+                )))
+            }
+            Some(Removed::ShutDown) => return Poll::Ready(Err(crate::reactor::shutdown_error())),
         }
         let tick = state.slots[dir as usize].tick;
         let since = since.or_else(|| state.waiter(dir, *key).and_then(|w| w.since));
@@ -370,7 +387,7 @@ impl SourceState {
         rearm: impl FnOnce(Interest),
     ) -> Dispatch {
         let mut state = self.lock();
-        if state.removed {
+        if state.removed.is_some() {
             return Dispatch::Removed;
         }
         let mut woken = 0;
@@ -393,8 +410,20 @@ impl SourceState {
     /// after releasing the lock. After this returns, no `dispatch` wakes anything for this
     /// source and `poll_ready` stores nothing.
     pub(crate) fn remove(&self) -> Vec<Waker> {
+        self.remove_for(Removed::Deregistered)
+    }
+
+    /// (5) Marks the source shut down (its reactor's runtime is gone) and returns every stored
+    /// waker, which the caller wakes after releasing the lock: each waiter polls again and
+    /// gets the shutdown error, instead of waiting for readiness nobody will report.
+    pub(crate) fn shut_down(&self) -> Vec<Waker> {
+        self.remove_for(Removed::ShutDown)
+    }
+
+    fn remove_for(&self, reason: Removed) -> Vec<Waker> {
         let mut state = self.lock();
-        state.removed = true;
+        // A deregistration after a shutdown keeps the shutdown as the reason.
+        state.removed.get_or_insert(reason);
         let mut wakers = Vec::new();
         for dir in [Direction::Read, Direction::Write] {
             let _ = state.take_wakers(dir, &mut wakers);
@@ -407,7 +436,7 @@ impl SourceState {
     /// True once [`remove`](Self::remove) has run.
     #[cfg(all(test, not(loom)))]
     pub(crate) fn is_removed(&self) -> bool {
-        self.lock().removed
+        self.lock().removed.is_some()
     }
 
     /// How many wakers are stored for `dir`, over all its waiters.
@@ -641,6 +670,28 @@ mod tests {
                 matches!(poll, Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::PermissionDenied)
             );
             assert_eq!(state.stored_wakers(Direction::Read), 0);
+        }
+    }
+
+    #[test]
+    fn a_shut_down_source_fails_every_wait_with_the_shutdown_error() {
+        let state = SourceState::new();
+        let (_count, waker) = counting_waker();
+        let mut key = WaiterKey::Future(None);
+        assert!(state
+            .poll_ready(Direction::Write, &mut key, Some(0), &waker, ok_arm)
+            .is_pending());
+        let wakers = state.shut_down();
+        assert_eq!(wakers.len(), 1, "the waiter is handed back to be woken");
+        // A later deregistration keeps the shutdown as the reason.
+        assert!(state.remove().is_empty());
+        for dir in [Direction::Read, Direction::Write] {
+            let Poll::Ready(Err(err)) =
+                state.poll_ready(dir, &mut WaiterKey::Poll, None, &waker, ok_arm)
+            else {
+                panic!("a shut-down source waits no more")
+            };
+            assert!(crate::is_shutdown_error(&err), "{err}");
         }
     }
 

@@ -123,6 +123,7 @@ pub mod oneshot;
 mod rwlock;
 mod semaphore;
 mod set_once;
+pub mod timer;
 mod wait;
 mod waiters;
 pub mod watch;

@@ -27,6 +27,13 @@ use std::sync::OnceLock;
 /// # });
 /// ```
 pub struct OnceCell<T> {
+    /// The value of a cell built by [`const_new_with`](OnceCell::const_new_with) (a
+    /// `OnceLock` cannot be built holding a value in a `const` context).
+    ///
+    /// # Invariant
+    /// At most one of `preset` and `value` holds a value: `preset` is only set by
+    /// `const_new_with`, whose `init` queue has no permit, so nobody ever sets `value` then.
+    preset: Option<T>,
     value: OnceLock<T>,
     /// One permit: the right to run an initialiser. Closed once the value is set, which
     /// releases every waiter.
@@ -77,9 +84,31 @@ impl<T> OnceCell<T> {
     const_unless_loom! {
         fn empty() -> Self {
             OnceCell {
+                preset: None,
                 value: OnceLock::new(),
                 init: WaitQueue::new(1, 1),
             }
+        }
+    }
+
+    /// A cell that holds `value`, in a `const` context: for `static`s. (Not under the `loom`
+    /// cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::OnceCell;
+    ///
+    /// static LIMIT: OnceCell<u32> = OnceCell::const_new_with(10);
+    /// assert_eq!(LIMIT.get(), Some(&10));
+    /// assert!(LIMIT.set(20).unwrap_err().is_already_init_err());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new_with(value: T) -> Self {
+        OnceCell {
+            preset: Some(value),
+            value: OnceLock::new(),
+            init: WaitQueue::new(0, 1),
         }
     }
 
@@ -110,7 +139,7 @@ impl<T> OnceCell<T> {
     /// assert_eq!(cell.get(), Some(&3));
     /// ```
     pub fn get(&self) -> Option<&T> {
-        self.value.get()
+        self.preset.as_ref().or_else(|| self.value.get())
     }
 
     /// Whether the value is set.
@@ -124,7 +153,7 @@ impl<T> OnceCell<T> {
     /// assert!(cell.initialized());
     /// ```
     pub fn initialized(&self) -> bool {
-        self.value.get().is_some()
+        self.get().is_some()
     }
 
     /// Sets the value if the cell is empty and no initialiser is running.
@@ -248,7 +277,10 @@ impl<T> OnceCell<T> {
     /// assert_eq!(cell.get(), Some(&2));
     /// ```
     pub fn get_mut(&mut self) -> Option<&mut T> {
-        self.value.get_mut()
+        match &mut self.preset {
+            Some(value) => Some(value),
+            None => self.value.get_mut(),
+        }
     }
 
     /// Consumes the cell and returns the value, if set.
@@ -259,7 +291,7 @@ impl<T> OnceCell<T> {
     /// assert_eq!(heddle_sync::OnceCell::new_with(Some(4)).into_inner(), Some(4));
     /// ```
     pub fn into_inner(self) -> Option<T> {
-        self.value.into_inner()
+        self.preset.or_else(|| self.value.into_inner())
     }
 
     /// Takes the value out, leaving the cell empty (and ready to be initialised again).

@@ -181,3 +181,15 @@ fn the_legacy_recv_error_is_an_error() {
     fn is_error<E: std::error::Error + Clone>() {}
     is_error::<mpsc::error::RecvError>();
 }
+
+/// Without a timer installed (this test binary installs none), `send_timeout` still sends
+/// when there is room, and a full channel panics with a message saying how to get a timer.
+#[test]
+#[should_panic(expected = "heddle-sync has no timer")]
+fn send_timeout_without_a_timer_panics_only_when_it_must_wait() {
+    let (tx, mut rx) = mpsc::channel(1);
+    block_on(tx.send_timeout(1, std::time::Duration::from_secs(1))).unwrap();
+    assert_eq!(rx.try_recv(), Ok(1));
+    block_on(tx.send_timeout(2, std::time::Duration::ZERO)).unwrap();
+    let _ = block_on(tx.send_timeout(3, std::time::Duration::from_secs(1)));
+}

@@ -72,3 +72,28 @@ fn a_taken_once_cell_can_be_initialised_again() {
 fn a_zero_reader_limit_is_refused() {
     let _ = RwLock::const_with_max_readers((), 0);
 }
+
+static PRESET: OnceCell<String> = OnceCell::const_new_with(String::new());
+
+#[test]
+fn a_static_once_cell_built_with_a_value_holds_it() {
+    assert!(PRESET.initialized());
+    assert_eq!(PRESET.get().map(String::as_str), Some(""));
+    // The initialiser never runs: the cell is already set.
+    let value = block_on(PRESET.get_or_init(|| async { unreachable!("already set") }));
+    assert_eq!(value, "");
+    let refused = PRESET.set(String::from("x")).unwrap_err();
+    assert!(refused.is_already_init_err());
+    assert_eq!(refused.into_inner(), "x");
+}
+
+#[test]
+fn a_once_cell_built_with_a_value_can_be_taken_and_set_again() {
+    let mut cell = OnceCell::const_new_with(1);
+    *cell.get_mut().unwrap() += 1;
+    assert_eq!(cell.take(), Some(2));
+    assert!(!cell.initialized());
+    cell.set(3).unwrap();
+    assert_eq!(cell.into_inner(), Some(3));
+    assert_eq!(OnceCell::const_new_with(4).into_inner(), Some(4));
+}

@@ -15,6 +15,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -68,7 +69,9 @@ fn with<R>(budget: Option<u8>, f: impl FnOnce() -> R) -> R {
 }
 
 /// A unit of budget taken by [`poll_proceed`]; given back on drop unless
-/// [`made_progress`](Progress::made_progress) is called.
+/// [`made_progress`](RestoreOnPending::made_progress) is called (tokio's
+/// `task::coop::RestoreOnPending`). It belongs to the thread whose budget it took, so it is
+/// neither `Send` nor `Sync`.
 ///
 /// # Examples
 ///
@@ -76,27 +79,51 @@ fn with<R>(budget: Option<u8>, f: impl FnOnce() -> R) -> R {
 /// use std::task::{Context, Poll, Waker};
 ///
 /// let mut cx = Context::from_waker(Waker::noop());
-/// if let Poll::Ready(progress) = heddle_task::coop::poll_proceed(&mut cx) {
+/// if let Poll::Ready(restore) = heddle_task::coop::poll_proceed(&mut cx) {
 ///     // ... the resource was ready:
-///     progress.made_progress();
+///     restore.made_progress();
 /// }
+/// ```
+///
+/// ```compile_fail
+/// fn is_send<T: Send>() {}
+/// is_send::<heddle_task::coop::RestoreOnPending>();
 /// ```
 #[must_use = "dropping the guard gives the unit back; call `made_progress` when the resource was ready"]
 #[derive(Debug)]
-pub struct Progress {
-    taken: bool,
+pub struct RestoreOnPending {
+    /// Whether dropping the guard gives the unit back.
+    taken: Cell<bool>,
+    _not_send: PhantomData<*mut ()>,
 }
 
-impl Progress {
+impl RestoreOnPending {
+    fn new(taken: bool) -> RestoreOnPending {
+        RestoreOnPending {
+            taken: Cell::new(taken),
+            _not_send: PhantomData,
+        }
+    }
+
     /// Keeps the unit spent: the resource returned `Ready`.
-    pub fn made_progress(mut self) {
-        self.taken = false;
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let Poll::Ready(restore) = heddle_task::coop::poll_proceed(&mut cx) else { unreachable!() };
+    /// restore.made_progress();
+    /// ```
+    pub fn made_progress(&self) {
+        self.taken.set(false);
     }
 }
 
-impl Drop for Progress {
+impl Drop for RestoreOnPending {
     fn drop(&mut self) {
-        if self.taken {
+        if self.taken.get() {
             let _ = CURRENT.try_with(|c| {
                 if let Some(left) = c.get() {
                     c.set(Some(left.saturating_add(1).min(BUDGET)));
@@ -131,17 +158,17 @@ impl Drop for Progress {
 /// let mut cx = Context::from_waker(std::task::Waker::noop());
 /// assert!(Pin::new(&mut AlwaysReady).poll(&mut cx).is_ready());
 /// ```
-pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<Progress> {
+pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     let budget = CURRENT.try_with(Cell::get).unwrap_or(None);
     match budget {
-        None => Poll::Ready(Progress { taken: false }),
+        None => Poll::Ready(RestoreOnPending::new(false)),
         Some(0) => {
             cx.waker().wake_by_ref();
             Poll::Pending
         }
         Some(left) => {
             let _ = CURRENT.try_with(|c| c.set(Some(left - 1)));
-            Poll::Ready(Progress { taken: true })
+            Poll::Ready(RestoreOnPending::new(true))
         }
     }
 }
@@ -214,6 +241,60 @@ impl<F: Future> Future for Unconstrained<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let future = self.project().future;
         with(None, || future.poll(cx))
+    }
+}
+
+/// Makes `future` spend the task's budget like heddle's own resources do (tokio's
+/// `task::coop::cooperative`): each poll first takes a unit of budget, yielding when none is
+/// left, and the unit stays spent only when `future` completes. For futures from outside
+/// heddle (another crate's channel) that would otherwise never make a busy task yield.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::coop::{cooperative, with_budget, BUDGET};
+/// use std::task::{Context, Waker};
+///
+/// let mut cx = Context::from_waker(Waker::noop());
+/// with_budget(|| {
+///     let mut ready = 0;
+///     // An always-ready future completes until the budget is spent, then yields.
+///     while std::pin::pin!(cooperative(async {})).poll(&mut cx).is_ready() {
+///         ready += 1;
+///     }
+///     assert_eq!(ready, BUDGET);
+/// });
+/// # use std::future::Future;
+/// ```
+pub fn cooperative<F: Future>(future: F) -> Coop<F> {
+    Coop { future }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`cooperative`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let future: heddle_task::coop::Coop<_> = heddle_task::coop::cooperative(async { 1 });
+    /// # drop(future);
+    /// ```
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Coop<F> {
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for Coop<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let restore = std::task::ready!(poll_proceed(cx));
+        let output = std::task::ready!(self.project().future.poll(cx));
+        restore.made_progress();
+        Poll::Ready(output)
     }
 }
 

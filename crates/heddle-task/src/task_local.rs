@@ -202,6 +202,27 @@ impl<T: 'static> LocalKey<T> {
         self.with(T::clone)
     }
 
+    /// A copy of the value, or an error if it is not set (the non-panicking twin of
+    /// [`get`](LocalKey::get)).
+    ///
+    /// # Errors
+    ///
+    /// [`AccessError`] when no `scope` of this key is active on this thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// heddle_task::task_local! { static N: u8; }
+    /// assert!(N.try_get().is_err());
+    /// assert_eq!(N.sync_scope(9, || N.try_get()), Ok(9));
+    /// ```
+    pub fn try_get(&'static self) -> Result<T, AccessError>
+    where
+        T: Clone,
+    {
+        self.try_with(T::clone)
+    }
+
     /// Swaps `slot` into the thread-local; the guard swaps it back.
     #[track_caller]
     fn enter<'s>(&'static self, slot: &'s mut Option<T>) -> ScopeGuard<'s, T> {
@@ -262,6 +283,29 @@ pub struct TaskLocalFuture<T: 'static, F> {
     /// Pinned: never moved while `Some`; set to `None` only in place.
     future: Option<F>,
     _pinned: PhantomPinned,
+}
+
+impl<T: 'static, F> TaskLocalFuture<T, F> {
+    /// Takes the value this scope holds: `Some` the first time, `None` once taken. Taken
+    /// before the future completes, the value is gone for the rest of it (the task-local
+    /// reads as unset inside).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::pin::pin;
+    ///
+    /// heddle_task::task_local! { static KEY: u32; }
+    /// let mut future = pin!(KEY.scope(7, async {}));
+    /// assert_eq!(future.as_mut().take_value(), Some(7));
+    /// assert_eq!(future.as_mut().take_value(), None);
+    /// ```
+    pub fn take_value(self: Pin<&mut Self>) -> Option<T> {
+        // SAFETY: only `slot` is touched, which is not structurally pinned; `future` (the
+        // pinned field) is neither moved nor exposed.
+        let this = unsafe { self.get_unchecked_mut() };
+        this.slot.take()
+    }
 }
 
 impl<T: 'static, F: Future> Future for TaskLocalFuture<T, F> {

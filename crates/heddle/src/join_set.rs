@@ -297,6 +297,39 @@ impl<T> JoinSet<T> {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        self.insert_blocking(f, None)
+    }
+
+    /// Runs `f` on the blocking pool of `handle`'s runtime and adds it to the set. Aborting
+    /// it only works before it starts, as for [`JoinSet::spawn_blocking`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let mut set = heddle::task::JoinSet::new();
+    /// set.spawn_blocking_on(|| 6 * 7, runtime.handle());
+    /// let answer = runtime.block_on(async { set.join_next().await.unwrap().unwrap() });
+    /// assert_eq!(answer, 42);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking_on<F>(&mut self, f: F, handle: &Handle) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert_blocking(f, Some(handle))
+    }
+
+    /// Spawns `f` onto the blocking pool of `handle`'s runtime (the current one with
+    /// `None`) and adds it to the set.
+    #[track_caller]
+    fn insert_blocking<F>(&mut self, f: F, handle: Option<&Handle>) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
         let entry = self.tasks.vacant_entry();
         let guard = NotifyOnDrop {
             key: entry.key(),
@@ -304,10 +337,14 @@ impl<T> JoinSet<T> {
         };
         // The guard goes with the closure: it reports the end whether `f` ran, panicked or
         // was dropped unrun (runtime shut down).
-        let handle = crate::spawn_blocking(move || {
+        let blocking = move || {
             let _guard = guard;
             f()
-        });
+        };
+        let handle = match handle {
+            Some(handle) => handle.spawn_blocking(blocking),
+            None => crate::spawn_blocking(blocking),
+        };
         let abort = handle.abort_handle();
         entry.insert(handle);
         abort

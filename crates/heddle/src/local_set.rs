@@ -228,6 +228,19 @@ impl LocalSet {
         F::Output: 'static,
     {
         let builder = heddle_task::Builder::new().location(std::panic::Location::caller());
+        self.spawn_local_named(builder, future)
+    }
+
+    /// [`spawn_local`](LocalSet::spawn_local) with the task's metadata from `builder`.
+    pub(crate) fn spawn_local_named<F>(
+        &self,
+        builder: heddle_task::Builder<'_>,
+        future: F,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
         self.spawner.spawn_local_with(builder, future)
     }
 

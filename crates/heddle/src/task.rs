@@ -24,6 +24,64 @@ pub use heddle_task::{
     TaskLocalFuture, YieldNow,
 };
 
+pub mod coop {
+    //! The cooperative budget, as tokio's `task::coop` spells it: each task poll may get
+    //! `Ready` from heddle's resources (channels, sockets, timers, `JoinHandle`s) a bounded
+    //! number of times before they make it yield, so one busy task cannot starve the others
+    //! on its thread. Use [`cooperative`] or [`poll_proceed`] to make a resource from
+    //! another crate take part.
+    //!
+    //! This module only re-exports the budget of the task layer; it does not schedule.
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! use heddle::task::coop::{cooperative, has_budget_remaining};
+    //!
+    //! let runtime = heddle::Builder::new_current_thread().build()?;
+    //! runtime.block_on(async {
+    //!     assert_eq!(cooperative(async { 1 }).await, 1);
+    //!     assert!(has_budget_remaining());
+    //! });
+    //! # Ok::<(), std::io::Error>(())
+    //! ```
+
+    #[doc(inline)]
+    pub use heddle_task::coop::{
+        consume_budget, cooperative, has_budget_remaining, poll_proceed, unconstrained, Coop,
+        RestoreOnPending, Unconstrained,
+    };
+}
+
+pub mod futures {
+    //! The futures that task functions return, at tokio's `task::futures` path.
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! heddle::task_local! { static KEY: u32; }
+    //! let future: heddle::task::futures::TaskLocalFuture<u32, _> = KEY.scope(1, async {});
+    //! # drop(future);
+    //! ```
+
+    #[doc(inline)]
+    pub use heddle_task::TaskLocalFuture;
+}
+
+pub mod join_set {
+    //! A collection of tasks spawned together, at tokio's `task::join_set` path: see
+    //! [`JoinSet`].
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! let set: heddle::task::join_set::JoinSet<u8> = heddle::task::join_set::JoinSet::new();
+    //! assert!(set.is_empty());
+    //! ```
+
+    pub use crate::join_set::JoinSet;
+}
+
 #[doc(inline)]
 pub use crate::task_local;
 
@@ -335,5 +393,88 @@ impl<'a> Builder<'a> {
         }
         let handle = Handle::try_current().map_err(std::io::Error::other)?;
         Ok(handle.spawn_local(self.task_builder(), future))
+    }
+
+    /// Spawns a `!Send` task onto `local_set`; it runs when the set is driven.
+    ///
+    /// # Errors
+    ///
+    /// This version does not fail; it returns `io::Result` to match the other spawns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Runtime::new()?;
+    /// let local = heddle::task::LocalSet::new();
+    /// let rc = std::rc::Rc::new(5);
+    /// let task = heddle::task::Builder::new().name("ui").spawn_local_on(async move { *rc }, &local)?;
+    /// assert_eq!(local.block_on(&runtime, task).unwrap(), 5);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_local_on<F>(
+        self,
+        future: F,
+        local_set: &LocalSet,
+    ) -> std::io::Result<JoinHandle<F::Output>>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Ok(local_set.spawn_local_named(self.task_builder(), future))
+    }
+
+    /// Runs a blocking closure on the current runtime's blocking pool (see
+    /// [`spawn_blocking`]).
+    ///
+    /// # Errors
+    ///
+    /// An [`std::io::Error`] when there is no current runtime (instead of the panic of
+    /// [`spawn_blocking`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = heddle::task::Builder::new().spawn_blocking(|| ()).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::Other);
+    ///
+    /// let runtime = heddle::Runtime::new()?;
+    /// let six = runtime.block_on(async {
+    ///     heddle::task::Builder::new().name("hash").spawn_blocking(|| 2 * 3)?.await.map_err(std::io::Error::from)
+    /// })?;
+    /// assert_eq!(six, 6);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(self, f: F) -> std::io::Result<JoinHandle<R>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let handle = Handle::try_current().map_err(std::io::Error::other)?;
+        Ok(handle.spawn_blocking_named(self.task_builder(), f))
+    }
+
+    /// Runs a blocking closure on the blocking pool of `handle`'s runtime.
+    ///
+    /// # Errors
+    ///
+    /// This version does not fail; it returns `io::Result` to match the other spawns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().build()?;
+    /// let task = heddle::task::Builder::new().spawn_blocking_on(|| 9, runtime.handle())?;
+    /// assert_eq!(runtime.block_on(task).unwrap(), 9);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking_on<F, R>(self, f: F, handle: &Handle) -> std::io::Result<JoinHandle<R>>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        Ok(handle.spawn_blocking_named(self.task_builder(), f))
     }
 }

@@ -71,11 +71,45 @@ fn the_names_exist() {
     );
     let _ = (JoinHandle::<()>::abort, JoinHandle::<()>::is_finished);
     let _ = JoinSet::<()>::spawn_local::<std::future::Ready<()>>;
+    let _ = JoinSet::<()>::spawn_blocking_on::<fn()>;
+    let _: Option<heddle::task::join_set::JoinSet<()>> = None;
+    let _ = (
+        heddle::task::coop::cooperative::<std::future::Ready<()>>,
+        heddle::task::coop::poll_proceed,
+        heddle::task::coop::has_budget_remaining,
+        heddle::task::coop::RestoreOnPending::made_progress,
+        heddle::task::coop::unconstrained::<std::future::Ready<()>>,
+    );
+    type Ready = std::future::Ready<()>;
+    let _: Option<heddle::task::coop::Coop<Ready>> = None;
+    let _: Option<heddle::task::coop::Unconstrained<Ready>> = None;
+    let _: Option<heddle::task::futures::TaskLocalFuture<u8, Ready>> = None;
+    let _ = heddle::task::LocalKey::<u8>::try_get;
+    let _ = heddle::task::futures::TaskLocalFuture::<u8, std::future::Ready<()>>::take_value;
+    let _ = (
+        heddle::task::Builder::spawn_blocking::<fn(), ()>,
+        heddle::task::Builder::spawn_blocking_on::<fn(), ()>,
+        heddle::task::Builder::spawn_local_on::<std::future::Ready<()>>,
+    );
     let _ = (
         CancellationToken::is_cancelled,
         CancellationToken::drop_guard,
     );
     let _ = Semaphore::acquire_many;
+    let _: fn(&std::io::Error) -> bool = heddle::runtime::is_rt_shutdown_err;
+    let _ = (
+        heddle::runtime::LocalRuntime::new,
+        heddle::runtime::LocalRuntime::handle,
+        heddle::runtime::LocalRuntime::spawn_local::<std::future::Ready<()>>,
+        heddle::runtime::LocalRuntime::spawn_blocking::<fn(), ()>,
+        heddle::runtime::LocalRuntime::block_on::<std::future::Ready<()>>,
+        heddle::runtime::LocalRuntime::enter,
+        heddle::runtime::LocalRuntime::shutdown_timeout,
+        heddle::runtime::LocalRuntime::shutdown_background,
+        heddle::runtime::LocalRuntime::metrics,
+        Builder::build_local,
+    );
+    let _ = heddle::runtime::LocalOptions::default();
     let _ = heddle::time::Sleep::reset;
     let _ = heddle::time::Interval::tick;
 }
@@ -88,6 +122,10 @@ fn builder_settings_and_runtime_methods() {
         .thread_stack_size(1 << 20)
         .on_thread_start(|| {})
         .on_thread_stop(|| {})
+        .on_thread_park(|| {})
+        .on_thread_unpark(|| {})
+        .thread_name_fn(|| "api".to_owned())
+        .max_io_events_per_tick(64)
         .max_blocking_threads(4)
         .thread_keep_alive(Duration::from_secs(1))
         .global_queue_interval(31)
@@ -471,6 +509,11 @@ fn sync_tokio_surface_names() {
         &STATIC_SET_ONCE,
     );
     assert_error::<mpsc::error::RecvError>();
+    assert_error::<mpsc::error::SendTimeoutError<u8>>();
+    let _ = mpsc::Sender::<u8>::send_timeout;
+    let _ = mpsc::error::SendTimeoutError::<u8>::into_inner;
+    static STATIC_CELL_WITH: OnceCell<u8> = OnceCell::const_new_with(1);
+    assert_eq!(STATIC_CELL_WITH.get(), Some(&1));
     assert_error::<SetOnceError<u8>>();
     let _: Option<(
         PermitIterator<'static, u8>,

@@ -1,8 +1,16 @@
 //! The cooperative budget: a task that keeps getting `Ready` from heddle resources yields
-//! after its budget, so it cannot starve the others; `unconstrained` lifts it.
+//! after its budget, so it cannot starve the others; `unconstrained` lifts it; the
+//! `task::coop` module lets resources from other crates take part.
 
+mod support;
+
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use heddle::task::coop::{self, cooperative, Coop, RestoreOnPending};
 
 use heddle::sync::mpsc;
 
@@ -77,4 +85,87 @@ async fn consume_budget_yields_eventually() {
         spinner.await.unwrap(),
         "the spinning task let the other one run"
     );
+}
+
+/// A resource from outside heddle that is always ready and never yields on its own.
+struct AlwaysReady;
+
+impl Future for AlwaysReady {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        Poll::Ready(())
+    }
+}
+
+/// Spawns a task that awaits `MESSAGES` always-ready foreign futures (made cooperative or
+/// not), and returns how many it had awaited when a task spawned after it first ran.
+async fn foreign_loop_when_other_task_ran(cooperate: bool) -> usize {
+    let done = Arc::new(AtomicUsize::new(0));
+    let d = done.clone();
+    let spinner = heddle::spawn(async move {
+        for _ in 0..MESSAGES {
+            if cooperate {
+                let future: Coop<AlwaysReady> = cooperative(AlwaysReady);
+                future.await;
+            } else {
+                AlwaysReady.await;
+            }
+            d.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let seen = done.clone();
+    let at_other = heddle::spawn(async move { seen.load(Ordering::SeqCst) })
+        .await
+        .unwrap();
+    spinner.await.unwrap();
+    at_other
+}
+
+#[test]
+fn cooperative_makes_a_foreign_future_yield_on_both_flavors() {
+    support::on_both_flavors(60, || async {
+        let at_other = foreign_loop_when_other_task_ran(true).await;
+        assert!(
+            at_other < MESSAGES,
+            "the other task waited for the whole loop"
+        );
+    });
+    // Without `cooperative` the loop never yields: on one thread, the other task runs after.
+    let runtime = heddle::Builder::new_current_thread().build().unwrap();
+    let at_other = runtime.block_on(foreign_loop_when_other_task_ran(false));
+    assert_eq!(at_other, MESSAGES);
+}
+
+#[test]
+fn poll_proceed_spends_the_budget_and_gives_back_unused_units() {
+    support::on_both_flavors(60, || async {
+        heddle::spawn(async {
+            std::future::poll_fn(|cx| {
+                // Taken and not marked as progress: the unit comes back.
+                for _ in 0..10 * BUDGET {
+                    let restore: RestoreOnPending = match coop::poll_proceed(cx) {
+                        Poll::Ready(restore) => restore,
+                        Poll::Pending => panic!("units given back ran out"),
+                    };
+                    drop(restore);
+                }
+                assert!(coop::has_budget_remaining());
+                // Spent: the budget runs out after BUDGET units, and the task is woken.
+                let mut spent = 0;
+                while let Poll::Ready(restore) = coop::poll_proceed(cx) {
+                    restore.made_progress();
+                    spent += 1;
+                }
+                assert_eq!(spent, BUDGET);
+                assert!(!coop::has_budget_remaining());
+                Poll::Ready(())
+            })
+            .await;
+            // The next poll has a fresh budget.
+            heddle::task::yield_now().await;
+            assert!(coop::has_budget_remaining());
+        })
+        .await
+        .unwrap();
+    });
 }

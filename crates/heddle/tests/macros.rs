@@ -60,3 +60,32 @@ async fn rng_seed_is_accepted_and_tasks_still_run() {
     }
     assert_eq!(total, 45);
 }
+
+/// `flavor = "local"`: a `LocalRuntime`, where `!Send` tasks spawn from the body.
+#[heddle::main(flavor = "local")]
+async fn local_main() -> usize {
+    let shared = std::rc::Rc::new(5);
+    let task = heddle::spawn_local({
+        let shared = shared.clone();
+        async move { *shared * 2 }
+    });
+    task.await.unwrap() + std::rc::Rc::strong_count(&shared)
+}
+
+#[test]
+fn main_with_the_local_flavor_runs_not_send_tasks() {
+    assert_eq!(local_main(), 11);
+}
+
+#[heddle::test(flavor = "local", start_paused = true)]
+async fn test_with_the_local_flavor_and_a_paused_clock() {
+    let start = heddle::time::Instant::now();
+    let rc = std::rc::Rc::new(());
+    heddle::spawn_local(async move {
+        heddle::time::sleep(std::time::Duration::from_secs(60)).await;
+        drop(rc);
+    })
+    .await
+    .unwrap();
+    assert!(start.elapsed() >= std::time::Duration::from_secs(60));
+}

@@ -29,6 +29,9 @@ fn loom_block_on_never_misses_a_panic_shutdown() {
         };
         let threads = ThreadConfig {
             name: String::new(),
+            name_fn: None,
+            on_park: None,
+            on_unpark: None,
             stack_size: None,
             around: None,
             next_id: AtomicUsize::new(0),

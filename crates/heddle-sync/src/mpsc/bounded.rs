@@ -6,14 +6,15 @@
 //! served in FIFO order.
 
 use super::chan::{self, AcquireSlot, Tx, WeakTx};
-use super::error::{SendError, TrySendError};
+use super::error::{SendError, SendTimeoutError, TrySendError};
 use super::permit::{OwnedPermit, Permit, PermitIterator};
 use super::receiver::Receiver;
 use crate::waiters::Refused;
 use std::fmt;
 use std::future::{poll_fn, Future};
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::task::{ready, Poll};
+use std::time::Duration;
 
 /// Creates a bounded channel holding at most `buffer` messages.
 ///
@@ -127,6 +128,63 @@ impl<T> Sender<T> {
                 Err(_) => Err(SendError(value)),
             })
         })
+    }
+
+    /// Sends `value`, waiting at most `timeout` for room (tokio's `send_timeout`). Room
+    /// found on the first poll wins, even with a zero timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`SendTimeoutError::Timeout`] if the channel stayed full for `timeout`, or
+    /// [`SendTimeoutError::Closed`] if the receiver is closed or dropped; both hand the value
+    /// back.
+    ///
+    /// # Panics
+    ///
+    /// If the channel is full and no timer is installed (see [`crate::timer`]; the `heddle`
+    /// facade installs one when it builds a runtime).
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`send`](Sender::send): dropping the future drops `value` and passes a slot granted
+    /// to it to the next sender.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::mpsc::{self, error::SendTimeoutError};
+    /// use std::time::Duration;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let (tx, mut rx) = mpsc::channel(1);
+    /// // Room right away: no timer is needed.
+    /// tx.send_timeout(1, Duration::ZERO).await.unwrap();
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// drop(rx);
+    /// assert_eq!(tx.send_timeout(2, Duration::ZERO).await, Err(SendTimeoutError::Closed(2)));
+    /// # });
+    /// ```
+    pub async fn send_timeout(
+        &self,
+        value: T,
+        timeout: Duration,
+    ) -> Result<(), SendTimeoutError<T>> {
+        let mut reserve = pin!(self.reserve());
+        // Started only if the first poll finds no room.
+        let mut sleep = None;
+        let reserved = poll_fn(|cx| {
+            if let Poll::Ready(reserved) = reserve.as_mut().poll(cx) {
+                return Poll::Ready(Some(reserved));
+            }
+            let sleep = sleep.get_or_insert_with(|| crate::timer::sleep(timeout));
+            sleep.as_mut().poll(cx).map(|()| None)
+        })
+        .await;
+        match reserved {
+            Some(Ok(permit)) => permit.try_send(value).map_err(SendTimeoutError::Closed),
+            Some(Err(_)) => Err(SendTimeoutError::Closed(value)),
+            None => Err(SendTimeoutError::Timeout(value)),
+        }
     }
 
     /// Sends `value` if there is room right now.

@@ -149,3 +149,59 @@ impl fmt::Display for RecvError {
 
 #[allow(deprecated)]
 impl std::error::Error for RecvError {}
+
+/// The error from [`Sender::send_timeout`](super::Sender::send_timeout); both kinds hand the
+/// value back.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_sync::mpsc::error::SendTimeoutError;
+///
+/// let err = SendTimeoutError::Timeout(1);
+/// assert_eq!(err.to_string(), "timed out waiting on send operation");
+/// assert_eq!(err.into_inner(), 1);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SendTimeoutError<T> {
+    /// The channel stayed full until the timeout passed.
+    Timeout(T),
+    /// The receiver is gone or closed.
+    Closed(T),
+}
+
+impl<T> SendTimeoutError<T> {
+    /// The value that was not sent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::mpsc::error::SendTimeoutError;
+    /// assert_eq!(SendTimeoutError::Closed(3).into_inner(), 3);
+    /// ```
+    pub fn into_inner(self) -> T {
+        match self {
+            SendTimeoutError::Timeout(value) | SendTimeoutError::Closed(value) => value,
+        }
+    }
+}
+
+impl<T> fmt::Debug for SendTimeoutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendTimeoutError::Timeout(_) => f.write_str("Timeout(..)"),
+            SendTimeoutError::Closed(_) => f.write_str("Closed(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for SendTimeoutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SendTimeoutError::Timeout(_) => "timed out waiting on send operation",
+            SendTimeoutError::Closed(_) => "channel closed",
+        })
+    }
+}
+
+impl<T> std::error::Error for SendTimeoutError<T> {}

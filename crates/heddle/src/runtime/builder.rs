@@ -5,7 +5,7 @@ use std::io;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
-use heddle_blocking::BlockingPool;
+use heddle_blocking::{BlockingPool, ThreadName};
 
 use super::current_thread::CurrentThread;
 use super::drivers::{self, DriverHandles};
@@ -21,8 +21,11 @@ enum Kind {
     MultiThread,
 }
 
-/// A thread start or stop hook.
+/// A thread start, stop, park or unpark hook.
 type Hook = Arc<dyn Fn() + Send + Sync + 'static>;
+
+/// Names a runtime thread ([`Builder::thread_name_fn`]).
+type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
 /// What a runtime does when one of its spawned tasks panics; see
 /// [`Builder::unhandled_panic`].
@@ -103,8 +106,8 @@ pub enum UnhandledPanic {
 ///
 /// Settings are checked by [`build`](Builder::build), which returns
 /// [`io::ErrorKind::InvalidInput`] with a message naming the setting for nonsense values
-/// (zero workers, zero blocking threads, zero intervals, a thread name containing NUL, a zero
-/// stack size, `start_paused` on a multi-thread runtime).
+/// (zero workers, zero blocking threads, zero intervals, zero I/O events per tick, a thread
+/// name containing NUL, a zero stack size, `start_paused` on a multi-thread runtime).
 ///
 /// # Examples
 ///
@@ -122,9 +125,13 @@ pub struct Builder {
     name: Option<String>,
     worker_threads: Option<usize>,
     thread_name: String,
+    thread_name_fn: Option<ThreadNameFn>,
     stack_size: Option<usize>,
     on_thread_start: Option<Hook>,
     on_thread_stop: Option<Hook>,
+    on_thread_park: Option<Hook>,
+    on_thread_unpark: Option<Hook>,
+    max_io_events_per_tick: usize,
     max_blocking_threads: usize,
     thread_keep_alive: Duration,
     global_queue_interval: Option<u32>,
@@ -141,9 +148,13 @@ impl Builder {
             name: None,
             worker_threads: None,
             thread_name: "heddle-worker".to_owned(),
+            thread_name_fn: None,
             stack_size: None,
             on_thread_start: None,
             on_thread_stop: None,
+            on_thread_park: None,
+            on_thread_unpark: None,
+            max_io_events_per_tick: drivers::DEFAULT_MAX_IO_EVENTS_PER_TICK,
             max_blocking_threads: heddle_blocking::DEFAULT_MAX_BLOCKING_THREADS,
             thread_keep_alive: heddle_blocking::DEFAULT_THREAD_KEEP_ALIVE,
             global_queue_interval: None,
@@ -259,6 +270,36 @@ impl Builder {
         self
     }
 
+    /// Names each runtime thread (worker or blocking) with what `f` returns when the thread
+    /// starts, instead of [`thread_name`](Builder::thread_name) with a suffix; tokio's
+    /// `thread_name_fn`. NUL bytes in the name are left out, since a thread name cannot hold
+    /// one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let runtime = heddle::Builder::new_multi_thread()
+    ///     .thread_name_fn(|| {
+    ///         static NEXT: AtomicUsize = AtomicUsize::new(0);
+    ///         format!("app-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+    ///     })
+    ///     .build()?;
+    /// let name = runtime.block_on(runtime.spawn_blocking(|| {
+    ///     std::thread::current().name().map(str::to_owned)
+    /// }));
+    /// assert!(name.unwrap().unwrap().starts_with("app-"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn thread_name_fn(
+        &mut self,
+        f: impl Fn() -> String + Send + Sync + 'static,
+    ) -> &mut Builder {
+        self.thread_name_fn = Some(Arc::new(f));
+        self
+    }
+
     /// The stack size, in bytes, of the runtime's threads (default: the platform's).
     ///
     /// # Examples
@@ -310,6 +351,69 @@ impl Builder {
     /// ```
     pub fn on_thread_stop(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Builder {
         self.on_thread_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a thread that runs tasks each time it is about to park: a worker of a
+    /// multi-thread runtime, or the thread inside [`Runtime::block_on`] of a current-thread
+    /// runtime, when it finds no task to run and blocks until there is one.
+    ///
+    /// A hook that panics is reported (the panic hook prints its message) and otherwise
+    /// ignored, as for [`on_thread_start`](Builder::on_thread_start).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let counter = parks.clone();
+    /// let runtime = heddle::Builder::new_current_thread()
+    ///     .on_thread_park(move || {
+    ///         counter.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// runtime.block_on(runtime.spawn_blocking(|| ())).unwrap();
+    /// assert!(parks.load(Ordering::Relaxed) >= 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn on_thread_park(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Builder {
+        self.on_thread_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a thread that runs tasks each time it returns from a park (see
+    /// [`on_thread_park`](Builder::on_thread_park)), before it looks for tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_multi_thread()
+    ///     .on_thread_unpark(|| println!("thread unparked"))
+    ///     .build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn on_thread_unpark(&mut self, f: impl Fn() + Send + Sync + 'static) -> &mut Builder {
+        self.on_thread_unpark = Some(Arc::new(f));
+        self
+    }
+
+    /// The most I/O events the runtime handles per wait of its reactor (default 1024; at
+    /// least 1: `build` rejects 0 with `InvalidInput`); events past it are handled by the
+    /// next wait.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let runtime = heddle::Builder::new_current_thread().max_io_events_per_tick(256).build()?;
+    /// # drop(runtime);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "net")]
+    pub fn max_io_events_per_tick(&mut self, capacity: usize) -> &mut Builder {
+        self.max_io_events_per_tick = capacity;
         self
     }
 
@@ -495,7 +599,10 @@ impl Builder {
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
         self.validate()?;
-        let (driver, handles) = drivers::build(self.start_paused)?;
+        // The channels' timeouts (`Sender::send_timeout`) sleep on heddle's timer.
+        #[cfg(all(feature = "sync", feature = "time"))]
+        heddle_sync::timer::set_sleep(|duration| Box::pin(heddle_timer::sleep(duration)));
+        let (driver, handles) = drivers::build(self.start_paused, self.max_io_events_per_tick)?;
         let shutdown_on_panic = match self.unhandled_panic {
             UnhandledPanic::Ignore => false,
             UnhandledPanic::ShutdownRuntime => true,
@@ -507,10 +614,17 @@ impl Builder {
             flavor: OnceLock::new(),
             blocking: OnceLock::new(),
         });
+        let blocking_name = match &self.thread_name_fn {
+            Some(name_fn) => {
+                let name_fn = name_fn.clone();
+                ThreadName::from_fn(move || name_fn())
+            }
+            None => ThreadName::from(format!("{}-blocking", self.thread_name)),
+        };
         let blocking = BlockingPool::with_threads(
             self.max_blocking_threads,
             self.thread_keep_alive,
-            format!("{}-blocking", self.thread_name),
+            blocking_name,
             self.stack_size,
             Some(self.thread_wrapper(Arc::downgrade(&inner), handles.clone(), false)),
         );
@@ -528,7 +642,13 @@ impl Builder {
                 if let Some(seed) = self.seed {
                     executor = executor.seed(seed);
                 }
-                Flavor::CurrentThread(CurrentThread::new(executor.build(driver)))
+                if let Some(hook) = self.on_thread_park.clone() {
+                    executor = executor.on_park(move || hook());
+                }
+                if let Some(hook) = self.on_thread_unpark.clone() {
+                    executor = executor.on_unpark(move || hook());
+                }
+                Flavor::CurrentThread(Box::new(CurrentThread::new(executor.build(driver))))
             }
             #[cfg(feature = "rt-multi-thread")]
             Kind::MultiThread => {
@@ -548,6 +668,15 @@ impl Builder {
                 if let Some(bytes) = self.stack_size {
                     executor = executor.thread_stack_size(bytes);
                 }
+                if let Some(name_fn) = self.thread_name_fn.clone() {
+                    executor = executor.thread_name_fn(move || name_fn());
+                }
+                if let Some(hook) = self.on_thread_park.clone() {
+                    executor = executor.on_park(move || hook());
+                }
+                if let Some(hook) = self.on_thread_unpark.clone() {
+                    executor = executor.on_unpark(move || hook());
+                }
                 Flavor::MultiThread(MultiThread::new(executor.build(driver)?))
             }
         };
@@ -556,6 +685,11 @@ impl Builder {
             shut_down: false,
             handle: Handle { inner },
         })
+    }
+
+    /// Whether this builder makes a current-thread runtime.
+    pub(super) fn is_current_thread(&self) -> bool {
+        self.kind == Kind::CurrentThread
     }
 
     fn validate(&self) -> io::Result<()> {
@@ -579,6 +713,9 @@ impl Builder {
         }
         if self.thread_name.contains('\0') {
             return invalid("thread_name must not contain a NUL byte");
+        }
+        if self.max_io_events_per_tick == 0 {
+            return invalid("max_io_events_per_tick must be at least 1");
         }
         if self.stack_size == Some(0) {
             return invalid("thread_stack_size must be more than 0 bytes");
@@ -639,6 +776,7 @@ impl fmt::Debug for Builder {
             .field("worker_threads", &self.worker_threads)
             .field("thread_name", &self.thread_name)
             .field("thread_stack_size", &self.stack_size)
+            .field("max_io_events_per_tick", &self.max_io_events_per_tick)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("thread_keep_alive", &self.thread_keep_alive)
             .field("global_queue_interval", &self.global_queue_interval)

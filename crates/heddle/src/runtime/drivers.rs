@@ -21,6 +21,9 @@ pub(crate) type RuntimeDriver = heddle_timer::TimerDriver<IoDriver>;
 #[cfg(not(feature = "time"))]
 pub(crate) type RuntimeDriver = IoDriver;
 
+/// The I/O events one wait of the reactor handles unless the builder says otherwise.
+pub(crate) const DEFAULT_MAX_IO_EVENTS_PER_TICK: usize = 1024;
+
 /// Wakes a thread parked on [`RuntimeDriver`].
 pub(crate) type RuntimeUnparker = <RuntimeDriver as Driver>::Unparker;
 
@@ -43,16 +46,29 @@ pub(crate) struct DriverGuard<'a> {
 }
 
 /// Builds the driver stack; with `paused`, the clock starts paused and auto-advances (the
-/// builder accepts `paused` only when the timer is compiled in).
-pub(crate) fn build(paused: bool) -> io::Result<(RuntimeDriver, DriverHandles)> {
+/// builder accepts `paused` only when the timer is compiled in). The reactor handles at most
+/// `max_io_events` events per wait (the builder checks it is not 0).
+pub(crate) fn build(
+    paused: bool,
+    max_io_events: usize,
+) -> io::Result<(RuntimeDriver, DriverHandles)> {
     #[cfg(all(feature = "net", unix))]
     let (io_driver, reactor) = {
-        let reactor = heddle_reactor::Reactor::new()?;
+        let capacity = std::num::NonZeroUsize::new(max_io_events).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "max_io_events_per_tick must be at least 1",
+            )
+        })?;
+        let reactor = heddle_reactor::Reactor::with_events_capacity(capacity)?;
         let handle = reactor.handle();
         (reactor, handle)
     };
     #[cfg(not(all(feature = "net", unix)))]
-    let io_driver = heddle_driver::ThreadParker::new();
+    let io_driver = {
+        let _ = max_io_events; // no reactor: nothing to size
+        heddle_driver::ThreadParker::new()
+    };
 
     #[cfg(feature = "time")]
     let (driver, timer) = {
@@ -80,6 +96,12 @@ pub(crate) fn build(paused: bool) -> io::Result<(RuntimeDriver, DriverHandles)> 
 }
 
 impl DriverHandles {
+    /// Shuts the reactor down (see `heddle_reactor::Handle::shut_down`): the runtime is gone.
+    pub(crate) fn shut_down(&self) {
+        #[cfg(all(feature = "net", unix))]
+        self.reactor.shut_down();
+    }
+
     pub(crate) fn enter(&self) -> DriverGuard<'_> {
         DriverGuard {
             #[cfg(all(feature = "net", unix))]

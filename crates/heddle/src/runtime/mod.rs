@@ -27,12 +27,14 @@ mod current_thread;
 mod drivers;
 pub mod dump;
 mod identity;
+mod local_runtime;
 mod metrics;
 #[cfg(feature = "rt-multi-thread")]
 mod multi_thread;
 
 use std::fmt;
 use std::future::Future;
+use std::io;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -44,6 +46,7 @@ pub use builder::{Builder, UnhandledPanic};
 pub(crate) use context::allow_block_on;
 pub(crate) use context::with_current;
 pub use identity::{Id, RuntimeFlavor};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 
 use current_thread::CurrentThread;
@@ -105,7 +108,8 @@ struct Inner {
 }
 
 enum Flavor {
-    CurrentThread(CurrentThread),
+    /// Boxed: the local executor is several times the size of the multi-thread handle.
+    CurrentThread(Box<CurrentThread>),
     #[cfg(feature = "rt-multi-thread")]
     MultiThread(MultiThread),
 }
@@ -473,6 +477,38 @@ impl Inner {
         if let Some(pool) = self.blocking.get() {
             pool.shutdown(timeout.map(|t| t.saturating_sub(start.elapsed())));
         }
+        // Nothing drives the reactor from now on (a `Handle` kept elsewhere does not): its
+        // sources that outlive the runtime get the shutdown error instead of a hang.
+        self.drivers.shut_down();
+    }
+}
+
+/// Whether `err` comes from an I/O resource whose runtime was shut down: a socket created
+/// on a runtime that has since been dropped, used on another one or outside any (tokio's
+/// `is_rt_shutdown_err`). Such a socket can no longer wait for readiness, so every wait on
+/// it fails with this error.
+///
+/// # Examples
+///
+/// ```
+/// let first = heddle::Builder::new_current_thread().build()?;
+/// let second = heddle::Builder::new_current_thread().build()?;
+/// let listener = first.block_on(heddle::net::TcpListener::bind("127.0.0.1:0"))?;
+/// drop(first);
+/// second.block_on(async {
+///     let err = listener.accept().await.unwrap_err();
+///     assert!(heddle::runtime::is_rt_shutdown_err(&err));
+/// });
+/// assert!(!heddle::runtime::is_rt_shutdown_err(&std::io::Error::other("other")));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn is_rt_shutdown_err(err: &io::Error) -> bool {
+    #[cfg(all(feature = "net", unix))]
+    return heddle_reactor::is_shutdown_error(err);
+    #[cfg(not(all(feature = "net", unix)))]
+    {
+        let _ = err; // without a reactor no error says so
+        false
     }
 }
 
@@ -588,6 +624,20 @@ impl Handle {
         R: Send + 'static,
     {
         self.inner.blocking().spawn_blocking(f)
+    }
+
+    /// [`spawn_blocking`](Handle::spawn_blocking) with the task's metadata from `builder`.
+    #[track_caller]
+    pub(crate) fn spawn_blocking_named<F, R>(
+        &self,
+        builder: heddle_task::Builder<'_>,
+        f: F,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.inner.blocking().spawn_blocking_with(builder, f)
     }
 
     /// Runs `future` to completion on this thread; see [`Runtime::block_on`]. On a
