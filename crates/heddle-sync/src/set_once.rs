@@ -38,6 +38,12 @@ use std::sync::OnceLock;
 /// assert!(address.set("elsewhere").is_err());
 /// ```
 pub struct SetOnce<T> {
+    /// The value of a cell built by [`const_new_with`](SetOnce::const_new_with) (a
+    /// `OnceLock` cannot be built holding a value in a `const` context).
+    ///
+    /// # Invariant
+    /// At most one of `preset` and `value` holds a value: `set` refuses when `preset` holds one.
+    preset: Option<T>,
     value: OnceLock<T>,
     /// No permits; closed once the value is set, which releases every waiter.
     set: WaitQueue,
@@ -76,9 +82,32 @@ impl<T> SetOnce<T> {
     const_unless_loom! {
         fn unset() -> Self {
             SetOnce {
+                preset: None,
                 value: OnceLock::new(),
                 set: WaitQueue::new(0, 0),
             }
+        }
+    }
+
+    /// A cell that holds `value`, in a `const` context: for `static`s. (Not under the `loom`
+    /// cfg, whose types have no `const` constructors.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_sync::SetOnce;
+    ///
+    /// static LIMIT: SetOnce<u32> = SetOnce::const_new_with(10);
+    /// assert_eq!(LIMIT.get(), Some(&10));
+    /// assert_eq!(LIMIT.set(20).unwrap_err().0, 20);
+    /// # futures::executor::block_on(async { assert_eq!(*LIMIT.wait().await, 10) });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new_with(value: T) -> Self {
+        SetOnce {
+            preset: Some(value),
+            value: OnceLock::new(),
+            set: WaitQueue::new(0, 0),
         }
     }
 
@@ -109,7 +138,7 @@ impl<T> SetOnce<T> {
     /// assert!(cell.initialized());
     /// ```
     pub fn initialized(&self) -> bool {
-        self.value.get().is_some()
+        self.get().is_some()
     }
 
     /// The value, if set.
@@ -123,7 +152,7 @@ impl<T> SetOnce<T> {
     /// assert_eq!(cell.get(), Some(&2));
     /// ```
     pub fn get(&self) -> Option<&T> {
-        self.value.get()
+        self.preset.as_ref().or_else(|| self.value.get())
     }
 
     /// Sets the value and wakes every task waiting for it.
@@ -140,6 +169,9 @@ impl<T> SetOnce<T> {
     /// assert_eq!(cell.set(2).unwrap_err().0, 2);
     /// ```
     pub fn set(&self, value: T) -> Result<(), SetOnceError<T>> {
+        if self.preset.is_some() {
+            return Err(SetOnceError(value));
+        }
         self.value.set(value).map_err(SetOnceError)?;
         self.set.close();
         Ok(())
@@ -154,7 +186,7 @@ impl<T> SetOnce<T> {
     /// assert_eq!(cell.into_inner(), Some("a"));
     /// ```
     pub fn into_inner(self) -> Option<T> {
-        self.value.into_inner()
+        self.preset.or_else(|| self.value.into_inner())
     }
 
     /// Waits until the value is set, and returns it.
