@@ -436,6 +436,11 @@ impl Drop for Runtime {
     }
 }
 
+// A panic caught while a runtime is borrowed leaves it usable: its state lives behind locks
+// and atomics that a panic does not tear, as with tokio's `Runtime`.
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
+
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
