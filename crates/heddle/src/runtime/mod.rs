@@ -587,6 +587,16 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        // A paused clock does not auto-advance past a closure still queued or running, as
+        // tokio's does not: the guard lives as long as the closure.
+        #[cfg(feature = "time")]
+        let f = {
+            let guard = self.inner.drivers.inhibit_auto_advance();
+            move || {
+                let _guard = guard;
+                f()
+            }
+        };
         self.inner.blocking().spawn_blocking(f)
     }
 
