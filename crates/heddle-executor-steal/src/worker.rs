@@ -347,6 +347,9 @@ impl<D: Driver> Context<D> {
         let shared = &*self.shared;
         if core.transition_to_parked(shared) {
             let metrics = &shared.worker_metrics[core.index];
+            // Counted once per stay in the parked state, as tokio counts: the wake-ups inside
+            // it (a watch timeout, a spurious return) go back to sleep without leaving it.
+            metrics.about_to_park();
             // When the current watch began (see "Watching a busy worker").
             let mut watch_since = None;
             while !shared.is_shutdown() {
@@ -366,9 +369,7 @@ impl<D: Driver> Context<D> {
                     watch_since = None;
                     None
                 };
-                metrics.about_to_park();
                 core = self.park_once(core, timeout);
-                metrics.unparked();
                 if watching {
                     shared.idle.set_watching(false);
                 }
@@ -391,6 +392,7 @@ impl<D: Driver> Context<D> {
                     }
                 }
             }
+            metrics.unparked();
         }
         core
     }
