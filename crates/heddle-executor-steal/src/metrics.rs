@@ -161,7 +161,9 @@ impl<D: Driver + Send + 'static> Metrics<D> {
         self.shared.remotes[worker].steal.len()
     }
 
-    /// How many times `worker` has parked (gone to sleep with nothing to do).
+    /// How many times `worker` has parked (gone to sleep with nothing to do). A stay in the
+    /// parked state counts once, however often the worker briefly wakes inside it (to watch
+    /// a busy worker, or spuriously), as tokio counts.
     ///
     /// # Panics
     ///

@@ -354,6 +354,9 @@ impl<D: Driver> Context<D> {
         run_park_hook(shared.threads.on_park.as_ref());
         if core.transition_to_parked(shared) {
             let metrics = &shared.worker_metrics[core.index];
+            // Counted once per stay in the parked state, as tokio counts: the wake-ups inside
+            // it (a watch timeout, a spurious return) go back to sleep without leaving it.
+            metrics.about_to_park();
             // When the current watch began (see "Watching a busy worker").
             let mut watch_since = None;
             while !shared.is_shutdown() {
@@ -373,9 +376,7 @@ impl<D: Driver> Context<D> {
                     watch_since = None;
                     None
                 };
-                metrics.about_to_park();
                 core = self.park_once(core, timeout);
-                metrics.unparked();
                 if watching {
                     shared.idle.set_watching(false);
                 }
@@ -398,6 +399,7 @@ impl<D: Driver> Context<D> {
                     }
                 }
             }
+            metrics.unparked();
         }
         run_park_hook(shared.threads.on_unpark.as_ref());
         core

@@ -632,8 +632,9 @@ fn start_global() -> io::Result<Handle> {
 #[must_use = "the handle is current only while the guard lives"]
 pub struct EnterGuard<'a> {
     previous: Option<Handle>,
-    /// Ties the guard to the thread (`*const ()` is `!Send`) and to the entered handle.
-    _handle: PhantomData<(&'a Handle, *const ())>,
+    /// Ties the guard to the thread and to the entered handle: a `MutexGuard` is `!Send`
+    /// but `Sync`, as tokio's guard is.
+    _handle: PhantomData<(&'a Handle, std::sync::MutexGuard<'static, ()>)>,
 }
 
 impl fmt::Debug for EnterGuard<'_> {

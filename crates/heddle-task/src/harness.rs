@@ -2,13 +2,16 @@
 //! take its executor down.
 //!
 //! The harness
-//! * catches a panic in `poll` and turns it into a [`JoinError`] for the `JoinHandle`;
+//! * catches a panic in `poll` and turns it into a [`JoinError`] for the `JoinHandle`; the
+//!   future is dropped while that panic unwinds (its `Drop` sees `std::thread::panicking()`),
+//!   as tokio does, so a second panic from that `Drop` aborts the process, as in tokio;
 //! * checks the abort flag before every poll and, when set, drops the future and completes
-//!   with a cancelled `JoinError`;
+//!   with a cancelled `JoinError`, or with the panic of the future's `Drop` if it panicked;
 //! * drops the user's future as soon as it completes, exactly once, and catches a panic
 //!   from that `Drop` (async-task would abort the process on it); when the thread is already
-//!   unwinding, a second panic would abort, so the future is leaked instead;
-//! * records the running task's id in a thread-local for [`crate::id`] / [`crate::try_id`].
+//!   unwinding for another reason, a second panic would abort, so the future is leaked;
+//! * records the running task's id in a thread-local for [`crate::id`] / [`crate::try_id`],
+//!   also while the future or the output is dropped.
 //!
 //! The output handed to async-task is an [`Output`], whose own `Drop` is equally panic-safe,
 //! because async-task drops unclaimed outputs inside `abort_on_panic` too.
@@ -99,17 +102,24 @@ fn forget_payload(payload: Box<dyn Any + Send>) {
     }
 }
 
-/// The value async-task stores for the `JoinHandle`: the result, with a panic-safe `Drop`.
-pub(crate) struct Output<T>(Option<Result<T, JoinError>>);
+/// The value async-task stores for the `JoinHandle`: the result, with a panic-safe `Drop`
+/// that runs with the task's id current.
+pub(crate) struct Output<T> {
+    id: Id,
+    result: Option<Result<T, JoinError>>,
+}
 
 impl<T> Output<T> {
-    fn new(result: Result<T, JoinError>) -> Output<T> {
-        Output(Some(result))
+    fn new(id: Id, result: Result<T, JoinError>) -> Output<T> {
+        Output {
+            id,
+            result: Some(result),
+        }
     }
 
     /// Takes the result out; the now-empty `Output` drops as a no-op.
     pub(crate) fn take(&mut self) -> Result<T, JoinError> {
-        self.0
+        self.result
             .take()
             .expect("a task output is taken once, by its JoinHandle")
     }
@@ -117,7 +127,8 @@ impl<T> Output<T> {
 
 impl<T> Drop for Output<T> {
     fn drop(&mut self) {
-        if let Some(result) = self.0.take() {
+        if let Some(result) = self.result.take() {
+            let _current = CurrentGuard::enter(self.id);
             drop_quietly(result);
         }
     }
@@ -145,27 +156,43 @@ impl<'a, F: Future> Harness<'a, F> {
 }
 
 impl<F> Harness<'_, F> {
-    /// Drops the user's future in place, at most once, never unwinding.
-    fn drop_future(&mut self) {
+    /// Drops the user's future in place, at most once, never unwinding; returns the panic of
+    /// its `Drop`, if any.
+    fn drop_future(&mut self) -> Option<Box<dyn Any + Send>> {
         // Claimed first: even if the future's Drop panics, it is never dropped again.
         if !self.meta.release_future() {
-            return;
+            return None;
         }
         if std::thread::panicking() {
             // A panic inside this Drop would abort the process: leak the future instead.
             self.meta.mark_finished();
-            return;
+            return None;
         }
+        let _current = CurrentGuard::enter(self.meta.id());
         // We claimed the release, so `future` is initialised and not yet dropped (the invariant
         // on the field), and no other path drops or polls it again.
         // SAFETY: dropped once, in place and never moved, which keeps the pinning promise.
         let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
             ManuallyDrop::drop(&mut self.future)
         }));
-        if let Err(payload) = dropped {
-            forget_payload(payload);
-        }
         self.meta.mark_finished();
+        dropped.err()
+    }
+}
+
+/// Drops the future of the harness it borrows if a poll unwinds past it: the future is
+/// dropped while the panic unwinds, as tokio does. Forgotten when the poll returns.
+struct DropOnUnwind<'h, 'a, F>(&'h mut Harness<'a, F>);
+
+impl<F> Drop for DropOnUnwind<'_, '_, F> {
+    fn drop(&mut self) {
+        if self.0.meta.release_future() {
+            // We claimed the release, so `future` is initialised and not yet dropped (the
+            // invariant on the field), and no other path drops or polls it again.
+            // SAFETY: dropped once, in place and never moved, which keeps the pinning promise.
+            unsafe { ManuallyDrop::drop(&mut self.0.future) };
+            self.0.meta.mark_finished();
+        }
     }
 }
 
@@ -181,32 +208,38 @@ impl<F: Future> Future for Harness<'_, F> {
         if released {
             // async-task never polls a completed future; this is only reachable if an
             // executor misbehaves. Report cancellation rather than touching a dropped future.
-            return Poll::Ready(Output::new(Err(JoinError::cancelled(id))));
+            return Poll::Ready(Output::new(id, Err(JoinError::cancelled(id))));
         }
         if abort_requested {
-            this.drop_future();
-            return Poll::Ready(Output::new(Err(JoinError::cancelled(id))));
+            let error = match this.drop_future() {
+                Some(payload) => JoinError::panic(id, payload),
+                None => JoinError::cancelled(id),
+            };
+            return Poll::Ready(Output::new(id, Err(error)));
         }
 
         let polled = {
             let _current = CurrentGuard::enter(id);
-            // Not released, so the future is initialised.
-            // SAFETY: it lives in the task allocation, never moved, and is dropped in place.
-            let future = unsafe { Pin::new_unchecked(&mut *this.future) };
             panic::catch_unwind(AssertUnwindSafe(|| {
-                crate::coop::with_budget(|| future.poll(cx))
+                let guard = DropOnUnwind(&mut *this);
+                // Not released, so the future is initialised.
+                // SAFETY: it lives in the task allocation, never moved, and is dropped in place.
+                let future = unsafe { Pin::new_unchecked(&mut *guard.0.future) };
+                let poll = crate::coop::with_budget(|| future.poll(cx));
+                mem::forget(guard);
+                poll
             }))
         };
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(value)) => {
-                this.drop_future();
-                Poll::Ready(Output::new(Ok(value)))
+                if let Some(payload) = this.drop_future() {
+                    forget_payload(payload);
+                }
+                Poll::Ready(Output::new(id, Ok(value)))
             }
-            Err(payload) => {
-                this.drop_future();
-                Poll::Ready(Output::new(Err(JoinError::panic(id, payload))))
-            }
+            // The future was dropped by `DropOnUnwind` while the panic unwound.
+            Err(payload) => Poll::Ready(Output::new(id, Err(JoinError::panic(id, payload)))),
         }
     }
 }
@@ -214,7 +247,10 @@ impl<F: Future> Future for Harness<'_, F> {
 impl<F> Drop for Harness<'_, F> {
     fn drop(&mut self) {
         // Reached when async-task cancels the task (its Runnable was dropped, or it was
-        // cancelled while idle) before the future completed.
-        self.drop_future();
+        // cancelled while idle) before the future completed; nobody is left to be told of a
+        // panic from the future's `Drop`.
+        if let Some(payload) = self.drop_future() {
+            forget_payload(payload);
+        }
     }
 }

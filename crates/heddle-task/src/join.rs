@@ -46,6 +46,11 @@ pub struct JoinHandle<T> {
     abort: AbortHandle,
 }
 
+// SAFETY: both fields are `Sync` for every `T` (async-task's task handle never hands out
+// `&T`; `AbortHandle` is `Sync`), so this impl only narrows the automatic one to `T: Send`,
+// as tokio's `JoinHandle` is: the output may be moved to whichever thread awaits it.
+unsafe impl<T: Send> Sync for JoinHandle<T> {}
+
 impl<T> JoinHandle<T> {
     pub(crate) fn new(task: async_task::Task<Output<T>, TaskMeta>, waker: Waker) -> JoinHandle<T> {
         let abort = AbortHandle {

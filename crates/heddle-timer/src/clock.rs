@@ -17,7 +17,9 @@
 //! * `pause` folds the running time into `base` and forgets `unfrozen`.
 //! * `resume` records `unfrozen = std now`, so time continues from where it stood.
 //! * `advance(d)` adds `d` to `base` (paused only); the driver's auto-advance moves `base`
-//!   forward to the next deadline when the executor is idle.
+//!   forward to the next deadline when the executor is idle, unless an
+//!   [`AutoAdvanceGuard`] is alive (work outside the executor, such as a blocking closure,
+//!   that the executor is waiting for).
 //!
 //! A clock that was never paused reads the real monotonic clock without its lock (its `base`
 //! and `unfrozen` are equal). A reading taken on another thread at the very moment of the first
@@ -35,7 +37,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::loom::unmodelled::{
-    AtomicBool, Mutex as ClockMutex, MutexGuard as ClockGuard, Ordering,
+    AtomicBool, AtomicUsize, Mutex as ClockMutex, MutexGuard as ClockGuard, Ordering,
 };
 use crate::{Handle, Instant};
 
@@ -70,6 +72,8 @@ struct Inner {
     /// (`base == unfrozen`, see the module docs), read without the lock. The first `pause`
     /// clears it for good.
     real: AtomicBool,
+    /// How many [`AutoAdvanceGuard`]s are alive; auto-advance waits while this is not zero.
+    inhibitors: AtomicUsize,
     state: ClockMutex<State>,
 }
 
@@ -134,6 +138,7 @@ impl Clock {
         Clock {
             inner: Arc::new(Inner {
                 real: AtomicBool::new(state.unfrozen.is_some()),
+                inhibitors: AtomicUsize::new(0),
                 state: ClockMutex::new(state),
             }),
         }
@@ -174,6 +179,11 @@ impl Clock {
     /// ```
     pub fn is_paused(&self) -> bool {
         !self.is_real() && self.lock().unfrozen.is_none()
+    }
+
+    /// Whether an [`AutoAdvanceGuard`] holds auto-advance back.
+    pub(crate) fn is_auto_advance_inhibited(&self) -> bool {
+        self.inner.inhibitors.load(Ordering::SeqCst) != 0
     }
 
     /// Stops the clock at its current reading. Returns `false` if it was already paused.
@@ -248,6 +258,67 @@ impl fmt::Debug for Clock {
             .field("now", &state.now())
             .field("paused", &state.unfrozen.is_none())
             .finish()
+    }
+}
+
+impl Handle {
+    /// Holds back auto-advance of this handle's clock while the returned guard lives: work
+    /// the executor waits for outside its tasks (a blocking closure) takes real time, which a
+    /// paused clock must not skip over. Dropping the last guard wakes the driver, so it can
+    /// auto-advance again. Has no effect on a running clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use heddle_driver::ThreadParker;
+    /// use heddle_timer::{Clock, TimerDriver};
+    ///
+    /// let driver = TimerDriver::with_clock(ThreadParker::new(), Clock::new_paused());
+    /// let guard = driver.handle().inhibit_auto_advance();
+    /// std::thread::spawn(move || drop(guard)).join().unwrap();
+    /// ```
+    pub fn inhibit_auto_advance(&self) -> AutoAdvanceGuard {
+        // SeqCst pairs with the load in `is_auto_advance_inhibited`: a driver that plans after
+        // this increment does not auto-advance.
+        self.clock().inner.inhibitors.fetch_add(1, Ordering::SeqCst);
+        AutoAdvanceGuard {
+            handle: self.clone(),
+        }
+    }
+}
+
+/// Holds back auto-advance of a paused clock while it lives; see
+/// [`Handle::inhibit_auto_advance`].
+///
+/// # Examples
+///
+/// ```
+/// use heddle_driver::ThreadParker;
+/// use heddle_timer::{AutoAdvanceGuard, TimerDriver};
+///
+/// let driver = TimerDriver::new(ThreadParker::new());
+/// let guard: AutoAdvanceGuard = driver.handle().inhibit_auto_advance();
+/// drop(guard);
+/// ```
+#[must_use = "auto-advance is held back only while the guard lives"]
+pub struct AutoAdvanceGuard {
+    handle: Handle,
+}
+
+impl Drop for AutoAdvanceGuard {
+    fn drop(&mut self) {
+        let inhibitors = &self.handle.clock().inner.inhibitors;
+        // The last guard wakes the driver, which may be blocked without a deadline because
+        // auto-advance was held back (an unpark before the park is not lost).
+        if inhibitors.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.handle.shared.unpark();
+        }
+    }
+}
+
+impl fmt::Debug for AutoAdvanceGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AutoAdvanceGuard").finish_non_exhaustive()
     }
 }
 

@@ -11,9 +11,10 @@
 //!  2. real clock:   inner.park_timeout(limit) if it comes first, or inner.park() if neither;
 //!                   else, with spin budget: inner.park_timeout(next - 50 µs - now), then
 //!                   spin until `next`; without: inner.park_timeout(next - now)
-//!     paused clock: park() with timers pending ─▶ inner.park_timeout(0), then jump the clock
-//!                   to `next` (auto-advance); otherwise block like a real clock but bounded
-//!                   only by `limit` (virtual deadlines do not pass while blocked)
+//!     paused clock: park() with timers pending and no `AutoAdvanceGuard` alive ─▶
+//!                   inner.park_timeout(0), then jump the clock to `next` (auto-advance);
+//!                   otherwise block like a real clock but bounded only by `limit` (virtual
+//!                   deadlines do not pass while blocked; dropping the last guard unparks)
 //!  3. (an earlier registration from another thread unparks step 2 early)
 //!  4. now = clock; fire due timers; parked_until = None
 //! ```
@@ -214,11 +215,12 @@ impl<D: Driver> TimerDriver<D> {
             return;
         }
         let paused = shared.clock.is_paused();
+        let may_advance = paused && !shared.clock.is_auto_advance_inhibited();
         let now = shared.now_ns();
         let mut plan = Plan::Block(limit);
         // Step 1, and the decision of step 2 under the same lock as the next deadline.
         let fired = shared.process(now, &mut self.buffer, |next| {
-            plan = decide(paused, limit, now, next);
+            plan = decide(paused, may_advance, limit, now, next);
             match plan {
                 Plan::AutoAdvance(_) => None,
                 // While paused, blocking never lets a virtual deadline pass: any registration
@@ -339,9 +341,15 @@ impl SpinBudget {
 }
 
 /// Step 2's decision; see the module docs.
-fn decide(paused: bool, limit: Option<Duration>, now: u64, next: Option<u64>) -> Plan {
+fn decide(
+    paused: bool,
+    may_advance: bool,
+    limit: Option<Duration>,
+    now: u64,
+    next: Option<u64>,
+) -> Plan {
     match (paused, next) {
-        (true, Some(next)) if limit.is_none() => Plan::AutoAdvance(next),
+        (true, Some(next)) if limit.is_none() && may_advance => Plan::AutoAdvance(next),
         (true, _) | (false, None) => Plan::Block(limit),
         (false, Some(next)) => {
             let until_next = Duration::from_nanos(next.saturating_sub(now));
@@ -428,31 +436,33 @@ mod tests {
     #[test]
     fn decide_covers_every_case() {
         let ms = Duration::from_millis;
-        assert_eq!(decide(false, None, 0, None), Plan::Block(None));
+        assert_eq!(decide(false, false, None, 0, None), Plan::Block(None));
         assert_eq!(
-            decide(false, Some(ms(3)), 0, None),
+            decide(false, false, Some(ms(3)), 0, None),
             Plan::Block(Some(ms(3)))
         );
         assert_eq!(
-            decide(false, None, 1_000, Some(5_000)),
+            decide(false, false, None, 1_000, Some(5_000)),
             Plan::Deadline(5_000)
         );
         assert_eq!(
-            decide(false, Some(ms(1)), 1_000, Some(5_000)),
+            decide(false, false, Some(ms(1)), 1_000, Some(5_000)),
             Plan::Deadline(5_000)
         );
         assert_eq!(
-            decide(false, Some(ms(0)), 0, Some(5_000)),
+            decide(false, false, Some(ms(0)), 0, Some(5_000)),
             Plan::Block(Some(ms(0)))
         );
         assert_eq!(
-            decide(false, None, 9_000, Some(5_000)),
+            decide(false, false, None, 9_000, Some(5_000)),
             Plan::Deadline(5_000)
         );
-        assert_eq!(decide(true, None, 0, Some(7)), Plan::AutoAdvance(7));
-        assert_eq!(decide(true, None, 0, None), Plan::Block(None));
+        assert_eq!(decide(true, true, None, 0, Some(7)), Plan::AutoAdvance(7));
+        // Held back by an `AutoAdvanceGuard`: blocks until woken instead.
+        assert_eq!(decide(true, false, None, 0, Some(7)), Plan::Block(None));
+        assert_eq!(decide(true, true, None, 0, None), Plan::Block(None));
         assert_eq!(
-            decide(true, Some(ms(1)), 0, Some(7)),
+            decide(true, true, Some(ms(1)), 0, Some(7)),
             Plan::Block(Some(ms(1)))
         );
     }

@@ -30,7 +30,6 @@ use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::rc::Rc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
@@ -672,7 +671,8 @@ pub(crate) fn current_clock_now() -> Option<Instant> {
 #[must_use = "the handle is only current while the guard is alive"]
 pub struct EnterGuard {
     prev: Option<Handle>,
-    _not_send: PhantomData<Rc<()>>,
+    /// Ties the guard to the thread: a `MutexGuard` is `!Send` but `Sync`, as tokio's guard is.
+    _not_send: PhantomData<std::sync::MutexGuard<'static, ()>>,
 }
 
 impl Drop for EnterGuard {

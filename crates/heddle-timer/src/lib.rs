@@ -84,7 +84,7 @@ mod fallback {
     pub(crate) fn join_stopped(_generation: u64) {}
 }
 
-pub use clock::{advance, pause, resume, Clock};
+pub use clock::{advance, pause, resume, AutoAdvanceGuard, Clock};
 pub use driver::TimerDriver;
 pub use error::Elapsed;
 pub use handle::{EnterGuard, Handle};

@@ -13,10 +13,12 @@
 //! wake-up from any thread reaches it and wakes whoever last drove the set. Dropping the set
 //! drops the executor, which drops every task's future on this thread through the executor
 //! core's shutdown drain. This module adds only what makes it tokio's `LocalSet`: the batch
-//! size, `run_until`'s order (its future first), and the thread-local "current set" that
-//! routes [`heddle::spawn_local`](crate::spawn_local) to the set.
+//! size, `run_until`'s order (its future first), the thread-local "current set" that
+//! routes [`heddle::spawn_local`](crate::spawn_local) to the set, and the count of sets being
+//! driven on this thread, which makes `block_in_place` there panic as in tokio (the set's
+//! tasks could not run while it blocks).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -39,6 +41,8 @@ const MAX_TASKS_PER_TICK: usize = 61;
 thread_local! {
     /// The set that `heddle::spawn_local` spawns onto on this thread, if any.
     static CURRENT: RefCell<Option<Spawner<ThreadUnparker>>> = const { RefCell::new(None) };
+    /// How many sets are being driven (polled) on this thread, nested.
+    static DRIVEN: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A set of `!Send` tasks that run together on one thread: tokio's `LocalSet`.
@@ -142,6 +146,8 @@ pub struct LocalSet {
 pub struct LocalEnterGuard {
     /// The set that was current before, restored on drop.
     previous: Option<Spawner<ThreadUnparker>>,
+    /// Counted in `DRIVEN` (the set is being driven, not merely entered).
+    driven: bool,
     /// The guard restores this thread's state, so it stays on this thread.
     _not_send: PhantomData<Rc<()>>,
 }
@@ -199,7 +205,7 @@ impl LocalSet {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn enter(&self) -> LocalEnterGuard {
-        enter(&self.spawner)
+        enter(&self.spawner, false)
     }
 
     /// Spawns a `!Send` task onto the set. It runs when the set is driven, on the set's
@@ -365,7 +371,7 @@ impl Future for LocalSet {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let _enter = enter(&self.spawner);
+        let _enter = enter(&self.spawner, true);
         if self.run_tasks(cx) {
             Poll::Ready(())
         } else {
@@ -378,7 +384,7 @@ impl Drop for LocalSet {
     fn drop(&mut self) {
         // Current while the futures are dropped: a destructor's `spawn_local` reaches this
         // (closed) set and is cancelled at once, on this thread.
-        let _enter = enter(&self.spawner);
+        let _enter = enter(&self.spawner, false);
         // Drops every task's future here, before `drop` returns.
         drop(self.executor.get_mut().take());
     }
@@ -394,6 +400,9 @@ impl fmt::Debug for LocalSet {
 
 impl Drop for LocalEnterGuard {
     fn drop(&mut self) {
+        if self.driven {
+            let _ = DRIVEN.try_with(|d| d.set(d.get() - 1));
+        }
         let previous = self.previous.take();
         // Taken out of the cell before it is dropped, so no borrow is held meanwhile.
         let current = CURRENT.try_with(|c| c.replace(previous)).ok().flatten();
@@ -407,16 +416,26 @@ impl fmt::Debug for LocalEnterGuard {
     }
 }
 
-/// Makes the set of `spawner` the current set until the guard drops.
-fn enter(spawner: &Spawner<ThreadUnparker>) -> LocalEnterGuard {
+/// Makes the set of `spawner` the current set until the guard drops; `driven`: the set's
+/// tasks or `run_until`'s future are being polled meanwhile.
+fn enter(spawner: &Spawner<ThreadUnparker>, driven: bool) -> LocalEnterGuard {
     let previous = CURRENT
         .try_with(|c| c.replace(Some(spawner.clone())))
         .ok()
         .flatten();
+    let driven = driven && DRIVEN.try_with(|d| d.set(d.get() + 1)).is_ok();
     LocalEnterGuard {
         previous,
+        driven,
         _not_send: PhantomData,
     }
+}
+
+/// Whether a set is being driven on this thread: its tasks could not run while the thread
+/// blocks.
+#[cfg(feature = "rt-multi-thread")]
+pub(crate) fn is_driven() -> bool {
+    DRIVEN.try_with(Cell::get).is_ok_and(|n| n != 0)
 }
 
 /// The set current on this thread (driven or entered), if any.
@@ -438,7 +457,7 @@ impl<F: Future> Future for RunUntil<'_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let _enter = enter(&this.set.spawner);
+        let _enter = enter(&this.set.spawner, true);
         let future = this.future;
         if let Poll::Ready(output) = coop::with_budget(|| future.poll(cx)) {
             return Poll::Ready(output);

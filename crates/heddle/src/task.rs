@@ -223,8 +223,9 @@ where
 ///
 /// # Panics
 ///
-/// Panics on a current-thread runtime, where no other thread could take over the tasks; use
-/// [`spawn_blocking`] there.
+/// Panics on a current-thread runtime, where no other thread could take over the tasks, and
+/// inside a [`LocalSet`] being driven, whose `!Send` tasks could not move to another thread;
+/// use [`spawn_blocking`] there.
 ///
 /// # Examples
 ///
@@ -257,6 +258,13 @@ where
              block_in_place cannot be used on a current-thread runtime, where no other thread \
              can run its tasks meanwhile. Use `heddle::spawn_blocking` (or a multi-thread \
              runtime)"
+        );
+    }
+    if crate::local_set::is_driven() {
+        panic!(
+            "can call blocking only when running on the multi-threaded runtime: \
+             block_in_place cannot be used inside a `LocalSet`, whose `!Send` tasks could not \
+             run meanwhile. Use `heddle::spawn_blocking` instead"
         );
     }
     crate::runtime::allow_block_on(|| heddle_executor_steal::block_in_place(f))

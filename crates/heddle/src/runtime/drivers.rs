@@ -102,6 +102,12 @@ impl DriverHandles {
         self.reactor.shut_down();
     }
 
+    /// Holds back auto-advance of the runtime's (paused) clock while the guard lives.
+    #[cfg(feature = "time")]
+    pub(crate) fn inhibit_auto_advance(&self) -> heddle_timer::AutoAdvanceGuard {
+        self.timer.inhibit_auto_advance()
+    }
+
     pub(crate) fn enter(&self) -> DriverGuard<'_> {
         DriverGuard {
             #[cfg(all(feature = "net", unix))]

@@ -445,6 +445,11 @@ impl Drop for Runtime {
     }
 }
 
+// A panic caught while a runtime is borrowed leaves it usable: its state lives behind locks
+// and atomics that a panic does not tear, as with tokio's `Runtime`.
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
+
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
@@ -623,6 +628,16 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        // A paused clock does not auto-advance past a closure still queued or running, as
+        // tokio's does not: the guard lives as long as the closure.
+        #[cfg(feature = "time")]
+        let f = {
+            let guard = self.inner.drivers.inhibit_auto_advance();
+            move || {
+                let _guard = guard;
+                f()
+            }
+        };
         self.inner.blocking().spawn_blocking(f)
     }
 
