@@ -61,8 +61,9 @@ thread_local! {
 #[must_use = "the pool is current only while the guard lives"]
 pub struct EnterGuard<'a> {
     previous: Option<BlockingPool>,
-    /// Ties the guard to the thread (`*const ()` is `!Send`) and to the entered pool.
-    _pool: PhantomData<(&'a BlockingPool, *const ())>,
+    /// Ties the guard to the thread and to the entered pool: a `MutexGuard` is `!Send` but
+    /// `Sync`, as tokio's runtime guard is.
+    _pool: PhantomData<(&'a BlockingPool, std::sync::MutexGuard<'static, ()>)>,
 }
 
 impl fmt::Debug for EnterGuard<'_> {

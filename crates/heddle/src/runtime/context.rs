@@ -1,10 +1,12 @@
-//! The thread's runtime context: which runtime `heddle::spawn` uses, and whether this thread
-//! is inside `block_on` (where a nested `block_on` would deadlock).
+//! The thread's runtime context: which runtime `heddle::spawn` uses (and [`TryCurrentError`]
+//! when there is none), and whether this thread is inside `block_on` (where a nested
+//! `block_on` would deadlock).
 //!
 //! The second part is [`heddle_task::context`]'s runtime mark, shared with every layer that
 //! must refuse to block a thread driving tasks (heddle-sync's `blocking_*` methods).
 
 use std::cell::RefCell;
+use std::fmt;
 
 use super::Handle;
 
@@ -76,3 +78,65 @@ pub(crate) fn allow_block_on<R>(f: impl FnOnce() -> R) -> R {
 
 /// Clears the running mark when dropped.
 pub(crate) type RunningGuard = heddle_task::context::RuntimeGuard;
+
+/// The error of [`Handle::try_current`]: no runtime is current on this thread.
+///
+/// # Examples
+///
+/// ```
+/// let err = heddle::runtime::Handle::try_current().unwrap_err();
+/// println!("{err}");
+/// ```
+#[derive(Debug, Clone)]
+pub struct TryCurrentError {
+    /// The thread's runtime slot was already destroyed (the thread is exiting).
+    destroyed: bool,
+}
+
+impl TryCurrentError {
+    pub(super) fn new(destroyed: bool) -> TryCurrentError {
+        TryCurrentError { destroyed }
+    }
+
+    /// Whether the error is "no runtime on this thread".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(heddle::runtime::Handle::try_current().unwrap_err().is_missing_context());
+    /// ```
+    pub fn is_missing_context(&self) -> bool {
+        !self.destroyed
+    }
+
+    /// Whether the error is "asked while this thread's thread-locals were being destroyed".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = heddle::runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        self.destroyed
+    }
+}
+
+impl fmt::Display for TryCurrentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.destroyed {
+            f.write_str(
+                "the heddle runtime context was asked for while this thread's thread-locals \
+                 were being destroyed",
+            )
+        } else {
+            f.write_str(NO_RUNTIME)
+        }
+    }
+}
+
+impl std::error::Error for TryCurrentError {}
+
+pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: create one with \
+     `heddle::Runtime::new()?` (or `heddle::Builder::new_current_thread().build()?`) and spawn \
+     from inside `Runtime::block_on`, or spawn through `Runtime::spawn` / `Handle::spawn`";

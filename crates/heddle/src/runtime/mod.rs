@@ -44,7 +44,8 @@ use heddle_task::JoinHandle;
 pub use builder::{Builder, UnhandledPanic};
 #[cfg(feature = "rt-multi-thread")]
 pub(crate) use context::allow_block_on;
-pub(crate) use context::with_current;
+pub use context::TryCurrentError;
+pub(crate) use context::{with_current, NO_RUNTIME};
 pub use identity::{Id, RuntimeFlavor};
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
@@ -113,64 +114,6 @@ enum Flavor {
     #[cfg(feature = "rt-multi-thread")]
     MultiThread(MultiThread),
 }
-
-/// The error of [`Handle::try_current`]: no runtime is current on this thread.
-///
-/// # Examples
-///
-/// ```
-/// let err = heddle::runtime::Handle::try_current().unwrap_err();
-/// println!("{err}");
-/// ```
-#[derive(Debug, Clone)]
-pub struct TryCurrentError {
-    /// The thread's runtime slot was already destroyed (the thread is exiting).
-    destroyed: bool,
-}
-
-impl TryCurrentError {
-    /// Whether the error is "no runtime on this thread".
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert!(heddle::runtime::Handle::try_current().unwrap_err().is_missing_context());
-    /// ```
-    pub fn is_missing_context(&self) -> bool {
-        !self.destroyed
-    }
-
-    /// Whether the error is "asked while this thread's thread-locals were being destroyed".
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let err = heddle::runtime::Handle::try_current().unwrap_err();
-    /// assert!(!err.is_thread_local_destroyed());
-    /// ```
-    pub fn is_thread_local_destroyed(&self) -> bool {
-        self.destroyed
-    }
-}
-
-impl fmt::Display for TryCurrentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.destroyed {
-            f.write_str(
-                "the heddle runtime context was asked for while this thread's thread-locals \
-                 were being destroyed",
-            )
-        } else {
-            f.write_str(NO_RUNTIME)
-        }
-    }
-}
-
-impl std::error::Error for TryCurrentError {}
-
-pub(crate) const NO_RUNTIME: &str = "there is no heddle runtime on this thread: create one with \
-     `heddle::Runtime::new()?` (or `heddle::Builder::new_current_thread().build()?`) and spawn \
-     from inside `Runtime::block_on`, or spawn through `Runtime::spawn` / `Handle::spawn`";
 
 #[cfg(feature = "rt-multi-thread")]
 const NEEDS_CURRENT_THREAD: &str = "spawn_local needs a current-thread runtime: `!Send` tasks \
@@ -556,7 +499,7 @@ impl Handle {
     /// assert!(heddle::runtime::Handle::try_current().is_err());
     /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        context::try_current().map_err(|destroyed| TryCurrentError { destroyed })
+        context::try_current().map_err(TryCurrentError::new)
     }
 
     /// Spawns a `Send` task onto the runtime, from any thread.
