@@ -98,7 +98,7 @@ impl BlockingPool {
     /// use heddle_blocking::{unblock, BlockingPool};
     ///
     /// let name = || std::thread::current().name().map(str::to_owned).unwrap();
-    /// let files = BlockingPool::with_threads(1, Duration::from_secs(1), "files".into(), None, None);
+    /// let files = BlockingPool::with_threads(1, Duration::from_secs(1), "files", None, None);
     /// {
     ///     let _guard = files.enter();
     ///     assert_eq!(block_on(unblock(name)).unwrap(), "files-0");
