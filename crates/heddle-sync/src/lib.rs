@@ -112,6 +112,7 @@ macro_rules! show_target {
 
 mod atomic_waker;
 mod barrier;
+mod budget;
 pub mod broadcast;
 mod cancellation;
 mod error;

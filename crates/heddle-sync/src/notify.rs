@@ -250,17 +250,22 @@ impl<Q: Deref<Target = WaitQueue> + Unpin> Wait<Q> {
         }
     }
 
+    /// Under the cooperative budget (see `budget`), as a task's poll.
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        crate::budget::budgeted(cx, |cx| self.poll_unbudgeted(cx))
+    }
+
+    fn poll_unbudgeted(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         if !self.notified {
             // The queue of a `Notify` is never closed, so the result is always `Ok`.
-            let _ = std::task::ready!(Pin::new(&mut self.acquire).poll(cx));
+            let _ = std::task::ready!(self.acquire.poll_acquire(cx));
             self.notified = true;
         }
         Poll::Ready(())
     }
 
     fn enable(&mut self) -> bool {
-        self.poll(&mut Context::from_waker(Waker::noop()))
+        self.poll_unbudgeted(&mut Context::from_waker(Waker::noop()))
             .is_ready()
     }
 }

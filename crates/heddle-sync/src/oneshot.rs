@@ -569,13 +569,7 @@ impl<T> Future for Receiver<T> {
     type Output = Result<T, RecvError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // One budget unit per receive (see `heddle_task::coop`); refunded if not ready.
-        let progress = std::task::ready!(heddle_task::coop::poll_proceed(cx));
-        let result = self.poll_value(cx);
-        if result.is_ready() {
-            progress.made_progress();
-        }
-        result
+        crate::budget::budgeted(cx, |cx| self.poll_value(cx))
     }
 }
 

@@ -605,8 +605,18 @@ impl<Q: Deref<Target = WaitQueue>> AcquireOn<Q> {
 impl<Q: Deref<Target = WaitQueue> + Unpin> Future for AcquireOn<Q> {
     type Output = Result<(), Refused>;
 
+    /// One unit of the cooperative budget per acquisition (see `budget`), as tokio's locks,
+    /// semaphores and `Notify` charge.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        crate::budget::budgeted(cx, |cx| this.poll_acquire(cx))
+    }
+}
+
+impl<Q: Deref<Target = WaitQueue> + Unpin> AcquireOn<Q> {
+    /// The wait itself, outside the budget (`Notified::enable` polls it so).
+    pub(crate) fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Refused>> {
+        let this = self;
         if this.key.is_none() && this.generation.is_none() {
             // The lock-free fast path; only a queue that is closed, busy or short goes on.
             match this.queue.try_acquire(this.needed) {

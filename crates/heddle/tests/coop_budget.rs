@@ -169,3 +169,110 @@ fn poll_proceed_spends_the_budget_and_gives_back_unused_units() {
         .unwrap();
     });
 }
+
+/// Runs `op` (always ready) `MESSAGES` times in one task, and returns how many had completed
+/// when a second task first ran.
+async fn ready_ops_before_other_task_ran<F, Fut>(mut op: F) -> usize
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let done = Arc::new(AtomicUsize::new(0));
+    let d = done.clone();
+    let looping = heddle::spawn(async move {
+        for _ in 0..MESSAGES {
+            op().await;
+            d.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let seen = done.clone();
+    let other = heddle::spawn(async move { seen.load(Ordering::SeqCst) });
+    let at_other = other.await.unwrap();
+    looping.await.unwrap();
+    assert_eq!(done.load(Ordering::SeqCst), MESSAGES);
+    at_other
+}
+
+#[heddle::test]
+async fn locks_semaphores_notify_and_broadcast_channels_spend_the_budget() {
+    use heddle::sync::{broadcast, watch, Mutex, Notify, RwLock, Semaphore};
+
+    let mutex = Arc::new(Mutex::new(0));
+    let rwlock = Arc::new(RwLock::new(0));
+    let semaphore = Arc::new(Semaphore::new(1));
+    let notify = Arc::new(Notify::new());
+    let (btx, brx) = broadcast::channel(MESSAGES);
+    for i in 0..MESSAGES {
+        btx.send(i).unwrap();
+    }
+    let (wtx, wrx) = watch::channel(0);
+    let brx = Arc::new(heddle::sync::Mutex::new(brx));
+    let wrx = Arc::new(heddle::sync::Mutex::new(wrx));
+    let wtx = Arc::new(wtx);
+
+    let counts = [
+        (
+            "Mutex::lock",
+            ready_ops_before_other_task_ran(move || {
+                let mutex = mutex.clone();
+                async move { *mutex.lock().await += 1 }
+            })
+            .await,
+        ),
+        (
+            "RwLock::read",
+            ready_ops_before_other_task_ran(move || {
+                let rwlock = rwlock.clone();
+                async move { drop(rwlock.read().await) }
+            })
+            .await,
+        ),
+        (
+            "Semaphore::acquire",
+            ready_ops_before_other_task_ran(move || {
+                let semaphore = semaphore.clone();
+                async move { drop(semaphore.acquire().await.unwrap()) }
+            })
+            .await,
+        ),
+        (
+            "Notify::notified",
+            ready_ops_before_other_task_ran(move || {
+                let notify = notify.clone();
+                async move {
+                    notify.notify_one();
+                    notify.notified().await;
+                }
+            })
+            .await,
+        ),
+        (
+            "broadcast::Receiver::recv",
+            ready_ops_before_other_task_ran(move || {
+                let brx = brx.clone();
+                async move {
+                    // The lock is uncontended: its unit and the receive's both count.
+                    brx.try_lock().unwrap().recv().await.unwrap();
+                }
+            })
+            .await,
+        ),
+        (
+            "watch::Receiver::changed",
+            ready_ops_before_other_task_ran(move || {
+                let (wtx, wrx) = (wtx.clone(), wrx.clone());
+                async move {
+                    wtx.send_modify(|v| *v += 1);
+                    wrx.try_lock().unwrap().changed().await.unwrap();
+                }
+            })
+            .await,
+        ),
+    ];
+    for (name, at_other) in counts {
+        assert!(
+            at_other <= 2 * BUDGET,
+            "{name}: the other task ran only after {at_other} ready polls"
+        );
+    }
+}

@@ -613,7 +613,7 @@ impl<T: Clone> Receiver<T> {
     /// # });
     /// ```
     pub async fn recv(&mut self) -> Result<T, RecvError> {
-        poll_fn(|cx| {
+        poll_fn(|cx| crate::budget::budgeted(cx, |cx| {
             let shared = self.shared.clone();
             let mut state = shared.state.lock();
             match self.take(&mut state) {
@@ -629,7 +629,7 @@ impl<T: Clone> Receiver<T> {
                     Poll::Pending
                 }
             }
-        })
+        }))
         .await
     }
 

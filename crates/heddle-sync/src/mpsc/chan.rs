@@ -362,13 +362,7 @@ impl<T> Rx<T> {
     }
 
     pub(super) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        // One budget unit per receive (see `heddle_task::coop`); refunded if nothing came.
-        let progress = ready!(heddle_task::coop::poll_proceed(cx));
-        let result = self.poll_take(cx, Self::pop);
-        if result.is_ready() {
-            progress.made_progress();
-        }
-        result
+        crate::budget::budgeted(cx, |cx| self.poll_take(cx, Self::pop))
     }
 
     /// Moves up to `limit` messages into `out`; `Ready(0)` means the end (or `limit == 0`).

@@ -695,7 +695,7 @@ impl<T> Receiver<T> {
 /// [`Receiver::changed`], on split borrows so that [`Receiver::wait_for`] can use it while it
 /// lends out the value.
 async fn changed<T>(shared: &Shared<T>, seen: &mut u64, key: usize) -> Result<(), RecvError> {
-    poll_fn(|cx| {
+    poll_fn(|cx| crate::budget::budgeted(cx, |cx| {
         let mut state = shared.state.lock();
         if state.version != *seen {
             *seen = state.version;
@@ -710,7 +710,7 @@ async fn changed<T>(shared: &Shared<T>, seen: &mut u64, key: usize) -> Result<()
             _ => *slot = Some(cx.waker().clone()),
         }
         Poll::Pending
-    })
+    }))
     .await
 }
 
