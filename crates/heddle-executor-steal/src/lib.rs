@@ -64,6 +64,7 @@ mod worker;
 
 pub use block_on::block_on;
 pub use builder::Builder;
+pub use current::worker_index;
 pub use executor::{
     block_in_place, AroundWorker, Spawner, StealExecutor, DEFAULT_EVENT_INTERVAL,
     DEFAULT_GLOBAL_QUEUE_INTERVAL,

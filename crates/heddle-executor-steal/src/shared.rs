@@ -312,7 +312,7 @@ where
         let key = key_of(shared);
         let task = CONTEXT
             .try_with(|c| {
-                let (current, context, _) = c.get();
+                let (current, context, _, _) = c.get();
                 if current != key {
                     return Some(task);
                 }

@@ -263,6 +263,7 @@ impl<D: Driver> Context<D> {
             key,
             std::ptr::from_ref(&context).cast(),
             hand_off::<D> as HandOff,
+            core.index,
         );
         let _restore = RestoreContext(CONTEXT.with(|c| c.replace(entry)));
         let index = core.index;

@@ -112,8 +112,8 @@ macro_rules! show_target {
 
 mod atomic_waker;
 mod barrier;
-mod budget;
 pub mod broadcast;
+mod budget;
 mod cancellation;
 mod error;
 pub mod mpsc;

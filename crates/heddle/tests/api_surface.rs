@@ -354,6 +354,7 @@ fn tokio_tail_names() {
     let _ = heddle::io::stdin().as_fd();
     let _ = (heddle::io::stdout().as_fd(), heddle::io::stderr().as_fd());
     let _ = heddle::task::LocalSet::id;
+    let _: fn() -> Option<usize> = heddle::runtime::worker_index;
     static PRESET: heddle::sync::SetOnce<u8> = heddle::sync::SetOnce::const_new_with(1);
     assert_eq!(PRESET.get(), Some(&1));
 }

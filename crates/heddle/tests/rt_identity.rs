@@ -42,3 +42,35 @@ fn try_current_outside_a_runtime_is_a_missing_context() {
     assert!(error.is_missing_context());
     assert!(!error.is_thread_local_destroyed());
 }
+
+#[test]
+fn worker_index_names_the_worker_and_nothing_else() {
+    use heddle::runtime::worker_index;
+
+    assert_eq!(worker_index(), None);
+    let runtime = heddle::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let seen = runtime.block_on(async {
+        let mut seen = Vec::new();
+        for _ in 0..16 {
+            seen.push(heddle::spawn(async { worker_index() }).await.unwrap());
+        }
+        let blocking = heddle::spawn_blocking(worker_index).await.unwrap();
+        (seen, blocking, worker_index())
+    });
+    assert!(seen.0.iter().all(|index| matches!(index, Some(0 | 1))));
+    assert_eq!(seen.1, None, "a blocking-pool thread is no worker");
+    assert_eq!(seen.2, None, "block_on's thread is no worker of the multi-thread flavor");
+
+    let runtime = heddle::Builder::new_current_thread().build().unwrap();
+    let (in_block_on, in_task, blocking) = runtime.block_on(async {
+        let in_task = heddle::spawn(async { worker_index() }).await.unwrap();
+        let blocking = heddle::spawn_blocking(worker_index).await.unwrap();
+        (worker_index(), in_task, blocking)
+    });
+    assert_eq!((in_block_on, in_task, blocking), (Some(0), Some(0), None));
+    let _entered = runtime.enter();
+    assert_eq!(worker_index(), None, "entered, but not running the tasks");
+}

@@ -613,23 +613,25 @@ impl<T: Clone> Receiver<T> {
     /// # });
     /// ```
     pub async fn recv(&mut self) -> Result<T, RecvError> {
-        poll_fn(|cx| crate::budget::budgeted(cx, |cx| {
-            let shared = self.shared.clone();
-            let mut state = shared.state.lock();
-            match self.take(&mut state) {
-                Some(Ok(value)) => Poll::Ready(Ok(value)),
-                Some(Err(TryRecvError::Lagged(n))) => Poll::Ready(Err(RecvError::Lagged(n))),
-                Some(Err(_)) => Poll::Ready(Err(RecvError::Closed)),
-                None => {
-                    let slot = &mut state.receivers[self.key].waker;
-                    match slot {
-                        Some(w) if w.will_wake(cx.waker()) => {}
-                        _ => *slot = Some(cx.waker().clone()),
+        poll_fn(|cx| {
+            crate::budget::budgeted(cx, |cx| {
+                let shared = self.shared.clone();
+                let mut state = shared.state.lock();
+                match self.take(&mut state) {
+                    Some(Ok(value)) => Poll::Ready(Ok(value)),
+                    Some(Err(TryRecvError::Lagged(n))) => Poll::Ready(Err(RecvError::Lagged(n))),
+                    Some(Err(_)) => Poll::Ready(Err(RecvError::Closed)),
+                    None => {
+                        let slot = &mut state.receivers[self.key].waker;
+                        match slot {
+                            Some(w) if w.will_wake(cx.waker()) => {}
+                            _ => *slot = Some(cx.waker().clone()),
+                        }
+                        Poll::Pending
                     }
-                    Poll::Pending
                 }
-            }
-        }))
+            })
+        })
         .await
     }
 

@@ -695,22 +695,24 @@ impl<T> Receiver<T> {
 /// [`Receiver::changed`], on split borrows so that [`Receiver::wait_for`] can use it while it
 /// lends out the value.
 async fn changed<T>(shared: &Shared<T>, seen: &mut u64, key: usize) -> Result<(), RecvError> {
-    poll_fn(|cx| crate::budget::budgeted(cx, |cx| {
-        let mut state = shared.state.lock();
-        if state.version != *seen {
-            *seen = state.version;
-            return Poll::Ready(Ok(()));
-        }
-        if state.tx_count == 0 {
-            return Poll::Ready(Err(RecvError(())));
-        }
-        let slot = &mut state.wakers[key];
-        match slot {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
-    }))
+    poll_fn(|cx| {
+        crate::budget::budgeted(cx, |cx| {
+            let mut state = shared.state.lock();
+            if state.version != *seen {
+                *seen = state.version;
+                return Poll::Ready(Ok(()));
+            }
+            if state.tx_count == 0 {
+                return Poll::Ready(Err(RecvError(())));
+            }
+            let slot = &mut state.wakers[key];
+            match slot {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *slot = Some(cx.waker().clone()),
+            }
+            Poll::Pending
+        })
+    })
     .await
 }
 

@@ -6,6 +6,7 @@ use std::mem;
 use std::pin::pin;
 use std::sync::Arc;
 
+use heddle_loom::unmodelled::{AtomicU64, Ordering};
 use heddle_loom::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -18,6 +19,8 @@ pub(crate) struct CurrentThread {
     pub(crate) spawner: Spawner<RuntimeUnparker>,
     pub(crate) metrics: Metrics<RuntimeUnparker>,
     core: Mutex<Core>,
+    /// The `heddle_task::thread_index` of the thread whose `block_on` runs the executor, or 0.
+    driver: AtomicU64,
 }
 
 /// The executor, which one `block_on` at a time takes out to run.
@@ -41,7 +44,13 @@ impl CurrentThread {
                 waiters: Vec::new(),
                 shut_down: false,
             }),
+            driver: AtomicU64::new(0),
         }
+    }
+
+    /// Whether this thread's `block_on` is the one running the executor (`worker_index`).
+    pub(crate) fn drives_here(&self) -> bool {
+        self.driver.load(Ordering::Relaxed) == heddle_task::thread_index()
     }
 
     fn core(&self) -> MutexGuard<'_, Core> {
@@ -73,6 +82,8 @@ impl CurrentThread {
             };
             match executor {
                 Some(executor) => {
+                    self.driver
+                        .store(heddle_task::thread_index(), Ordering::Relaxed);
                     let mut slot = ExecutorSlot {
                         flavor: self,
                         executor: Some(executor),
@@ -122,6 +133,7 @@ impl Drop for ExecutorSlot<'_> {
         let Some(executor) = self.executor.take() else {
             return;
         };
+        self.flavor.driver.store(0, Ordering::Relaxed);
         let (to_drop, waiters) = {
             let mut core = self.flavor.core();
             let waiters = mem::take(&mut core.waiters);

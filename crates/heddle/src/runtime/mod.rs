@@ -431,6 +431,37 @@ impl Inner {
     }
 }
 
+/// The index of the runtime worker running this thread: on the multi-thread flavor, the
+/// worker's index (`0` to `worker_threads - 1`); on the current-thread flavor, `Some(0)` on
+/// the thread whose `block_on` is running the runtime's tasks; `None` anywhere else (a
+/// blocking-pool thread, a `block_on` waiting for another one, no runtime). A task can move
+/// between workers at each `.await`.
+///
+/// # Examples
+///
+/// ```
+/// let runtime = heddle::Builder::new_multi_thread().worker_threads(2).build()?;
+/// let index = runtime.block_on(heddle::spawn(async { heddle::runtime::worker_index() }));
+/// assert!(matches!(index, Ok(Some(0 | 1))));
+/// assert_eq!(heddle::runtime::worker_index(), None);
+///
+/// let runtime = heddle::Builder::new_current_thread().build()?;
+/// assert_eq!(runtime.block_on(async { heddle::runtime::worker_index() }), Some(0));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn worker_index() -> Option<usize> {
+    #[cfg(feature = "rt-multi-thread")]
+    if let Some(index) = heddle_executor_steal::worker_index() {
+        return Some(index);
+    }
+    let drives_here = |handle: &Handle| match handle.inner.flavor() {
+        Flavor::CurrentThread(flavor) => flavor.drives_here(),
+        #[cfg(feature = "rt-multi-thread")]
+        Flavor::MultiThread(_) => false,
+    };
+    with_current(drives_here).unwrap_or(false).then_some(0)
+}
+
 /// Whether `err` comes from an I/O resource whose runtime was shut down: a socket created
 /// on a runtime that has since been dropped, used on another one or outside any (tokio's
 /// `is_rt_shutdown_err`). Such a socket can no longer wait for readiness, so every wait on
