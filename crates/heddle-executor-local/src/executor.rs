@@ -647,7 +647,10 @@ impl<D: Driver> LocalExecutor<D> {
         let mut since_event = 0u32;
         loop {
             if main.woken.swap(false, Ordering::Acquire) {
-                if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                // With a task's budget, as tokio gives its `block_on` future.
+                if let Poll::Ready(output) =
+                    heddle_task::coop::with_budget(|| future.as_mut().poll(cx))
+                {
                     return Some(output);
                 }
             }

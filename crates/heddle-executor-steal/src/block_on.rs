@@ -95,7 +95,10 @@ pub(crate) fn block_on_parked<F: Future>(future: F) -> F::Output {
     let mut cx = TaskContext::from_waker(&waker);
     let mut future = pin!(future);
     loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+        // With a task's budget, as tokio gives its `block_on` future.
+        if let Poll::Ready(output) =
+            heddle_task::coop::with_budget(|| future.as_mut().poll(&mut cx))
+        {
             return output;
         }
         parker.park();

@@ -55,6 +55,29 @@ pub fn with_budget<R>(f: impl FnOnce() -> R) -> R {
     with(Some(BUDGET), f)
 }
 
+/// Runs `f` with no budget (every [`poll_proceed`] proceeds), restoring the previous budget
+/// afterwards: for code that blocks its thread on futures in the middle of a task, such as
+/// `block_in_place`, where a spent budget would leave those futures pending for good.
+///
+/// # Examples
+///
+/// ```
+/// use heddle_task::coop;
+/// use std::task::{Context, Poll, Waker};
+///
+/// let mut cx = Context::from_waker(Waker::noop());
+/// coop::with_budget(|| {
+///     while let Poll::Ready(progress) = coop::poll_proceed(&mut cx) {
+///         progress.made_progress();
+///     }
+///     coop::without_budget(|| assert!(coop::poll_proceed(&mut cx).is_ready()));
+///     assert!(coop::poll_proceed(&mut cx).is_pending());
+/// });
+/// ```
+pub fn without_budget<R>(f: impl FnOnce() -> R) -> R {
+    with(None, f)
+}
+
 fn with<R>(budget: Option<u8>, f: impl FnOnce() -> R) -> R {
     struct Restore(Option<Option<u8>>);
     impl Drop for Restore {

@@ -267,7 +267,11 @@ where
              run meanwhile. Use `heddle::spawn_blocking` instead"
         );
     }
-    crate::runtime::allow_block_on(|| heddle_executor_steal::block_in_place(f))
+    // Without a budget inside: `f` may block on futures (`futures::executor::block_on`) that a
+    // budget spent by the task before would leave pending for good.
+    crate::runtime::allow_block_on(|| {
+        heddle_executor_steal::block_in_place(|| heddle_task::coop::without_budget(f))
+    })
 }
 
 /// Configures a task before spawning it: its name, visible in `Debug` output, dumps and

@@ -123,12 +123,19 @@ async fn foreign_loop_when_other_task_ran(cooperate: bool) -> usize {
 
 #[test]
 fn cooperative_makes_a_foreign_future_yield_on_both_flavors() {
-    support::on_both_flavors(60, || async {
-        let at_other = foreign_loop_when_other_task_ran(true).await;
-        assert!(
-            at_other < MESSAGES,
-            "the other task waited for the whole loop"
-        );
+    // One worker on the multi-thread flavor: with two, whether the other task runs during
+    // the loop would depend on the OS scheduling the second worker's thread in time.
+    support::with_watchdog(60, || {
+        let mut multi = heddle::Builder::new_multi_thread();
+        multi.worker_threads(1);
+        for mut builder in [heddle::Builder::new_current_thread(), multi] {
+            let runtime = builder.build().unwrap();
+            let at_other = runtime.block_on(foreign_loop_when_other_task_ran(true));
+            assert!(
+                at_other < MESSAGES,
+                "the other task waited for the whole loop"
+            );
+        }
     });
     // Without `cooperative` the loop never yields: on one thread, the other task runs after.
     let runtime = heddle::Builder::new_current_thread().build().unwrap();
@@ -275,4 +282,65 @@ async fn locks_semaphores_notify_and_broadcast_channels_spend_the_budget() {
             "{name}: the other task ran only after {at_other} ready polls"
         );
     }
+}
+
+#[test]
+fn the_block_on_future_has_a_budget_on_both_flavors() {
+    support::on_both_flavors(60, || async {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        for i in 0..1_000 {
+            tx.send(i).unwrap();
+        }
+        // All within one poll of the `block_on` future: the receives proceed until the
+        // budget is spent, then one is `Pending` although a message is there.
+        let mut ready = 0;
+        let mut pending = 0;
+        for _ in 0..1_000 {
+            std::future::poll_fn(|cx| {
+                match rx.poll_recv(cx) {
+                    Poll::Ready(_) => ready += 1,
+                    Poll::Pending => pending += 1,
+                }
+                Poll::Ready(())
+            })
+            .await;
+        }
+        assert_eq!(ready, BUDGET, "receives before the budget ran out");
+        assert_eq!(pending, 1_000 - BUDGET);
+        // Awaited, the rest arrive: the spent budget yields, it does not stall.
+        for _ in 0..1_000 - BUDGET {
+            assert!(rx.recv().await.is_some());
+        }
+    });
+}
+
+#[test]
+fn block_in_place_lifts_the_budget() {
+    support::with_watchdog(60, || {
+        let runtime = heddle::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let drained = runtime.block_on(runtime.spawn(async {
+            let (tx, mut rx) = mpsc::unbounded_channel();
+            for i in 0..1_000 {
+                tx.send(i).unwrap();
+            }
+            drop(tx);
+            // Spend the task's budget first, then drain from a foreign `block_on`.
+            while coop::has_budget_remaining() {
+                let _ = rx.recv().await;
+            }
+            heddle::task::block_in_place(|| {
+                futures::executor::block_on(async {
+                    let mut drained = 0;
+                    while rx.recv().await.is_some() {
+                        drained += 1;
+                    }
+                    drained
+                })
+            })
+        }));
+        assert!(drained.unwrap() > 0);
+    });
 }

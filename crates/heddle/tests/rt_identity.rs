@@ -62,7 +62,10 @@ fn worker_index_names_the_worker_and_nothing_else() {
     });
     assert!(seen.0.iter().all(|index| matches!(index, Some(0 | 1))));
     assert_eq!(seen.1, None, "a blocking-pool thread is no worker");
-    assert_eq!(seen.2, None, "block_on's thread is no worker of the multi-thread flavor");
+    assert_eq!(
+        seen.2, None,
+        "block_on's thread is no worker of the multi-thread flavor"
+    );
 
     let runtime = heddle::Builder::new_current_thread().build().unwrap();
     let (in_block_on, in_task, blocking) = runtime.block_on(async {

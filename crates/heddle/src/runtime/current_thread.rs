@@ -92,7 +92,8 @@ impl CurrentThread {
                     return executor.run_until(future.as_mut());
                 }
                 None => {
-                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                    let poll = heddle_task::coop::with_budget(|| future.as_mut().poll(&mut cx));
+                    if let Poll::Ready(output) = poll {
                         return output;
                     }
                     parker.park();
