@@ -123,14 +123,17 @@ async fn foreign_loop_when_other_task_ran(cooperate: bool) -> usize {
 
 #[test]
 fn cooperative_makes_a_foreign_future_yield_on_both_flavors() {
-    // One worker on the multi-thread flavor: with two, whether the other task runs during
-    // the loop would depend on the OS scheduling the second worker's thread in time.
+    // Both tasks are spawned from a task on the one worker, so neither starts before the
+    // spawning task waits: spawned from outside, the worker could run the whole loop before
+    // the second spawn, and the test would depend on the OS scheduler.
     support::with_watchdog(60, || {
         let mut multi = heddle::Builder::new_multi_thread();
         multi.worker_threads(1);
         for mut builder in [heddle::Builder::new_current_thread(), multi] {
             let runtime = builder.build().unwrap();
-            let at_other = runtime.block_on(foreign_loop_when_other_task_ran(true));
+            let at_other = runtime
+                .block_on(runtime.spawn(foreign_loop_when_other_task_ran(true)))
+                .unwrap();
             assert!(
                 at_other < MESSAGES,
                 "the other task waited for the whole loop"
