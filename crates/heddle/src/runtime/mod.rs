@@ -441,7 +441,7 @@ impl Inner {
 ///
 /// ```
 /// let runtime = heddle::Builder::new_multi_thread().worker_threads(2).build()?;
-/// let index = runtime.block_on(heddle::spawn(async { heddle::runtime::worker_index() }));
+/// let index = runtime.block_on(runtime.spawn(async { heddle::runtime::worker_index() }));
 /// assert!(matches!(index, Ok(Some(0 | 1))));
 /// assert_eq!(heddle::runtime::worker_index(), None);
 ///
