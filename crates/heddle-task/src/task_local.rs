@@ -301,8 +301,8 @@ impl<T: 'static, F> TaskLocalFuture<T, F> {
     /// assert_eq!(future.as_mut().take_value(), None);
     /// ```
     pub fn take_value(self: Pin<&mut Self>) -> Option<T> {
-        // SAFETY: only `slot` is touched, which is not structurally pinned; `future` (the
-        // pinned field) is neither moved nor exposed.
+        // Only `slot` is touched, which is not structurally pinned.
+        // SAFETY: `future` (the pinned field) is neither moved nor exposed.
         let this = unsafe { self.get_unchecked_mut() };
         this.slot.take()
     }
